@@ -1,0 +1,1 @@
+"""Command line, HTTP service and exports: the top layer; nothing imports it."""

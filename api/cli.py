@@ -1,0 +1,182 @@
+"""The `siaga` command line (typer + rich). Errors in input exit with code 2, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from scenarios import ScenarioError, Scenario, bundled_scenarios, compute_needs, load_scenario
+from scenarios.model import Scenario as ScenarioModel
+
+from .i18n import Lang, t
+
+app = typer.Typer(
+    name="siaga",
+    help="SIAGA relief-logistics optimizer: scenarios, needs, plans (East Kalimantan first).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+ScenarioArg = Annotated[
+    str, typer.Argument(help="A bundled scenario name, a directory, a JSON file, or - for stdin.")
+]
+LangOpt = Annotated[str, typer.Option("--lang", help="Language of labels: id or en.")]
+
+
+class NeedsFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class ShowFormat(str, Enum):
+    json = "json"
+
+
+def _load(ref: str) -> Scenario:
+    try:
+        return load_scenario(ref)
+    except ScenarioError as exc:
+        for issue in exc.issues:
+            err.print(str(issue), markup=False, highlight=False)
+        err.print(f"{len(exc.issues)} error(s)", style="bold red", markup=False)
+        raise typer.Exit(2) from None
+
+
+def _lang(value: str) -> Lang:
+    if value not in ("id", "en"):
+        err.print(f"--lang: {value!r} must be one of 'id', 'en'", markup=False)
+        raise typer.Exit(2)
+    return value  # type: ignore[return-value]
+
+
+@app.command("scenarios")
+def list_scenarios(lang: LangOpt = "id") -> None:
+    """List the bundled scenarios."""
+    lg = _lang(lang)
+    table = Table(title=t("bundled", lg))
+    for col in ("id", t("name", lg), t("areas", lg), t("people", lg), t("horizon", lg)):
+        table.add_column(col)
+    for name in bundled_scenarios():
+        s = _load(name)
+        people = sum(a.total_people for a in s.areas)
+        table.add_row(name, s.name, str(len(s.areas)), f"{people:,.0f}",
+                      f"{s.policy.horizon_days} {t('days', lg)}")
+    out.print(table)
+
+
+@app.command()
+def validate(scenario: ScenarioArg, lang: LangOpt = "id") -> None:
+    """Check a scenario; print a summary, or every error with file, line and field (exit 2)."""
+    lg = _lang(lang)
+    s = _load(scenario)
+    vehicles = sum(f.count for f in s.fleet)
+    out.print(
+        f"{t('valid', lg)}: {s.id} — {len(s.areas)} {t('areas', lg).lower()}, "
+        f"{len(s.warehouses)} {t('warehouses', lg).lower()}, {vehicles} "
+        f"{t('vehicles', lg).lower()}, {len(s.network.nodes)} {t('nodes', lg).lower()}, "
+        f"{len(s.network.edges)} {t('edges', lg).lower()}, {len(s.damage)} "
+        f"{t('damage', lg).lower()}",
+        markup=False,
+    )
+
+
+@app.command()
+def show(
+    scenario: ScenarioArg,
+    format: Annotated[ShowFormat, typer.Option("--format", help="Output format.")] = ShowFormat.json,
+) -> None:
+    """Print the whole scenario as one self-contained JSON document (the API's format)."""
+    s = _load(scenario)
+    sys.stdout.write(s.model_dump_json(indent=1) + "\n")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of a scenario document."""
+    sys.stdout.write(json.dumps(ScenarioModel.model_json_schema(), indent=1) + "\n")
+
+
+@app.command()
+def needs(
+    scenario: ScenarioArg,
+    format: Annotated[NeedsFormat, typer.Option("--format", help="table, csv or json.")] = (
+        NeedsFormat.table
+    ),
+    standards: Annotated[
+        str | None, typer.Option("--standards", help="Standards profile (default: the policy's).")
+    ] = None,
+    days: Annotated[int | None, typer.Option("--days", min=1, help="Override the horizon.")] = None,
+    lang: LangOpt = "id",
+) -> None:
+    """Needs per area, commodity, PMKS group and day: people x standard x days (+ extras)."""
+    lg = _lang(lang)
+    s = _load(scenario)
+    try:
+        table = compute_needs(s, standards=standards, days=days)
+    except KeyError as exc:
+        err.print(f"--standards: {exc.args[0]}", markup=False)
+        raise typer.Exit(2) from None
+    if format is NeedsFormat.csv:
+        sys.stdout.write(table.to_csv(index=False, float_format="%.6g"))
+    elif format is NeedsFormat.json:
+        sys.stdout.write(table.to_json(orient="records", double_precision=15) + "\n")
+    else:
+        _print_needs(s, table, standards or s.policy.standards, days, lg)
+
+
+def _print_needs(s: Scenario, needs: pd.DataFrame, profile: str, days, lg: Lang) -> None:
+    horizon = days or s.policy.horizon_days
+    people = sum(a.total_people for a in s.areas)
+    out.print(
+        f"[bold]{t('needs_title', lg)}[/] — {t('scenario', lg)}: {s.name} ({s.id}); "
+        f"{t('standards', lg)}: {profile}; {t('horizon', lg)}: {horizon} {t('days', lg)}; "
+        f"{t('areas', lg)}: {len(s.areas)}; {t('people', lg)}: {people:,.0f}"
+    )
+    commodities = {c.id: c for c in s.commodities}
+    by_c = needs.groupby("commodity", sort=False)[["units", "kg", "m3"]].sum()
+    table = Table(title=t("by_commodity", lg))
+    for col in (t("commodity", lg), t("unit", lg), t("units", lg), t("weight_t", lg),
+                t("volume_m3", lg)):
+        table.add_column(col, justify="right" if col != t("commodity", lg) else "left")
+    for cid, row in by_c.iterrows():
+        c = commodities[str(cid)]
+        label = c.name if lg == "id" else (c.name_en or c.name)
+        table.add_row(label, c.unit, f"{row.units:,.0f}", f"{row.kg / 1000:,.1f}",
+                      f"{row.m3:,.1f}")
+    table.add_row(f"[bold]{t('total', lg)}", "", "", f"[bold]{by_c.kg.sum() / 1000:,.1f}",
+                  f"[bold]{by_c.m3.sum():,.1f}")
+    out.print(table)
+    _print_groups(s, needs, lg)
+
+
+def _print_groups(s: Scenario, needs: pd.DataFrame, lg: Lang) -> None:
+    people: dict[str, float] = {}
+    for a in s.areas:
+        for g, n in a.people.items():
+            people[g] = people.get(g, 0.0) + n
+    weight_t = needs.groupby("group")["kg"].sum() / 1000
+    table = Table(title=t("by_group", lg))
+    for col in (t("group", lg), t("priority", lg), t("people", lg), t("weight_t", lg)):
+        table.add_column(col, justify="left" if col == t("group", lg) else "right")
+    for g in s.groups:
+        if people.get(g.id, 0) <= 0:
+            continue
+        label = g.name if lg == "id" else (g.name_en or g.name)
+        table.add_row(label, f"{g.priority_weight:g}", f"{people[g.id]:,.0f}",
+                      f"{weight_t.get(g.id, 0.0):,.1f}")
+    out.print(table)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()

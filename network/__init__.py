@@ -1,0 +1,1 @@
+"""Multimodal road/river/air network: damage, travel matrices, reachability (layer above scenarios)."""

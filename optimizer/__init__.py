@@ -1,0 +1,1 @@
+"""Allocation, routing and plans (layer above network)."""

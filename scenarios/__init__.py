@@ -1,0 +1,53 @@
+"""The bottom layer: the scenario data model, PMKS groups, standards, needs, loaders, bundled data.
+
+Imports nothing of the other SIAGA packages.
+"""
+
+from .bundled import bundled_scenarios, find_bundled
+from .errors import Issue, ScenarioError
+from .loaders import load_directory, load_document, load_json, load_scenario
+from .model import (
+    Area,
+    Commodity,
+    Damage,
+    Edge,
+    FleetLine,
+    Group,
+    Network,
+    Node,
+    Policy,
+    Scenario,
+    StandardItem,
+    StandardsProfile,
+    VehicleType,
+    Warehouse,
+)
+from .needs import NEEDS_COLUMNS, compute_needs, needs_totals
+
+__all__ = [
+    "NEEDS_COLUMNS",
+    "Area",
+    "Commodity",
+    "Damage",
+    "Edge",
+    "FleetLine",
+    "Group",
+    "Issue",
+    "Network",
+    "Node",
+    "Policy",
+    "Scenario",
+    "ScenarioError",
+    "StandardItem",
+    "StandardsProfile",
+    "VehicleType",
+    "Warehouse",
+    "bundled_scenarios",
+    "compute_needs",
+    "find_bundled",
+    "load_directory",
+    "load_document",
+    "load_json",
+    "load_scenario",
+    "needs_totals",
+]

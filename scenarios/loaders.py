@@ -1,0 +1,273 @@
+"""Load a scenario from a directory, a JSON document, or a bundled name; validate it whole.
+
+Every loader returns the same validated `Scenario` or raises `ScenarioError` with all problems,
+each naming file, line, field, the bad value and what was expected.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .bundled import CATALOGUE_DIR, bundled_scenarios, display_path, find_bundled, library_dir
+from .document import prepare_document
+from .errors import Issue, ScenarioError
+from .geo import read_damage_geojson, read_network_geojson
+from .model import Scenario
+from .sources import Location, SourceMap, line_map_of_text
+from .tables import TABLES, read_csv, rows_to_records
+from .validation import issues_from_validation_error
+
+__all__ = ["load_directory", "load_document", "load_json", "load_scenario"]
+
+SCENARIO_KEYS = {
+    "id", "name", "description", "base", "policy", "commodities", "groups", "standards",
+    "areas", "warehouses", "vehicle_types", "fleet", "network", "damage",
+}
+DOCUMENT_KEYS = SCENARIO_KEYS - {"base"}
+
+
+def load_scenario(ref: str | Path) -> Scenario:
+    """Load `ref`: `-` (JSON on stdin), a directory, a JSON file, a scenario.yaml, or a bundled name."""
+    text = str(ref)
+    if text == "-":
+        return load_json(sys.stdin.read(), "<stdin>")
+    path = Path(text)
+    if path.is_dir():
+        return load_directory(path)
+    if path.is_file():
+        if path.name in ("scenario.yaml", "scenario.yml"):
+            return load_directory(path.parent)
+        return load_json(_read_text(path), display_path(path))
+    bundled = find_bundled(text)
+    if bundled is not None:
+        return load_directory(bundled)
+    names = ", ".join(bundled_scenarios()) or "none"
+    raise ScenarioError([Issue(text, None, "", "is not a bundled scenario, a directory or a JSON "
+                               f"file; bundled scenarios: {names}")])
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise ScenarioError([Issue(display_path(path), None, "", f"is not UTF-8 ({err.reason})")])
+
+
+def load_json(text: str, display: str = "<document>") -> Scenario:
+    """Load one JSON document (the format of the HTTP API and of `siaga show`)."""
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ScenarioError([Issue(display, err.lineno, "", f"is not valid JSON: {err.msg}")])
+    return load_document(doc, line_map_of_text(text, display))
+
+
+def load_document(doc: Any, smap: SourceMap | None = None) -> Scenario:
+    """Validate a parsed document (a dict); `smap` locates its values for messages."""
+    smap = smap or SourceMap()
+    if not isinstance(doc, dict):
+        raise ScenarioError([smap.issue((), "a scenario document must be a JSON object", None)])
+    issues = [smap.issue((k,), "is not a known top-level key", k, True)
+              for k in doc if k not in DOCUMENT_KEYS]
+    doc = {k: v for k, v in doc.items() if k in DOCUMENT_KEYS}
+    return _validate(doc, smap, issues)
+
+
+def _validate(doc: dict, smap: SourceMap, issues: list[Issue], skip=frozenset()) -> Scenario:
+    issues = issues + prepare_document(doc, smap)
+    try:
+        scenario = Scenario.model_validate(doc)
+    except ValidationError as err:
+        found = issues_from_validation_error(err, smap)
+        issues += [i for i in found if (i.file, i.field) not in skip]
+        raise ScenarioError(issues) from None
+    if issues:
+        raise ScenarioError(issues)
+    return scenario
+
+
+def load_directory(path: Path) -> Scenario:
+    """Load a scenario directory: `scenario.yaml` plus its CSV/GeoJSON tables (and its base's)."""
+    path = Path(path)
+    yaml_file = path / "scenario.yaml"
+    display = display_path(yaml_file)
+    if not yaml_file.is_file():
+        raise ScenarioError([Issue(display_path(path), None, "", "has no scenario.yaml")])
+    head, smap, issues = _read_yaml(yaml_file, display)
+    if head is None:
+        raise ScenarioError(issues)
+    dirs = [path]
+    base = head.pop("base", None)
+    if base is not None:
+        base_dir = _base_dir(path, str(base))
+        if base_dir is None:
+            issues.append(smap.issue(("base",), "is not a bundled library (e.g. kaltim) nor a "
+                                     "directory relative to the scenario", base))
+        else:
+            dirs.insert(0, base_dir)
+    reader = _DirectoryReader(dirs, smap)
+    doc = reader.read(head)
+    return _validate(doc, smap, issues + reader.issues, reader.missing_columns)
+
+
+def _base_dir(scenario_dir: Path, base: str) -> Path | None:
+    """A bundled library name, or a directory relative to the scenario directory."""
+    if "/" in base or base.startswith("."):
+        candidate = (scenario_dir / base).resolve()
+        return candidate if candidate.is_dir() and candidate != scenario_dir.resolve() else None
+    return library_dir(base)
+
+
+def _read_yaml(file: Path, display: str) -> tuple[dict | None, SourceMap, list[Issue]]:
+    text = _read_text(file)
+    try:
+        head = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        problem = getattr(err, "problem", None) or str(err)
+        return None, SourceMap(display), [Issue(display, line, "", f"is not valid YAML: {problem}")]
+    smap = line_map_of_text(text, display)
+    if not isinstance(head, dict):
+        return None, smap, [Issue(display, 1, "", "must be a mapping of keys (id, name, ...)")]
+    issues = [smap.issue((k,), "is not a known key", k, True) for k in head if k not in SCENARIO_KEYS]
+    return {k: v for k, v in head.items() if k in SCENARIO_KEYS}, smap, issues
+
+
+class _DirectoryReader:
+    """Reads the tables of a scenario directory, each from the last of `dirs` that has it."""
+
+    def __init__(self, dirs: list[Path], smap: SourceMap):
+        self.dirs = dirs
+        self.smap = smap
+        self.issues: list[Issue] = []
+        self.missing_columns: set[tuple[str, str]] = set()
+
+    def _find(self, filename: str) -> Path | None:
+        for d in reversed(self.dirs):
+            if (d / filename).is_file():
+                return d / filename
+        return None
+
+    def _table(self, name: str, root: tuple, start: int = 0, path: Path | None = None) -> list:
+        spec = TABLES[name]
+        path = path or self._find(spec.filename)
+        if path is None:
+            return []
+        rows, issues = read_csv(path, display_path(path), spec)
+        self.issues += issues
+        self.missing_columns |= {(rows.file, c) for c in rows.missing}
+        return rows_to_records(rows, spec, root, self.smap, start)
+
+    def read(self, head: dict[str, Any]) -> dict[str, Any]:
+        doc: dict[str, Any] = {k: head[k] for k in ("id", "name", "description") if k in head}
+        doc["commodities"] = head.get("commodities") or self._catalogue_table("commodities")
+        doc["groups"] = head.get("groups") or self._catalogue_table("groups")
+        self._apply_demographics(doc["groups"])
+        doc["standards"] = self._standards(head.get("standards"))
+        doc["areas"] = head.get("areas") or self._table("areas", ("areas",))
+        doc["warehouses"] = head.get("warehouses") or self._table("warehouses", ("warehouses",))
+        if "warehouses" not in head:
+            self._attach_stock(doc["warehouses"])
+        doc["vehicle_types"] = head.get("vehicle_types") or self._table(
+            "vehicle_types", ("vehicle_types",))
+        doc["fleet"] = head.get("fleet") or self._table("fleet", ("fleet",))
+        doc["network"] = head.get("network") or self._network()
+        doc["damage"] = head.get("damage") or self._damage()
+        if "policy" in head:
+            doc["policy"] = head["policy"]
+        return doc
+
+    def _catalogue_table(self, name: str) -> list:
+        path = self._find(TABLES[name].filename) or CATALOGUE_DIR / TABLES[name].filename
+        return self._table(name, (name,), path=path)
+
+    def _apply_demographics(self, groups: list) -> None:
+        overrides = self._table("demographics", ("demographics",))
+        by_id = {g.get("id"): g for g in groups if isinstance(g, dict)}
+        for k, row in enumerate(overrides):
+            gid = row.get("group")
+            if gid not in by_id:
+                self.issues.append(self.smap.issue(("demographics", k, "group"),
+                                                   "unknown group", gid))
+                continue
+            by_id[gid]["share"] = row.get("share")
+            loc, _ = self.smap.locate(("demographics", k, "share"))
+            self.smap.add(("groups", groups.index(by_id[gid]), "share"), loc)
+
+    def _standards(self, inline: Any) -> list:
+        files: dict[str, Path] = {}
+        for d in [CATALOGUE_DIR, *self.dirs]:
+            for f in sorted((d / "standards").glob("*.yaml")):
+                files[f.stem] = f
+        profiles = []
+        for f in files.values():
+            display = display_path(f)
+            text = _read_text(f)
+            try:
+                profile = yaml.safe_load(text)
+            except yaml.YAMLError as err:
+                mark = getattr(err, "problem_mark", None)
+                self.issues.append(Issue(display, mark.line + 1 if mark else None, "",
+                                         f"is not valid YAML: {getattr(err, 'problem', err)}"))
+                continue
+            self.smap.update(line_map_of_text(text, display, ("standards", len(profiles))))
+            self.smap.add(("standards", len(profiles)), Location(display, 1, ""))
+            profiles.append(profile)
+        if isinstance(inline, list):
+            ids = {p.get("id") for p in inline if isinstance(p, dict)}
+            profiles = [p for p in profiles if not (isinstance(p, dict) and p.get("id") in ids)]
+            profiles += inline
+        return profiles
+
+    def _attach_stock(self, warehouses: list) -> None:
+        lines = self._table("stock", ("stock",))
+        index = {w.get("id"): i for i, w in enumerate(warehouses) if isinstance(w, dict)}
+        first: dict[tuple, int] = {}
+        for k, row in enumerate(lines):
+            wid, cid = row.get("warehouse"), row.get("commodity")
+            loc, _ = self.smap.locate(("stock", k))
+            if wid not in index:
+                known = ", ".join(list(index)[:8])
+                self.issues.append(self.smap.issue(("stock", k, "warehouse"),
+                                                   f"unknown warehouse; expected one of: {known}",
+                                                   wid))
+                continue
+            if (wid, cid) in first:
+                self.issues.append(self.smap.issue(
+                    ("stock", k, "commodity"),
+                    f"is listed twice for warehouse '{wid}' (first at line {first[(wid, cid)]})",
+                    cid))
+                continue
+            first[(wid, cid)] = loc.line or 0
+            i = index[wid]
+            warehouses[i].setdefault("stock", {})[cid] = row.get("units")
+            self.smap.add(("warehouses", i, "stock", cid),
+                          Location(loc.file, loc.line, "units", "commodity"))
+
+    def _network(self) -> dict:
+        geo = self._find("network.geojson")
+        nodes_csv = self._find("nodes.csv")
+        if geo is not None and (nodes_csv is None or geo.parent == self.dirs[-1]):
+            net, issues = read_network_geojson(geo, display_path(geo), self.smap)
+            self.issues += issues
+            return net
+        return {
+            "nodes": self._table("nodes", ("network", "nodes")),
+            "edges": self._table("edges", ("network", "edges")),
+        }
+
+    def _damage(self) -> list:
+        out = self._table("damage", ("damage",))
+        geo = self._find("damage.geojson")
+        if geo is not None:
+            polys, issues = read_damage_geojson(geo, display_path(geo), self.smap, len(out))
+            self.issues += issues
+            out += polys
+        return out

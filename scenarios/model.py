@@ -1,0 +1,290 @@
+"""The scenario data model: frozen pydantic models, every cross-reference checked.
+
+A `Scenario` is self-contained: it carries its commodity catalogue, PMKS groups and standards
+profiles, so one JSON document describes a whole problem (the format of the HTTP API and of
+`siaga show`). Units are in the field names: `_kg`, `_m3`, `_km`, `_h`, `_kmh`, `_t`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+__all__ = [
+    "MODES",
+    "Area",
+    "Commodity",
+    "Damage",
+    "Edge",
+    "FleetLine",
+    "Group",
+    "Network",
+    "Node",
+    "Policy",
+    "Scenario",
+    "StandardItem",
+    "StandardsProfile",
+    "VehicleType",
+    "Warehouse",
+]
+
+MODES = ("road", "river", "ferry", "sea", "air")
+Mode = Literal["road", "river", "ferry", "sea", "air"]
+CommodityKind = Literal[
+    "food", "water", "shelter", "hygiene", "health", "infant", "elderly", "disability", "other"
+]
+GroupKind = Literal["pmks", "vulnerable", "general"]
+Stage = Literal["deprivation", "equity", "cost"]
+
+Id = Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=r"^[A-Za-z0-9_.\-]+$")]
+Text = Annotated[str, StringConstraints(max_length=2000)]
+NonNeg = Annotated[float, Field(ge=0)]
+Positive = Annotated[float, Field(gt=0)]
+Share = Annotated[float, Field(ge=0, le=1)]
+Lat = Annotated[float, Field(ge=-90, le=90)]
+Lon = Annotated[float, Field(ge=-180, le=180)]
+Hour = Annotated[float, Field(ge=0, le=48)]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Commodity(_Frozen):
+    """A relief item counted in `unit`s, with its mass and volume per unit."""
+
+    id: Id
+    name: Text
+    name_en: Text | None = None
+    unit: Annotated[str, StringConstraints(min_length=1, max_length=20)]
+    kg_per_unit: Positive
+    m3_per_unit: NonNeg
+    kind: CommodityKind = "other"
+    note: Text | None = None
+
+
+class Group(_Frozen):
+    """A PMKS/PPKS category (Permensos 08/2012), a vulnerable demographic group, or the general population.
+
+    `share` is the fraction of a bare affected count that falls in this group (None: never split into).
+    """
+
+    id: Id
+    pmks_no: Annotated[int, Field(ge=1, le=26)] | None = None
+    kind: GroupKind = "pmks"
+    name: Text
+    name_en: Text | None = None
+    priority_weight: NonNeg = 1.0
+    share: Share | None = None
+    note: Text | None = None
+
+
+class StandardItem(_Frozen):
+    """`quantity` of a commodity covers `per_persons` people for `per_days` days (None: once, day 1)."""
+
+    commodity: Id
+    quantity: NonNeg
+    per_persons: Positive = 1.0
+    per_days: Positive | None = 1.0
+    groups: tuple[Id, ...] = ()
+    basis: Literal["affected", "displaced"] = "affected"
+    note: Text | None = None
+
+
+class StandardsProfile(_Frozen):
+    """Per-person needs (e.g. BNPB Perka 7/2008, Sphere), with per-group extra items."""
+
+    id: Id
+    name: Text
+    source: Text | None = None
+    extends: Id | None = None
+    items: tuple[StandardItem, ...] = ()
+
+
+class Area(_Frozen):
+    """A demand point (desa, kelurahan, kecamatan or shelter) with its people by group."""
+
+    id: Id
+    name: Text
+    code: Annotated[str, StringConstraints(max_length=40)] | None = None
+    kind: Annotated[str, StringConstraints(max_length=40)] | None = None
+    kab_code: Annotated[str, StringConstraints(max_length=40)] | None = None
+    lat: Lat | None = None
+    lon: Lon | None = None
+    node: Id | None = None
+    people: dict[Id, NonNeg] = Field(default_factory=dict)
+    displaced_share: Share = 1.0
+    access_window_h: tuple[Hour, Hour] | None = None
+    modes: tuple[Mode, ...] | None = None
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Area:
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("lat and lon must be given together")
+        if self.access_window_h and self.access_window_h[0] >= self.access_window_h[1]:
+            raise ValueError("access window must open before it closes")
+        return self
+
+    @property
+    def total_people(self) -> float:
+        return sum(self.people.values())
+
+
+class Warehouse(_Frozen):
+    """A depot holding stock (units by commodity id)."""
+
+    id: Id
+    name: Text
+    operator: Text | None = None
+    kind: Annotated[str, StringConstraints(max_length=40)] | None = None
+    kab_code: Annotated[str, StringConstraints(max_length=40)] | None = None
+    lat: Lat | None = None
+    lon: Lon | None = None
+    node: Id | None = None
+    stock: dict[Id, NonNeg] = Field(default_factory=dict)
+    capacity_m3: NonNeg | None = None
+    throughput_t_per_day: NonNeg | None = None
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Warehouse:
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("lat and lon must be given together")
+        return self
+
+
+class VehicleType(_Frozen):
+    """A kind of vehicle: the modes and road classes it may use, its speed, capacity and costs."""
+
+    id: Id
+    name: Text
+    name_en: Text | None = None
+    modes: tuple[Mode, ...] = Field(min_length=1)
+    road_classes: tuple[Id, ...] | None = None
+    speed_kmh: Positive
+    class_speed_kmh: dict[Id, Positive] = Field(default_factory=dict)
+    capacity_kg: Positive
+    capacity_m3: Positive
+    weight_t: NonNeg = 0.0
+    cost_per_km: NonNeg = 0.0
+    cost_per_h: NonNeg = 0.0
+    fixed_cost: NonNeg = 0.0
+    shift_h: Annotated[float, Field(gt=0, le=24)] = 10.0
+    daylight_only: bool = False
+    note: Text | None = None
+
+
+class FleetLine(_Frozen):
+    """`count` vehicles of a type based at a warehouse."""
+
+    warehouse: Id
+    vehicle_type: Id
+    count: Annotated[int, Field(ge=0)]
+    note: Text | None = None
+
+
+class Node(_Frozen):
+    id: Id
+    name: Text | None = None
+    lat: Lat
+    lon: Lon
+    kind: Annotated[str, StringConstraints(max_length=40)] | None = None
+    note: Text | None = None
+
+
+class Edge(_Frozen):
+    """A link of the network. Speed or duration, when given, bound every vehicle on it."""
+
+    id: Id
+    source: Id
+    target: Id
+    mode: Mode
+    road_class: Id | None = None
+    length_km: NonNeg
+    speed_kmh: Positive | None = None
+    duration_h: NonNeg | None = None
+    max_weight_t: Positive | None = None
+    oneway: bool = False
+    daylight_only: bool = False
+    note: Text | None = None
+
+
+class Network(_Frozen):
+    nodes: tuple[Node, ...] = ()
+    edges: tuple[Edge, ...] = ()
+
+
+class Damage(_Frozen):
+    """Damage to one edge or to every edge inside a polygon ([lon, lat] rings, GeoJSON order)."""
+
+    id: Id | None = None
+    edge: Id | None = None
+    polygon: tuple[tuple[tuple[float, float], ...], ...] | None = None
+    effect: Literal["closed", "degraded", "weight_limit"]
+    speed_factor: Annotated[float, Field(gt=0, le=1)] | None = None
+    max_weight_t: Positive | None = None
+    probability: Share = 1.0
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Damage:
+        if (self.edge is None) == (self.polygon is None):
+            raise ValueError("give exactly one of edge or polygon")
+        if self.effect == "degraded" and self.speed_factor is None:
+            raise ValueError("a degraded link needs speed_factor (0 < f <= 1)")
+        if self.effect == "weight_limit" and self.max_weight_t is None:
+            raise ValueError("a weight limit needs max_weight_t")
+        if self.polygon is not None and any(len(ring) < 4 for ring in self.polygon):
+            raise ValueError("a polygon ring needs at least 4 positions (closed)")
+        return self
+
+
+class Policy(_Frozen):
+    """Planning settings: horizon, standards profile in force, objective stages and limits."""
+
+    horizon_days: Annotated[int, Field(ge=1, le=90)] = 3
+    standards: Id = "bnpb"
+    day_start_h: Annotated[float, Field(ge=0, lt=24)] = 6.0
+    stages: tuple[Stage, ...] = ("deprivation", "equity", "cost")
+    tolerance: NonNeg = 1e-6
+    deprivation_growth_per_day: NonNeg = 0.5
+    time_limit_s: Positive = 60.0
+    seed: Annotated[int, Field(ge=0)] = 0
+
+
+class Scenario(_Frozen):
+    """A whole relief-logistics problem. Construction checks every cross-reference."""
+
+    id: Id
+    name: Text
+    description: Text | None = None
+    commodities: tuple[Commodity, ...]
+    groups: tuple[Group, ...]
+    standards: tuple[StandardsProfile, ...]
+    areas: tuple[Area, ...]
+    warehouses: tuple[Warehouse, ...] = ()
+    vehicle_types: tuple[VehicleType, ...] = ()
+    fleet: tuple[FleetLine, ...] = ()
+    network: Network = Field(default_factory=Network)
+    damage: tuple[Damage, ...] = ()
+    policy: Policy = Field(default_factory=Policy)
+
+    @model_validator(mode="after")
+    def _check_references(self) -> Scenario:
+        from .references import ReferenceProblems, reference_problems
+
+        problems = reference_problems(self)
+        if problems:
+            raise ReferenceProblems(problems)
+        return self
+
+    def standards_profile(self, profile_id: str | None = None) -> StandardsProfile:
+        """The profile `profile_id`, or the one the policy names."""
+        wanted = profile_id or self.policy.standards
+        for profile in self.standards:
+            if profile.id == wanted:
+                return profile
+        known = ", ".join(p.id for p in self.standards)
+        raise KeyError(f"unknown standards profile '{wanted}'; expected one of: {known}")

@@ -1,0 +1,101 @@
+"""Needs: people x standard x days (+ per-group extras), as a tidy pandas DataFrame.
+
+For each area a, group g, standards item i (applying to g) and day d = 1..H:
+
+    units[a, c(i), g, d] += people[a, g] * basis_share[a, i] * quantity[i] / per_persons[i] / per_days[i]
+
+for items needed every day, and `people * basis_share * quantity / per_persons` on day 1 only for
+one-off items (`per_days` is None). `basis_share` is 1 for `basis: affected` and the area's
+`displaced_share` for `basis: displaced`. Needs are linear in people: doubling every count
+doubles every need exactly (no rounding happens here; loads round later).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .model import Scenario
+
+__all__ = ["NEEDS_COLUMNS", "compute_needs", "needs_totals"]
+
+NEEDS_COLUMNS = ["area", "commodity", "group", "day", "units", "kg", "m3"]
+
+
+def compute_needs(
+    scenario: Scenario, standards: str | None = None, days: int | None = None
+) -> pd.DataFrame:
+    """Tidy needs table with columns `area, commodity, group, day, units, kg, m3`.
+
+    `standards` picks a profile (default: the policy's); `days` overrides the horizon.
+    Rows with zero units are left out; rows are ordered by area, commodity, group, day as the
+    scenario lists them.
+    """
+    profile = scenario.standards_profile(standards)
+    horizon = days if days is not None else scenario.policy.horizon_days
+    if horizon < 1:
+        raise ValueError(f"days must be >= 1, got {horizon}")
+    people = _people(scenario)
+    items = _items(profile, scenario)
+    if people.empty or items.empty:
+        return _empty()
+    rows = people.merge(items, on="group", how="inner")
+    share = np.where(rows["basis"] == "displaced", rows["displaced_share"], 1.0)
+    once = rows["per_days"].isna()
+    base = rows["people"].to_numpy() * share * rows["quantity"].to_numpy()
+    base = base / rows["per_persons"].to_numpy()
+    daily = np.where(once, base, base / rows["per_days"].fillna(1.0).to_numpy())
+    rows = rows.assign(rate=daily, once=once)
+    frames = [
+        rows.loc[~rows["once"] | (day == 1)].assign(day=day) for day in range(1, horizon + 1)
+    ]
+    long = pd.concat(frames, ignore_index=True)
+    long = long[long["rate"] > 0]
+    out = long.groupby(["a_ord", "c_ord", "g_ord", "day"], sort=True, as_index=False).agg(
+        area=("area", "first"),
+        commodity=("commodity", "first"),
+        group=("group", "first"),
+        units=("rate", "sum"),
+    )
+    catalogue = {c.id: c for c in scenario.commodities}
+    kg = out["commodity"].map({k: c.kg_per_unit for k, c in catalogue.items()})
+    m3 = out["commodity"].map({k: c.m3_per_unit for k, c in catalogue.items()})
+    out = out.assign(kg=out["units"] * kg, m3=out["units"] * m3)
+    out["day"] = out["day"].astype("int64")
+    return out[NEEDS_COLUMNS].reset_index(drop=True)
+
+
+def _people(s: Scenario) -> pd.DataFrame:
+    g_ord = {g.id: k for k, g in enumerate(s.groups)}
+    records = [
+        (a.id, k, g, g_ord[g], n, a.displaced_share)
+        for k, a in enumerate(s.areas)
+        for g, n in a.people.items()
+        if n > 0
+    ]
+    cols = ["area", "a_ord", "group", "g_ord", "people", "displaced_share"]
+    return pd.DataFrame.from_records(records, columns=cols)
+
+
+def _items(profile, s: Scenario) -> pd.DataFrame:
+    c_ord = {c.id: k for k, c in enumerate(s.commodities)}
+    all_groups = [g.id for g in s.groups]
+    records = [
+        (g, item.commodity, c_ord[item.commodity], item.quantity, item.per_persons,
+         np.nan if item.per_days is None else item.per_days, item.basis)
+        for item in profile.items
+        for g in (item.groups or all_groups)
+    ]
+    cols = ["group", "commodity", "c_ord", "quantity", "per_persons", "per_days", "basis"]
+    return pd.DataFrame.from_records(records, columns=cols)
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="int64" if c == "day" else ("float64" if c in
+                         ("units", "kg", "m3") else "object")) for c in NEEDS_COLUMNS})
+
+
+def needs_totals(needs: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Sum units, kg and m3 over everything but `by` (e.g. `commodity`, `group`, `area`, `day`)."""
+    out = needs.groupby(by, sort=False, as_index=False)[["units", "kg", "m3"]].sum()
+    return out
