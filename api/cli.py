@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 import pandas as pd
@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from scenarios import ScenarioError, Scenario, bundled_scenarios, compute_needs, load_scenario
+from scenarios import Scenario, ScenarioError, bundled_scenarios, compute_needs, load_scenario
 from scenarios.model import Scenario as ScenarioModel
 
 from .i18n import Lang, t
@@ -33,13 +33,13 @@ ScenarioArg = Annotated[
 LangOpt = Annotated[str, typer.Option("--lang", help="Language of labels: id or en.")]
 
 
-class NeedsFormat(str, Enum):
+class NeedsFormat(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
 
 
-class ShowFormat(str, Enum):
+class ShowFormat(StrEnum):
     json = "json"
 
 
@@ -65,13 +65,20 @@ def list_scenarios(lang: LangOpt = "id") -> None:
     """List the bundled scenarios."""
     lg = _lang(lang)
     table = Table(title=t("bundled", lg))
-    for col in ("id", t("name", lg), t("areas", lg), t("people", lg), t("horizon", lg)):
-        table.add_column(col)
+    table.add_column("id", no_wrap=True)
+    table.add_column(t("name", lg))
+    for col in (t("areas", lg), t("people", lg), t("horizon", lg)):
+        table.add_column(col, justify="right", no_wrap=True)
     for name in bundled_scenarios():
         s = _load(name)
         people = sum(a.total_people for a in s.areas)
-        table.add_row(name, s.name, str(len(s.areas)), f"{people:,.0f}",
-                      f"{s.policy.horizon_days} {t('days', lg)}")
+        table.add_row(
+            name,
+            s.name,
+            str(len(s.areas)),
+            f"{people:,.0f}",
+            f"{s.policy.horizon_days} {t('days', lg)}",
+        )
     out.print(table)
 
 
@@ -94,7 +101,9 @@ def validate(scenario: ScenarioArg, lang: LangOpt = "id") -> None:
 @app.command()
 def show(
     scenario: ScenarioArg,
-    format: Annotated[ShowFormat, typer.Option("--format", help="Output format.")] = ShowFormat.json,
+    format: Annotated[
+        ShowFormat, typer.Option("--format", help="Output format.")
+    ] = ShowFormat.json,
 ) -> None:
     """Print the whole scenario as one self-contained JSON document (the API's format)."""
     s = _load(scenario)
@@ -146,16 +155,25 @@ def _print_needs(s: Scenario, needs: pd.DataFrame, profile: str, days, lg: Lang)
     commodities = {c.id: c for c in s.commodities}
     by_c = needs.groupby("commodity", sort=False)[["units", "kg", "m3"]].sum()
     table = Table(title=t("by_commodity", lg))
-    for col in (t("commodity", lg), t("unit", lg), t("units", lg), t("weight_t", lg),
-                t("volume_m3", lg)):
+    for col in (
+        t("commodity", lg),
+        t("unit", lg),
+        t("units", lg),
+        t("weight_t", lg),
+        t("volume_m3", lg),
+    ):
         table.add_column(col, justify="right" if col != t("commodity", lg) else "left")
     for cid, row in by_c.iterrows():
         c = commodities[str(cid)]
         label = c.name if lg == "id" else (c.name_en or c.name)
-        table.add_row(label, c.unit, f"{row.units:,.0f}", f"{row.kg / 1000:,.1f}",
-                      f"{row.m3:,.1f}")
-    table.add_row(f"[bold]{t('total', lg)}", "", "", f"[bold]{by_c.kg.sum() / 1000:,.1f}",
-                  f"[bold]{by_c.m3.sum():,.1f}")
+        table.add_row(label, c.unit, f"{row.units:,.0f}", f"{row.kg / 1000:,.1f}", f"{row.m3:,.1f}")
+    table.add_row(
+        f"[bold]{t('total', lg)}",
+        "",
+        "",
+        f"[bold]{by_c.kg.sum() / 1000:,.1f}",
+        f"[bold]{by_c.m3.sum():,.1f}",
+    )
     out.print(table)
     _print_groups(s, needs, lg)
 
@@ -173,8 +191,12 @@ def _print_groups(s: Scenario, needs: pd.DataFrame, lg: Lang) -> None:
         if people.get(g.id, 0) <= 0:
             continue
         label = g.name if lg == "id" else (g.name_en or g.name)
-        table.add_row(label, f"{g.priority_weight:g}", f"{people[g.id]:,.0f}",
-                      f"{weight_t.get(g.id, 0.0):,.1f}")
+        table.add_row(
+            label,
+            f"{g.priority_weight:g}",
+            f"{people[g.id]:,.0f}",
+            f"{weight_t.get(g.id, 0.0):,.1f}",
+        )
     out.print(table)
 
 

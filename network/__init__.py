@@ -1,1 +1,1 @@
-"""Multimodal road/river/air network: damage, travel matrices, reachability (layer above scenarios)."""
+"""Multimodal road/river/air network: damage, travel matrices, reachability."""

@@ -71,8 +71,13 @@ def _split_areas(doc: dict[str, Any], smap: SourceMap) -> list[Issue]:
             issues.append(smap.issue(("areas", i, "affected"), "must be a number >= 0", raw))
             continue
         if GENERAL_GROUP not in known:
-            issues.append(smap.issue(("areas", i, "affected"),
-                                     f"needs the group '{GENERAL_GROUP}' to split into", raw))
+            issues.append(
+                smap.issue(
+                    ("areas", i, "affected"),
+                    f"needs the group '{GENERAL_GROUP}' to split into",
+                    raw,
+                )
+            )
             continue
         people = area.get("people")
         people = dict(people) if isinstance(people, dict) else {}

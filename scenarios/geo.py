@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from pathlib import Path as FsPath
@@ -25,9 +26,7 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 def line_length_km(coords: list[list[float]]) -> float:
     """Length of a [lon, lat] polyline in km."""
-    return sum(
-        haversine_km(a[1], a[0], b[1], b[0]) for a, b in zip(coords, coords[1:], strict=False)
-    )
+    return sum(haversine_km(a[1], a[0], b[1], b[0]) for a, b in itertools.pairwise(coords))
 
 
 def _load(path: FsPath, display: str) -> tuple[Any, list[Issue]]:

@@ -26,14 +26,26 @@ from .validation import issues_from_validation_error
 __all__ = ["load_directory", "load_document", "load_json", "load_scenario"]
 
 SCENARIO_KEYS = {
-    "id", "name", "description", "base", "policy", "commodities", "groups", "standards",
-    "areas", "warehouses", "vehicle_types", "fleet", "network", "damage",
+    "id",
+    "name",
+    "description",
+    "base",
+    "policy",
+    "commodities",
+    "groups",
+    "standards",
+    "areas",
+    "warehouses",
+    "vehicle_types",
+    "fleet",
+    "network",
+    "damage",
 }
 DOCUMENT_KEYS = SCENARIO_KEYS - {"base"}
 
 
 def load_scenario(ref: str | Path) -> Scenario:
-    """Load `ref`: `-` (JSON on stdin), a directory, a JSON file, a scenario.yaml, or a bundled name."""
+    """Load `ref`: `-` (JSON on stdin), a directory, a JSON file, scenario.yaml or bundled name."""
     text = str(ref)
     if text == "-":
         return load_json(sys.stdin.read(), "<stdin>")
@@ -48,15 +60,25 @@ def load_scenario(ref: str | Path) -> Scenario:
     if bundled is not None:
         return load_directory(bundled)
     names = ", ".join(bundled_scenarios()) or "none"
-    raise ScenarioError([Issue(text, None, "", "is not a bundled scenario, a directory or a JSON "
-                               f"file; bundled scenarios: {names}")])
+    raise ScenarioError(
+        [
+            Issue(
+                text,
+                None,
+                "",
+                "is not a bundled scenario, a directory or a JSON "
+                f"file; bundled scenarios: {names}",
+            )
+        ]
+    )
 
 
 def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
-        raise ScenarioError([Issue(display_path(path), None, "", f"is not UTF-8 ({err.reason})")])
+        issue = Issue(display_path(path), None, "", f"is not UTF-8 ({err.reason})")
+        raise ScenarioError([issue]) from None
 
 
 def load_json(text: str, display: str = "<document>") -> Scenario:
@@ -64,7 +86,8 @@ def load_json(text: str, display: str = "<document>") -> Scenario:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as err:
-        raise ScenarioError([Issue(display, err.lineno, "", f"is not valid JSON: {err.msg}")])
+        issue = Issue(display, err.lineno, "", f"is not valid JSON: {err.msg}")
+        raise ScenarioError([issue]) from None
     return load_document(doc, line_map_of_text(text, display))
 
 
@@ -73,8 +96,11 @@ def load_document(doc: Any, smap: SourceMap | None = None) -> Scenario:
     smap = smap or SourceMap()
     if not isinstance(doc, dict):
         raise ScenarioError([smap.issue((), "a scenario document must be a JSON object", None)])
-    issues = [smap.issue((k,), "is not a known top-level key", k, True)
-              for k in doc if k not in DOCUMENT_KEYS]
+    issues = [
+        smap.issue((k,), "is not a known top-level key", k, True)
+        for k in doc
+        if k not in DOCUMENT_KEYS
+    ]
     doc = {k: v for k, v in doc.items() if k in DOCUMENT_KEYS}
     return _validate(doc, smap, issues)
 
@@ -107,8 +133,14 @@ def load_directory(path: Path) -> Scenario:
     if base is not None:
         base_dir = _base_dir(path, str(base))
         if base_dir is None:
-            issues.append(smap.issue(("base",), "is not a bundled library (e.g. kaltim) nor a "
-                                     "directory relative to the scenario", base))
+            issues.append(
+                smap.issue(
+                    ("base",),
+                    "is not a bundled library (e.g. kaltim) nor a "
+                    "directory relative to the scenario",
+                    base,
+                )
+            )
         else:
             dirs.insert(0, base_dir)
     reader = _DirectoryReader(dirs, smap)
@@ -136,7 +168,9 @@ def _read_yaml(file: Path, display: str) -> tuple[dict | None, SourceMap, list[I
     smap = line_map_of_text(text, display)
     if not isinstance(head, dict):
         return None, smap, [Issue(display, 1, "", "must be a mapping of keys (id, name, ...)")]
-    issues = [smap.issue((k,), "is not a known key", k, True) for k in head if k not in SCENARIO_KEYS]
+    issues = [
+        smap.issue((k,), "is not a known key", k, True) for k in head if k not in SCENARIO_KEYS
+    ]
     return {k: v for k, v in head.items() if k in SCENARIO_KEYS}, smap, issues
 
 
@@ -176,7 +210,8 @@ class _DirectoryReader:
         if "warehouses" not in head:
             self._attach_stock(doc["warehouses"])
         doc["vehicle_types"] = head.get("vehicle_types") or self._table(
-            "vehicle_types", ("vehicle_types",))
+            "vehicle_types", ("vehicle_types",)
+        )
         doc["fleet"] = head.get("fleet") or self._table("fleet", ("fleet",))
         doc["network"] = head.get("network") or self._network()
         doc["damage"] = head.get("damage") or self._damage()
@@ -194,8 +229,9 @@ class _DirectoryReader:
         for k, row in enumerate(overrides):
             gid = row.get("group")
             if gid not in by_id:
-                self.issues.append(self.smap.issue(("demographics", k, "group"),
-                                                   "unknown group", gid))
+                self.issues.append(
+                    self.smap.issue(("demographics", k, "group"), "unknown group", gid)
+                )
                 continue
             by_id[gid]["share"] = row.get("share")
             loc, _ = self.smap.locate(("demographics", k, "share"))
@@ -214,8 +250,14 @@ class _DirectoryReader:
                 profile = yaml.safe_load(text)
             except yaml.YAMLError as err:
                 mark = getattr(err, "problem_mark", None)
-                self.issues.append(Issue(display, mark.line + 1 if mark else None, "",
-                                         f"is not valid YAML: {getattr(err, 'problem', err)}"))
+                self.issues.append(
+                    Issue(
+                        display,
+                        mark.line + 1 if mark else None,
+                        "",
+                        f"is not valid YAML: {getattr(err, 'problem', err)}",
+                    )
+                )
                 continue
             self.smap.update(line_map_of_text(text, display, ("standards", len(profiles))))
             self.smap.add(("standards", len(profiles)), Location(display, 1, ""))
@@ -235,21 +277,29 @@ class _DirectoryReader:
             loc, _ = self.smap.locate(("stock", k))
             if wid not in index:
                 known = ", ".join(list(index)[:8])
-                self.issues.append(self.smap.issue(("stock", k, "warehouse"),
-                                                   f"unknown warehouse; expected one of: {known}",
-                                                   wid))
+                self.issues.append(
+                    self.smap.issue(
+                        ("stock", k, "warehouse"),
+                        f"unknown warehouse; expected one of: {known}",
+                        wid,
+                    )
+                )
                 continue
             if (wid, cid) in first:
-                self.issues.append(self.smap.issue(
-                    ("stock", k, "commodity"),
-                    f"is listed twice for warehouse '{wid}' (first at line {first[(wid, cid)]})",
-                    cid))
+                self.issues.append(
+                    self.smap.issue(
+                        ("stock", k, "commodity"),
+                        f"is listed twice for warehouse '{wid}' (first: line {first[(wid, cid)]})",
+                        cid,
+                    )
+                )
                 continue
             first[(wid, cid)] = loc.line or 0
             i = index[wid]
             warehouses[i].setdefault("stock", {})[cid] = row.get("units")
-            self.smap.add(("warehouses", i, "stock", cid),
-                          Location(loc.file, loc.line, "units", "commodity"))
+            self.smap.add(
+                ("warehouses", i, "stock", cid), Location(loc.file, loc.line, "units", "commodity")
+            )
 
     def _network(self) -> dict:
         geo = self._find("network.geojson")

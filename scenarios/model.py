@@ -65,9 +65,9 @@ class Commodity(_Frozen):
 
 
 class Group(_Frozen):
-    """A PMKS/PPKS category (Permensos 08/2012), a vulnerable demographic group, or the general population.
+    """A PMKS/PPKS category (Permensos 08/2012), a vulnerable group, or the general population.
 
-    `share` is the fraction of a bare affected count that falls in this group (None: never split into).
+    `share` is the fraction of a bare affected count in this group (None: never split into).
     """
 
     id: Id
@@ -81,7 +81,7 @@ class Group(_Frozen):
 
 
 class StandardItem(_Frozen):
-    """`quantity` of a commodity covers `per_persons` people for `per_days` days (None: once, day 1)."""
+    """`quantity` covers `per_persons` people for `per_days` days (None: once, on day 1)."""
 
     commodity: Id
     quantity: NonNeg

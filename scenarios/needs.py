@@ -2,7 +2,8 @@
 
 For each area a, group g, standards item i (applying to g) and day d = 1..H:
 
-    units[a, c(i), g, d] += people[a, g] * basis_share[a, i] * quantity[i] / per_persons[i] / per_days[i]
+    units[a, c(i), g, d] += people[a, g] * basis_share[a, i] * quantity[i]
+                            / per_persons[i] / per_days[i]
 
 for items needed every day, and `people * basis_share * quantity / per_persons` on day 1 only for
 one-off items (`per_days` is None). `basis_share` is 1 for `basis: affected` and the area's
@@ -46,9 +47,7 @@ def compute_needs(
     base = base / rows["per_persons"].to_numpy()
     daily = np.where(once, base, base / rows["per_days"].fillna(1.0).to_numpy())
     rows = rows.assign(rate=daily, once=once)
-    frames = [
-        rows.loc[~rows["once"] | (day == 1)].assign(day=day) for day in range(1, horizon + 1)
-    ]
+    frames = [rows.loc[~rows["once"] | (day == 1)].assign(day=day) for day in range(1, horizon + 1)]
     long = pd.concat(frames, ignore_index=True)
     long = long[long["rate"] > 0]
     out = long.groupby(["a_ord", "c_ord", "g_ord", "day"], sort=True, as_index=False).agg(
@@ -81,8 +80,15 @@ def _items(profile, s: Scenario) -> pd.DataFrame:
     c_ord = {c.id: k for k, c in enumerate(s.commodities)}
     all_groups = [g.id for g in s.groups]
     records = [
-        (g, item.commodity, c_ord[item.commodity], item.quantity, item.per_persons,
-         np.nan if item.per_days is None else item.per_days, item.basis)
+        (
+            g,
+            item.commodity,
+            c_ord[item.commodity],
+            item.quantity,
+            item.per_persons,
+            np.nan if item.per_days is None else item.per_days,
+            item.basis,
+        )
         for item in profile.items
         for g in (item.groups or all_groups)
     ]
@@ -91,8 +97,16 @@ def _items(profile, s: Scenario) -> pd.DataFrame:
 
 
 def _empty() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="int64" if c == "day" else ("float64" if c in
-                         ("units", "kg", "m3") else "object")) for c in NEEDS_COLUMNS})
+    return pd.DataFrame(
+        {
+            c: pd.Series(
+                dtype="int64"
+                if c == "day"
+                else ("float64" if c in ("units", "kg", "m3") else "object")
+            )
+            for c in NEEDS_COLUMNS
+        }
+    )
 
 
 def needs_totals(needs: pd.DataFrame, by: str) -> pd.DataFrame:

@@ -45,8 +45,19 @@ TABLES: dict[str, TableSpec] = {
             "areas",
             "areas.csv",
             (
-                "id", "name", "code", "kind", "kab_code", "lat", "lon", "node", "affected",
-                "displaced_share", "access_open_h", "access_close_h", "modes",
+                "id",
+                "name",
+                "code",
+                "kind",
+                "kab_code",
+                "lat",
+                "lon",
+                "node",
+                "affected",
+                "displaced_share",
+                "access_open_h",
+                "access_close_h",
+                "modes",
             ),
             ("id", "name"),
             lists=frozenset({"modes"}),
@@ -57,34 +68,70 @@ TABLES: dict[str, TableSpec] = {
             "warehouses",
             "warehouses.csv",
             (
-                "id", "name", "operator", "kind", "kab_code", "lat", "lon", "node",
-                "capacity_m3", "throughput_t_per_day",
+                "id",
+                "name",
+                "operator",
+                "kind",
+                "kab_code",
+                "lat",
+                "lon",
+                "node",
+                "capacity_m3",
+                "throughput_t_per_day",
             ),
             ("id", "name"),
         ),
-        TableSpec("stock", "stock.csv", ("warehouse", "commodity", "units"),
-                  ("warehouse", "commodity", "units")),
+        TableSpec(
+            "stock",
+            "stock.csv",
+            ("warehouse", "commodity", "units"),
+            ("warehouse", "commodity", "units"),
+        ),
         TableSpec(
             "vehicle_types",
             "vehicle_types.csv",
             (
-                "id", "name", "name_en", "modes", "road_classes", "speed_kmh", "capacity_kg",
-                "capacity_m3", "weight_t", "cost_per_km", "cost_per_h", "fixed_cost", "shift_h",
+                "id",
+                "name",
+                "name_en",
+                "modes",
+                "road_classes",
+                "speed_kmh",
+                "capacity_kg",
+                "capacity_m3",
+                "weight_t",
+                "cost_per_km",
+                "cost_per_h",
+                "fixed_cost",
+                "shift_h",
                 "daylight_only",
             ),
             ("id", "name", "modes", "speed_kmh", "capacity_kg", "capacity_m3"),
             lists=frozenset({"modes", "road_classes"}),
             prefixes={"speed_kmh_": "class_speed_kmh"},
         ),
-        TableSpec("fleet", "fleet.csv", ("warehouse", "vehicle_type", "count"),
-                  ("warehouse", "vehicle_type", "count")),
+        TableSpec(
+            "fleet",
+            "fleet.csv",
+            ("warehouse", "vehicle_type", "count"),
+            ("warehouse", "vehicle_type", "count"),
+        ),
         TableSpec("nodes", "nodes.csv", ("id", "name", "lat", "lon", "kind"), ("id", "lat", "lon")),
         TableSpec(
             "edges",
             "edges.csv",
             (
-                "id", "source", "target", "mode", "road_class", "length_km", "speed_kmh",
-                "duration_h", "max_weight_t", "oneway", "daylight_only",
+                "id",
+                "source",
+                "target",
+                "mode",
+                "road_class",
+                "length_km",
+                "speed_kmh",
+                "duration_h",
+                "max_weight_t",
+                "oneway",
+                "daylight_only",
             ),
             ("id", "source", "target", "mode", "length_km"),
         ),
@@ -145,8 +192,14 @@ def read_csv(path: FsPath, display: str, spec: TableSpec) -> tuple[CsvRows, list
                 continue
             line = reader.line_num
             if len(cells) > len(header):
-                issues.append(Issue(display, line, "", f"has {len(cells)} cells; the header has "
-                                    f"{len(header)} columns"))
+                issues.append(
+                    Issue(
+                        display,
+                        line,
+                        "",
+                        f"has {len(cells)} cells; the header has {len(header)} columns",
+                    )
+                )
             row = {h: c.strip() for h, c in zip(header, cells, strict=False) if h and c.strip()}
             rows.append((line, row))
     except csv.Error as err:
@@ -191,10 +244,11 @@ def _record(row, spec: TableSpec, path: Path, file: str, line: int, smap: Source
     for col, text in row.items():
         if not spec.allowed(col):
             continue
-        prefix = next((p for p in spec.prefixes if col.startswith(p) and col not in spec.columns),
-                      None)
+        prefix = next(
+            (p for p in spec.prefixes if col.startswith(p) and col not in spec.columns), None
+        )
         if prefix is not None:
-            key = col[len(prefix):]
+            key = col[len(prefix) :]
             rec.setdefault(spec.prefixes[prefix], {})[key] = text
             smap.add((*path, spec.prefixes[prefix], key), Location(file, line, col, col))
         elif col in paired:
