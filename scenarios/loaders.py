@@ -86,7 +86,7 @@ def load_json(text: str, display: str = "<document>") -> Scenario:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as err:
-        issue = Issue(display, err.lineno, "", f"is not valid JSON: {err.msg}")
+        issue = Issue(display, err.lineno, f"column {err.colno}", f"is not valid JSON: {err.msg}")
         raise ScenarioError([issue]) from None
     return load_document(doc, line_map_of_text(text, display))
 
@@ -156,15 +156,23 @@ def _base_dir(scenario_dir: Path, base: str) -> Path | None:
     return library_dir(base)
 
 
+def _yaml_issue(err: yaml.YAMLError, display: str) -> Issue:
+    """A YAML syntax error at its line, with the column as the field."""
+    mark = getattr(err, "problem_mark", None)
+    problem = getattr(err, "problem", None) or str(err)
+    if mark is None:
+        return Issue(display, None, "", f"is not valid YAML: {problem}")
+    return Issue(
+        display, mark.line + 1, f"column {mark.column + 1}", f"is not valid YAML: {problem}"
+    )
+
+
 def _read_yaml(file: Path, display: str) -> tuple[dict | None, SourceMap, list[Issue]]:
     text = _read_text(file)
     try:
         head = yaml.safe_load(text)
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        problem = getattr(err, "problem", None) or str(err)
-        return None, SourceMap(display), [Issue(display, line, "", f"is not valid YAML: {problem}")]
+        return None, SourceMap(display), [_yaml_issue(err, display)]
     smap = line_map_of_text(text, display)
     if not isinstance(head, dict):
         return None, smap, [Issue(display, 1, "", "must be a mapping of keys (id, name, ...)")]
@@ -249,15 +257,7 @@ class _DirectoryReader:
             try:
                 profile = yaml.safe_load(text)
             except yaml.YAMLError as err:
-                mark = getattr(err, "problem_mark", None)
-                self.issues.append(
-                    Issue(
-                        display,
-                        mark.line + 1 if mark else None,
-                        "",
-                        f"is not valid YAML: {getattr(err, 'problem', err)}",
-                    )
-                )
+                self.issues.append(_yaml_issue(err, display))
                 continue
             self.smap.update(line_map_of_text(text, display, ("standards", len(profiles))))
             self.smap.add(("standards", len(profiles)), Location(display, 1, ""))

@@ -10,8 +10,14 @@ from .conftest import DATA_DIR, run_siaga
 
 # (fixture, the exact start of the first message line)
 MALFORMED = [
-    ("bad_yaml_syntax", "bad_yaml_syntax/scenario.yaml:3: is not valid YAML"),  # unclosed list
-    ("bad_json_syntax.json", "bad_json_syntax.json:4: is not valid JSON"),  # missing comma
+    (
+        "bad_yaml_syntax",
+        "bad_yaml_syntax/scenario.yaml:3: column 7: is not valid YAML",
+    ),  # unclosed list
+    (
+        "bad_json_syntax.json",
+        "bad_json_syntax.json:4: column 2: is not valid JSON",
+    ),  # missing comma
     ("bad_unknown_column", "bad_unknown_column/areas.csv:1: populasi: unknown column"),
     ("bad_missing_column", "bad_missing_column/stock.csv:1: units: column is missing"),
     ("bad_non_numeric", "bad_non_numeric/areas.csv:3: people_lansia: 'seratus' must be a number"),
