@@ -24,7 +24,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(soft_wrap=True)
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, soft_wrap=True)
 
 ScenarioArg = Annotated[
@@ -40,6 +40,11 @@ class NeedsFormat(StrEnum):
 
 
 class ShowFormat(StrEnum):
+    json = "json"
+
+
+class NetworkFormat(StrEnum):
+    table = "table"
     json = "json"
 
 
@@ -101,9 +106,7 @@ def validate(scenario: ScenarioArg, lang: LangOpt = "id") -> None:
 @app.command()
 def show(
     scenario: ScenarioArg,
-    format: Annotated[
-        ShowFormat, typer.Option("--format", help="Output format.")
-    ] = ShowFormat.json,
+    format: Annotated[ShowFormat, typer.Option("--format", help="Output format.")] = ShowFormat.json,
 ) -> None:
     """Print the whole scenario as one self-contained JSON document (the API's format)."""
     s = _load(scenario)
@@ -196,6 +199,55 @@ def _print_groups(s: Scenario, needs: pd.DataFrame, lg: Lang) -> None:
             f"{g.priority_weight:g}",
             f"{people[g.id]:,.0f}",
             f"{weight_t.get(g.id, 0.0):,.1f}",
+        )
+    out.print(table)
+
+
+@app.command("network")
+def network_report(
+    scenario: ScenarioArg,
+    format: Annotated[NetworkFormat, typer.Option("--format", help="table or json.")] = (NetworkFormat.table),
+    lang: LangOpt = "id",
+) -> None:
+    """Reachability of every area after damage: from which warehouses, by which vehicles, how fast."""
+    from network import reachability
+
+    lg = _lang(lang)
+    s = _load(scenario)
+    records = reachability(s)
+    if format is NetworkFormat.json:
+        sys.stdout.write(json.dumps([r.to_dict() for r in records], indent=1) + "\n")
+        return
+    _print_reachability(s, records, lg)
+
+
+def _print_reachability(s: Scenario, records, lg: Lang) -> None:
+    isolated = sum(r.isolated for r in records)
+    river_air = sum(r.river_or_air_only for r in records)
+    out.print(
+        f"[bold]{t('reach_title', lg)}[/] — {s.name} ({s.id}): {len(records)} "
+        f"{t('areas', lg).lower()}, {isolated} {t('isolated', lg).lower()}, {river_air} "
+        f"{t('river_air_only', lg).lower()}"
+    )
+    table = Table()
+    table.add_column(t("area", lg))
+    table.add_column(t("isolated", lg))
+    table.add_column(t("modes", lg))
+    table.add_column(t("fastest", lg))
+    table.add_column(t("time_h", lg), justify="right")
+    table.add_column(t("options", lg), justify="right")
+    table.add_column(t("cut_edges", lg))
+    yes, no = t("yes", lg), t("no", lg)
+    for r in records:
+        best = r.reachable_from[0] if r.reachable_from else None
+        table.add_row(
+            r.name,
+            yes if r.isolated else no,
+            ", ".join(r.modes),
+            f"{best['warehouse']} / {best['vehicle_type']}" if best else "-",
+            f"{best['time_h']:.1f}" if best else "-",
+            str(len(r.reachable_from)),
+            ", ".join(r.cut_edges),
         )
     out.print(table)
 

@@ -37,6 +37,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "bundled": ("Skenario bawaan", "Bundled scenarios"),
     "name": ("Nama", "Name"),
     "errors": ("kesalahan", "error(s)"),
+    "reach_title": ("Keterjangkauan wilayah", "Area reachability"),
+    "isolated": ("Terisolasi", "Isolated"),
+    "river_air_only": ("Hanya lewat sungai/udara", "River or air only"),
+    "modes": ("Moda", "Modes"),
+    "fastest": ("Tercepat (gudang / kendaraan)", "Fastest (warehouse / vehicle)"),
+    "time_h": ("Waktu (jam)", "Time (h)"),
+    "options": ("Pilihan", "Options"),
+    "cut_edges": ("Ruas terputus", "Cut links"),
+    "yes": ("ya", "yes"),
+    "no": ("tidak", "no"),
 }
 
 

@@ -30,6 +30,4 @@ def tiny_flood() -> Scenario:
 def run_siaga(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     """Run the `siaga` command line in a child process, as a user would."""
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
-    return subprocess.run(
-        [*SIAGA, *args], input=stdin, capture_output=True, text=True, env=env, timeout=120
-    )
+    return subprocess.run([*SIAGA, *args], input=stdin, capture_output=True, text=True, env=env, timeout=120)

@@ -72,14 +72,10 @@ def test_needs_table_is_bilingual():
 
 def test_needs_standards_option_switches_profile():
     """`--standards sphere` uses Sphere's 15 L of water instead of BNPB's 12.1 L."""
-    bnpb = run_siaga(
-        "needs", str(DATA_DIR / "tiny_flood"), "--standards", "bnpb", "--format", "json"
-    )
+    bnpb = run_siaga("needs", str(DATA_DIR / "tiny_flood"), "--standards", "bnpb", "--format", "json")
     records = json.loads(bnpb.stdout)
     water = sum(
-        r["units"]
-        for r in records
-        if r["area"] == "desa_a" and r["commodity"] in ("air_minum", "air_bersih")
+        r["units"] for r in records if r["area"] == "desa_a" and r["commodity"] in ("air_minum", "air_bersih")
     )
     assert water == pytest.approx(1000 * (17.5 + 67) / 7 * 3)
     bad = run_siaga("needs", str(DATA_DIR / "tiny_flood"), "--standards", "unicef")

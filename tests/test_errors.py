@@ -68,6 +68,4 @@ def test_missing_column_does_not_cascade():
     """A missing required column is reported once, not again as a missing value on every row."""
     with pytest.raises(ScenarioError) as err:
         load_scenario(DATA_DIR / "bad_missing_column")
-    assert [str(i).split(": ", 1)[1] for i in err.value.issues] == [
-        "units: column is missing (required)"
-    ]
+    assert [str(i).split(": ", 1)[1] for i in err.value.issues] == ["units: column is missing (required)"]

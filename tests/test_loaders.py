@@ -46,9 +46,7 @@ def test_geojson_network_and_polygon_damage_load(data_dir):
     nodes = {n.id: n for n in s.network.nodes}
     edges = {e.id: e for e in s.network.edges}
     assert (edges["e_wa"].source, edges["e_wa"].target) == ("n_w", "n_a")
-    assert edges["e_wa"].length_km == pytest.approx(
-        haversine_km(-0.49, 117.14, -0.50, 117.15), abs=1e-5
-    )
+    assert edges["e_wa"].length_km == pytest.approx(haversine_km(-0.49, 117.14, -0.50, 117.15), abs=1e-5)
     assert edges["e_ab"].length_km == 6.5
     new = nodes[edges["e_ab"].target]
     assert (new.lat, new.lon) == (-0.52, 117.20)

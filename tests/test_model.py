@@ -130,7 +130,5 @@ def test_standards_extends_lists_every_item():
 def test_schema_names_every_model():
     """The JSON Schema describes areas, warehouses, vehicle types, fleet, network and damage."""
     schema = Scenario.model_json_schema()
-    assert {"Area", "Warehouse", "VehicleType", "FleetLine", "Edge", "Damage"} <= set(
-        schema["$defs"]
-    )
+    assert {"Area", "Warehouse", "VehicleType", "FleetLine", "Edge", "Damage"} <= set(schema["$defs"])
     assert set(schema["required"]) >= {"id", "name", "commodities", "groups", "areas"}

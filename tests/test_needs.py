@@ -35,9 +35,7 @@ def test_needs_columns_are_tidy(tiny_flood):
 def test_sphere_water_1000_people_3_days_is_45000_litres(tiny_flood):
     """1,000 people x 15 L x 3 days = 45,000 L of water under `sphere` (3 L drinking + 12 clean)."""
     needs = compute_needs(tiny_flood, standards="sphere")
-    water = needs[
-        (needs["area"] == "desa_a") & needs["commodity"].isin(["air_minum", "air_bersih"])
-    ]
+    water = needs[(needs["area"] == "desa_a") & needs["commodity"].isin(["air_minum", "air_bersih"])]
     assert water["units"].sum() == pytest.approx(45_000)
     assert _units(needs, area="desa_a", commodity="air_minum", day=2) == pytest.approx(3_000)
 
@@ -139,9 +137,7 @@ def test_pregnant_women_get_extra_rice():
     doc = _doc()
     doc["areas"][0]["people"] = {"ibu_hamil": 10}
     needs = compute_needs(load_document(doc), standards="bnpb")
-    assert _units(needs, area="desa_a", commodity="beras", day=1) == pytest.approx(
-        10 * (0.4 + 0.139)
-    )
+    assert _units(needs, area="desa_a", commodity="beras", day=1) == pytest.approx(10 * (0.4 + 0.139))
 
 
 def test_unknown_standards_profile_is_an_error(tiny_flood):

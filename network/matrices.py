@@ -1,0 +1,204 @@
+"""Travel-time and distance matrices, paths and snapping on a (damaged) network, per vehicle type.
+
+One CSR graph is built per vehicle type and damage state and cached; matrices run
+`scipy.sparse.csgraph.dijkstra` from batches of source nodes, keep only the target columns, and honour
+`limit_h`. Distances are those of the fastest path, recovered by walking the shortest-path trees back
+from the targets (vectorized over all source-target pairs of a batch).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import dijkstra
+
+from scenarios.model import MODES, VehicleType
+
+from .damage import DamageState
+from .graph import Network
+from .spatial import NodeSnapper
+from .travel import edge_times_h, vehicle_key
+
+__all__ = ["TravelGraph", "TravelMatrix"]
+
+NO_PRED = -9999
+BATCH_BYTES = 256 * 2**20
+
+
+@dataclass(frozen=True)
+class TravelMatrix:
+    """Fastest-path hours and km from `sources` (rows) to `targets` (columns) for one vehicle type;
+    `modes` is a bit mask (bit i = MODES[i]) of the modes on each fastest path."""
+
+    vehicle_type: str
+    sources: tuple[str, ...]
+    targets: tuple[str, ...]
+    time_h: np.ndarray
+    distance_km: np.ndarray
+    modes: np.ndarray
+
+    @property
+    def reachable(self) -> np.ndarray:
+        return np.isfinite(self.time_h)
+
+    def modes_of(self, i: int, j: int) -> list[str]:
+        return [m for k, m in enumerate(MODES) if self.modes[i, j] >> k & 1]
+
+
+@dataclass(frozen=True)
+class _Csr:
+    graph: sp.csr_matrix
+    keys: np.ndarray  # row * n + col of each stored entry, ascending
+    edge: np.ndarray  # edge index behind each stored entry (the fastest parallel edge)
+
+
+class TravelGraph:
+    """A network with one damage state; builds and caches a CSR per vehicle type."""
+
+    def __init__(self, net: Network, damage: DamageState | None = None):
+        self.net = net
+        self.damage = damage if damage is not None else DamageState.none()
+        self._csr: dict[tuple, _Csr] = {}
+        self._snappers: dict[tuple, NodeSnapper] = {}
+
+    def edge_times(self, vt: VehicleType) -> np.ndarray:
+        return edge_times_h(self.net, vt, self.damage)
+
+    def _structure(self, vt: VehicleType):
+        """Entries (row, col, edge) of every arc the vehicle type may ever use, sorted by pair."""
+        key = ("csr_structure", vehicle_key(vt))
+        cached = self.net._cache.get(key)
+        if cached is None:
+            base = edge_times_h(self.net, vt)
+            e = np.flatnonzero(np.isfinite(base))
+            back = e[~self.net.oneway[e]]
+            rows = np.concatenate([self.net.src[e], self.net.dst[back]])
+            cols = np.concatenate([self.net.dst[e], self.net.src[back]])
+            edges = np.concatenate([e, back])
+            pair = rows * self.net.n_nodes + cols
+            order = np.argsort(pair, kind="stable")
+            pair, edges = pair[order], edges[order]
+            starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+            cached = (pair, edges, starts)
+            self.net._cache[key] = cached
+        return cached
+
+    def csr(self, vt: VehicleType) -> _Csr:
+        key = vehicle_key(vt)
+        if key not in self._csr:
+            self._csr[key] = self._build(vt)
+        return self._csr[key]
+
+    def _build(self, vt: VehicleType) -> _Csr:
+        n = self.net.n_nodes
+        pair, edges, starts = self._structure(vt)
+        times = self.edge_times(vt)[edges]
+        best = np.minimum.reduceat(times, starts) if len(starts) else np.zeros(0)
+        seg = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(pair)]))
+        is_best = times == best[seg]
+        first = np.flatnonzero(is_best)
+        first = first[np.r_[True, seg[first][1:] != seg[first][:-1]]] if len(first) else first
+        keep = np.isfinite(best)
+        keys = pair[starts][keep]
+        graph = sp.csr_matrix((best[keep], (keys // n, keys % n)), shape=(n, n))
+        graph.sort_indices()
+        return _Csr(graph, keys, edges[first][keep])
+
+    def usable_nodes(self, vt: VehicleType) -> np.ndarray:
+        times = self.edge_times(vt)
+        ok = np.isfinite(times)
+        return np.unique(np.concatenate([self.net.src[ok], self.net.dst[ok]]))
+
+    def snap(self, vt: VehicleType, lat, lon) -> tuple[np.ndarray, np.ndarray]:
+        """Nearest node usable by `vt` to each point: (node index, km); -1/inf when none."""
+        key = vehicle_key(vt)
+        if key not in self._snappers:
+            self._snappers[key] = NodeSnapper(self.net.lat, self.net.lon, self.usable_nodes(vt))
+        return self._snappers[key].snap(lat, lon)
+
+    def matrix(
+        self,
+        vt: VehicleType,
+        sources: Sequence[int],
+        targets: Sequence[int],
+        limit_h: float | None = None,
+        with_distance: bool = True,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(time_h, distance_km, mode mask) from source to target node indices."""
+        csr = self.csr(vt)
+        src = np.asarray(sources, np.int64)
+        tgt = np.asarray(targets, np.int64)
+        n = self.net.n_nodes
+        time = np.full((len(src), len(tgt)), np.inf)
+        dist = np.full((len(src), len(tgt)), np.inf)
+        mask = np.zeros((len(src), len(tgt)), np.int64)
+        batch = max(1, min(len(src), BATCH_BYTES // max(1, 12 * n)))
+        limit = np.inf if limit_h is None else float(limit_h)
+        for start in range(0, len(src), batch):
+            rows = src[start : start + batch]
+            uniq, inverse = np.unique(rows, return_inverse=True)
+            if with_distance:
+                d, pred = dijkstra(csr.graph, indices=uniq, limit=limit, return_predecessors=True)
+                km, modes = self._walk(csr, pred, uniq, tgt, np.isfinite(d[:, tgt]))
+                dist[start : start + len(rows)] = km[inverse]
+                mask[start : start + len(rows)] = modes[inverse]
+            else:
+                d = dijkstra(csr.graph, indices=uniq, limit=limit)
+            time[start : start + len(rows)] = d[:, tgt][inverse]
+            if progress is not None:
+                progress(min(start + batch, len(src)), len(src))
+        if not with_distance:
+            dist[:] = np.nan
+        return time, dist, mask
+
+    def _walk(self, csr: _Csr, pred, sources, targets, ok) -> tuple[np.ndarray, np.ndarray]:
+        """Sum edge km and OR edge modes along each tree path, from the targets back."""
+        n = self.net.n_nodes
+        b, t = len(sources), len(targets)
+        km = np.where(ok, 0.0, np.inf)
+        modes = np.zeros((b, t), np.int64)
+        row = np.repeat(np.arange(b), t)
+        cur = np.tile(targets, b)
+        live = np.flatnonzero(ok.ravel() & (cur != sources[row]))
+        km_flat, mode_flat = km.ravel(), modes.ravel()
+        length, mode_bit = self.net.length_km, np.left_shift(1, self.net.mode.astype(np.int64))
+        while len(live):
+            r, c = row[live], cur[live]
+            p = pred[r, c]
+            e = csr.edge[np.searchsorted(csr.keys, p * n + c)]
+            km_flat[live] += length[e]
+            mode_flat[live] |= mode_bit[e]
+            cur[live] = p
+            live = live[p != sources[r]]
+        return km_flat.reshape(b, t), mode_flat.reshape(b, t)
+
+    def path(self, vt: VehicleType, source: int, target: int) -> list[int]:
+        """Node indices of the fastest path (empty when unreachable)."""
+        csr = self.csr(vt)
+        d, pred = dijkstra(csr.graph, indices=source, return_predecessors=True)
+        if not np.isfinite(d[target]):
+            return []
+        nodes = [int(target)]
+        while nodes[-1] != source:
+            nodes.append(int(pred[nodes[-1]]))
+        return nodes[::-1]
+
+    def path_edges(self, vt: VehicleType, nodes: Sequence[int]) -> list[int]:
+        """Edge indices along a node path."""
+        csr = self.csr(vt)
+        n = self.net.n_nodes
+        keys = np.asarray(nodes[:-1], np.int64) * n + np.asarray(nodes[1:], np.int64)
+        return [int(e) for e in csr.edge[np.searchsorted(csr.keys, keys)]]
+
+    def path_geojson(self, nodes: Sequence[int], properties: dict | None = None) -> dict:
+        """A GeoJSON LineString Feature through the path's nodes, [lon, lat] order."""
+        coords = [[float(self.net.lon[i]), float(self.net.lat[i])] for i in nodes]
+        return {
+            "type": "Feature",
+            "geometry": {"type": "LineString", "coordinates": coords},
+            "properties": dict(properties or {}),
+        }
