@@ -66,8 +66,7 @@ def load_scenario(ref: str | Path) -> Scenario:
                 text,
                 None,
                 "",
-                "is not a bundled scenario, a directory or a JSON "
-                f"file; bundled scenarios: {names}",
+                f"is not a bundled scenario, a directory or a JSON file; bundled scenarios: {names}",
             )
         ]
     )
@@ -97,9 +96,7 @@ def load_document(doc: Any, smap: SourceMap | None = None) -> Scenario:
     if not isinstance(doc, dict):
         raise ScenarioError([smap.issue((), "a scenario document must be a JSON object", None)])
     issues = [
-        smap.issue((k,), "is not a known top-level key", k, True)
-        for k in doc
-        if k not in DOCUMENT_KEYS
+        smap.issue((k,), "is not a known top-level key", k, True) for k in doc if k not in DOCUMENT_KEYS
     ]
     doc = {k: v for k, v in doc.items() if k in DOCUMENT_KEYS}
     return _validate(doc, smap, issues)
@@ -136,8 +133,7 @@ def load_directory(path: Path) -> Scenario:
             issues.append(
                 smap.issue(
                     ("base",),
-                    "is not a bundled library (e.g. kaltim) nor a "
-                    "directory relative to the scenario",
+                    "is not a bundled library (e.g. kaltim) nor a directory relative to the scenario",
                     base,
                 )
             )
@@ -162,9 +158,7 @@ def _yaml_issue(err: yaml.YAMLError, display: str) -> Issue:
     problem = getattr(err, "problem", None) or str(err)
     if mark is None:
         return Issue(display, None, "", f"is not valid YAML: {problem}")
-    return Issue(
-        display, mark.line + 1, f"column {mark.column + 1}", f"is not valid YAML: {problem}"
-    )
+    return Issue(display, mark.line + 1, f"column {mark.column + 1}", f"is not valid YAML: {problem}")
 
 
 def _read_yaml(file: Path, display: str) -> tuple[dict | None, SourceMap, list[Issue]]:
@@ -176,9 +170,7 @@ def _read_yaml(file: Path, display: str) -> tuple[dict | None, SourceMap, list[I
     smap = line_map_of_text(text, display)
     if not isinstance(head, dict):
         return None, smap, [Issue(display, 1, "", "must be a mapping of keys (id, name, ...)")]
-    issues = [
-        smap.issue((k,), "is not a known key", k, True) for k in head if k not in SCENARIO_KEYS
-    ]
+    issues = [smap.issue((k,), "is not a known key", k, True) for k in head if k not in SCENARIO_KEYS]
     return {k: v for k, v in head.items() if k in SCENARIO_KEYS}, smap, issues
 
 
@@ -217,9 +209,7 @@ class _DirectoryReader:
         doc["warehouses"] = head.get("warehouses") or self._table("warehouses", ("warehouses",))
         if "warehouses" not in head:
             self._attach_stock(doc["warehouses"])
-        doc["vehicle_types"] = head.get("vehicle_types") or self._table(
-            "vehicle_types", ("vehicle_types",)
-        )
+        doc["vehicle_types"] = head.get("vehicle_types") or self._table("vehicle_types", ("vehicle_types",))
         doc["fleet"] = head.get("fleet") or self._table("fleet", ("fleet",))
         doc["network"] = head.get("network") or self._network()
         doc["damage"] = head.get("damage") or self._damage()
@@ -237,9 +227,7 @@ class _DirectoryReader:
         for k, row in enumerate(overrides):
             gid = row.get("group")
             if gid not in by_id:
-                self.issues.append(
-                    self.smap.issue(("demographics", k, "group"), "unknown group", gid)
-                )
+                self.issues.append(self.smap.issue(("demographics", k, "group"), "unknown group", gid))
                 continue
             by_id[gid]["share"] = row.get("share")
             loc, _ = self.smap.locate(("demographics", k, "share"))
@@ -297,9 +285,7 @@ class _DirectoryReader:
             first[(wid, cid)] = loc.line or 0
             i = index[wid]
             warehouses[i].setdefault("stock", {})[cid] = row.get("units")
-            self.smap.add(
-                ("warehouses", i, "stock", cid), Location(loc.file, loc.line, "units", "commodity")
-            )
+            self.smap.add(("warehouses", i, "stock", cid), Location(loc.file, loc.line, "units", "commodity"))
 
     def _network(self) -> dict:
         geo = self._find("network.geojson")

@@ -23,9 +23,7 @@ __all__ = ["NEEDS_COLUMNS", "compute_needs", "needs_totals"]
 NEEDS_COLUMNS = ["area", "commodity", "group", "day", "units", "kg", "m3"]
 
 
-def compute_needs(
-    scenario: Scenario, standards: str | None = None, days: int | None = None
-) -> pd.DataFrame:
+def compute_needs(scenario: Scenario, standards: str | None = None, days: int | None = None) -> pd.DataFrame:
     """Tidy needs table with columns `area, commodity, group, day, units, kg, m3`.
 
     `standards` picks a profile (default: the policy's); `days` overrides the horizon.
@@ -100,9 +98,7 @@ def _empty() -> pd.DataFrame:
     return pd.DataFrame(
         {
             c: pd.Series(
-                dtype="int64"
-                if c == "day"
-                else ("float64" if c in ("units", "kg", "m3") else "object")
+                dtype="int64" if c == "day" else ("float64" if c in ("units", "kg", "m3") else "object")
             )
             for c in NEEDS_COLUMNS
         }

@@ -50,9 +50,7 @@ def _duplicates(items: Iterable[Any], where: str) -> list[Problem]:
     return out
 
 
-def _unknown(
-    path: Path, value: str, known: dict[str, Any], what: str, is_key=False
-) -> list[Problem]:
+def _unknown(path: Path, value: str, known: dict[str, Any], what: str, is_key=False) -> list[Problem]:
     if value in known:
         return []
     return [Problem(path, f"is not a known {what}; {_expected(known)}", value, is_key)]
@@ -118,7 +116,5 @@ def _check_place(where: str, i: int, item, nodes) -> list[Problem]:
     if item.node is not None:
         return _unknown((where, i, "node"), item.node, nodes, "network node")
     if item.lat is None:
-        return [
-            Problem((where, i, "node"), "is on no network node and has no lat/lon to snap", None)
-        ]
+        return [Problem((where, i, "node"), "is on no network node and has no lat/lon to snap", None)]
     return []

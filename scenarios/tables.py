@@ -244,9 +244,7 @@ def _record(row, spec: TableSpec, path: Path, file: str, line: int, smap: Source
     for col, text in row.items():
         if not spec.allowed(col):
             continue
-        prefix = next(
-            (p for p in spec.prefixes if col.startswith(p) and col not in spec.columns), None
-        )
+        prefix = next((p for p in spec.prefixes if col.startswith(p) and col not in spec.columns), None)
         if prefix is not None:
             key = col[len(prefix) :]
             rec.setdefault(spec.prefixes[prefix], {})[key] = text
