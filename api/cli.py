@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import pandas as pd
@@ -250,6 +251,38 @@ def _print_reachability(s: Scenario, records, lg: Lang) -> None:
             ", ".join(r.cut_edges),
         )
     out.print(table)
+
+
+@app.command("import-network")
+def import_network(
+    file: Annotated[Path, typer.Argument(help="An OpenStreetMap XML file (.osm) or GeoJSON lines.")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Directory for nodes.csv and edges.csv.")],
+    keep: Annotated[
+        str | None,
+        typer.Option("--keep", help="A scenario whose warehouses and areas must keep their own nodes."),
+    ] = None,
+) -> None:
+    """Import a road/river network into nodes.csv and edges.csv (the scenario format)."""
+    from network import NetworkError
+    from network.imports import read_geojson_lines, read_osm, write_network_csv
+
+    points: list[tuple[float, float]] = []
+    if keep is not None:
+        s = _load(keep)
+        points = [(x.lat, x.lon) for x in (*s.warehouses, *s.areas) if x.lat is not None]
+    if not file.is_file():
+        err.print(f"{file}: no such file", markup=False)
+        raise typer.Exit(2)
+    try:
+        if file.suffix.lower() in (".geojson", ".json"):
+            net = read_geojson_lines(file, points)
+        else:
+            net = read_osm(file, points)
+    except (NetworkError, ValueError) as exc:
+        err.print(f"{file}: {exc}", markup=False)
+        raise typer.Exit(2) from None
+    nodes, edges = write_network_csv(net, out_dir)
+    out.print(f"{len(net.nodes)} nodes -> {nodes}; {len(net.edges)} edges -> {edges}", markup=False)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import itertools
 import json
 import math
 from pathlib import Path as FsPath
