@@ -85,7 +85,6 @@ def lines_to_network(lines: Sequence[Line], keep_points: Iterable[tuple[float, f
             if line.keys[k] in kept or k == len(line.keys) - 1:
                 piece = line.coords[start : k + 1]
                 length = line_length_km(piece)
-                )
                 u, v = line.keys[start], line.keys[k]
                 for key in (u, v):
                     nodes.setdefault(key, Node(id=key, lat=where[key][1], lon=where[key][0]))
