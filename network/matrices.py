@@ -8,7 +8,9 @@ from the targets (vectorized over all source-target pairs of a batch).
 
 from __future__ import annotations
 
+import multiprocessing as mp
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +28,12 @@ __all__ = ["TravelGraph", "TravelMatrix"]
 
 NO_PRED = -9999
 BATCH_BYTES = 256 * 2**20
+_SHARED: dict[int, TravelGraph] = {}
+
+
+def _matrix_chunk(job):
+    token, vt, rows, targets, limit_h, with_distance = job
+    return _SHARED[token]._serial(vt, rows, targets, limit_h, with_distance, None)
 
 
 @dataclass(frozen=True)
@@ -127,8 +135,34 @@ class TravelGraph:
         limit_h: float | None = None,
         with_distance: bool = True,
         progress: Callable[[int, int], None] | None = None,
+        workers: int = 1,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(time_h, distance_km, mode mask) from source to target node indices."""
+        """(time_h, distance_km, mode mask) from source to target node indices.
+
+        `workers` > 1 splits the sources over that many forked processes (POSIX); results are the
+        same as with one process.
+        """
+        src = np.asarray(sources, np.int64)
+        if workers > 1 and len(src) >= 4 * workers and mp.get_start_method(allow_none=True) != "spawn":
+            return self._parallel(vt, src, np.asarray(targets, np.int64), limit_h, with_distance, workers)
+        return self._serial(vt, src, targets, limit_h, with_distance, progress)
+
+    def _parallel(self, vt, src, tgt, limit_h, with_distance, workers):
+        self.csr(vt)  # build once, before the fork
+        token = id(self)
+        _SHARED[token] = self
+        chunks = np.array_split(src, workers * 4)
+        try:
+            ctx = mp.get_context("fork")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+                parts = list(
+                    pool.map(_matrix_chunk, [(token, vt, c, tgt, limit_h, with_distance) for c in chunks])
+                )
+        finally:
+            _SHARED.pop(token, None)
+        return tuple(np.concatenate([p[k] for p in parts]) for k in range(3))
+
+    def _serial(self, vt, sources, targets, limit_h, with_distance, progress):
         csr = self.csr(vt)
         src = np.asarray(sources, np.int64)
         tgt = np.asarray(targets, np.int64)
