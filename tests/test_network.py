@@ -203,3 +203,15 @@ def test_networkx_round_trip(diamond):
     k = back.edge_index["e_tw"]
     assert back.oneway[k] and back.road_class[k] == "toll"
     assert back.length_km[back.edge_index["e_rt"]] == 30 and back.daylight_only[back.edge_index["e_rt"]]
+
+
+def test_parallel_workers_give_the_same_matrix(diamond):
+    """Splitting sources over two processes gives exactly the single-process matrices."""
+    net = Network.from_model(diamond.network)
+    g = TravelGraph(net)
+    nodes = list(range(net.n_nodes)) * 4
+    for vt in diamond.vehicle_types:
+        one = g.matrix(vt, nodes, nodes)
+        two = g.matrix(vt, nodes, nodes, workers=2)
+        for a, b in zip(one, two, strict=True):
+            assert np.array_equal(a, b)
