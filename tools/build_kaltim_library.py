@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Build SIAGA's bundled Kaltim data library (scenarios/library/kaltim/).
 
-Usage:  python3 tools/build_kaltim_library.py [SOURCE_DIR] [--out OUT_DIR]
+Usage:  .venv/bin/python tools/build_kaltim_library.py [SOURCE_DIR] [--out OUT_DIR]
 
 SOURCE_DIR defaults to ../shared/data/kaltim relative to the repository root (the source data
 described in that directory's README). OUT_DIR defaults to scenarios/library/kaltim/ in the repository.
 
-Standard library only. The output is deterministic: the same input gives byte-identical files.
+Standard library only, except the network (tools/build_kaltim_network.py: numpy + scipy). The output is
+deterministic: the same input gives byte-identical files.
 Every hand-authored number below carries a note that says where it comes from or that it is an estimate.
 The library README (scenarios/library/kaltim/README.md) is hand-written and is not touched by this script.
 """
@@ -25,9 +26,7 @@ REPO = Path(__file__).resolve().parent.parent
 DEFAULT_SRC = REPO.parent / "shared" / "data" / "kaltim"
 DEFAULT_OUT = REPO / "scenarios" / "library" / "kaltim"
 
-KELURAHAN_WEIGHT = (
-    3  # assumption: an urban kelurahan has on average ~3x the population of a rural desa
-)
+KELURAHAN_WEIGHT = 3  # assumption: an urban kelurahan has on average ~3x the population of a rural desa
 DESA_WEIGHT = 1
 
 
@@ -554,9 +553,7 @@ AIR_WAREHOUSES = {"gudang_bpbd_prov": "apt_aap"}
 # (id, source, target, mode, road_class, length_km | ("gc", factor), speed_kmh, duration_h, max_weight_t,
 #  daylight_only, note)
 
-SMD_SDW_KM = (
-    350.0  # Samarinda - Melak/Sendawar road, ~350 km, 7-8 h (kosim.web.id via README-domain 5.3)
-)
+SMD_SDW_KM = 350.0  # Samarinda - Melak/Sendawar road, ~350 km, 7-8 h (kosim.web.id via README-domain 5.3)
 SMD_TGR_FACTOR = 1.3
 
 ROAD_SPEED = {"toll": 80, "national": 50, "provincial": 40, "local": 30, "trail": 15}
@@ -1341,9 +1338,7 @@ def build_network(desa: dict, river: River):
                 f"point inside {d['kind']} {d['name']} ({d['code']}), desa.csv rep_lat/rep_lon; town location approximated",
             )
     for aid, name, lat, lon, _town, _cls in AIRPORTS:
-        add_node(
-            aid, name, lat, lon, "airport", "OurAirports (public domain) via README-domain 5.2"
-        )
+        add_node(aid, name, lat, lon, "airport", "OurAirports (public domain) via README-domain 5.2")
     chain = {}
     landing = {}
     for town in RIVER_CHAIN:
@@ -1508,6 +1503,33 @@ def build_network(desa: dict, river: River):
     return nodes, edges, pos
 
 
+MAHULU_TOWNS = {t[0] for t in TOWNS if t[3][0] == "river"}
+
+
+def build_full_network(src: Path, desa: dict, skel_nodes, skel_edges, river):
+    """The bundled network: the skeleton's documented links (its river legs replaced by the full Mahakam chain) plus
+    the VMap0 roads, the river, and a connector for every kecamatan and desa (tools/build_kaltim_network.py)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import build_kaltim_network as bkn
+
+    leg_ids = {leg[0] for leg in RIVER_LEGS}
+    landing = {t: (f"ldg_{t}" if t in LANDINGS else t) for t in RIVER_CHAIN}
+    return bkn.build(
+        src,
+        desa,
+        skel_nodes,
+        [e for e in skel_edges if e["id"] not in leg_ids],
+        river,
+        road_speed=ROAD_SPEED,
+        river_chain=RIVER_CHAIN,
+        landing=landing,
+        river_legs=RIVER_LEGS,
+        meander=RIVER_MEANDER_FACTOR,
+        mahulu_towns=MAHULU_TOWNS,
+        town_ids=[t[0] for t in TOWNS],
+    )
+
+
 def build_stock(kab_pop: dict) -> list[dict]:
     rows = []
     kabs = sorted(kab_pop)
@@ -1516,9 +1538,7 @@ def build_stock(kab_pop: dict) -> list[dict]:
             n = f"estimate: {what} at the provincial buffer"
             if com == "paket_keluarga":
                 n = "4,000 family packages left end Nov 2025 (README-domain 5.5: natmed.id, insitekaltim, prokal, presisi.co)"
-            rows.append(
-                {"warehouse": "gudang_dinsos_prov", "commodity": com, "units": prov, "note": n}
-            )
+            rows.append({"warehouse": "gudang_dinsos_prov", "commodity": com, "units": prov, "note": n})
         if bpbd:
             rows.append(
                 {
@@ -1576,6 +1596,29 @@ SMD_2019_AREAS = [
     ("64.72.09.1005", 3),
 ]
 
+# the flood-hit kecamatan of Samarinda (their VMap0 roads are degraded)
+SMD_2019_KECAMATAN = [
+    ("64.72.05", "Samarinda Utara"),
+    ("64.72.08", "Sungai Pinang"),
+    ("64.72.03", "Samarinda Ulu"),
+    ("64.72.07", "Sambutan"),
+    ("64.72.04", "Samarinda Ilir"),
+    ("64.72.09", "Samarinda Kota"),
+]
+
+
+def write_damage(sd: Path, dmg: list[dict], edge_ids: set) -> None:
+    seen = set()
+    rows = []
+    for r in dmg:
+        assert r["edge"] in edge_ids, r["edge"]
+        if r["edge"] in seen:  # an edge is damaged once (the first, more specific row wins)
+            continue
+        seen.add(r["edge"])
+        rows.append(r)
+    write_csv(sd / "damage.csv", DAMAGE_HEADER, rows)
+
+
 # Mahakam Ulu 2024: (code, on the main stem?, KAT community?)
 MAHULU_2024_AREAS = [
     # Long Bagun
@@ -1615,6 +1658,18 @@ MAHULU_2024_AREAS = [
     ("64.11.04.2006", True, True),
     ("64.11.04.2002", True, True),
     ("64.11.04.2009", True, True),
+]
+# river legs degraded by the 2024 flood: (leg id, speed factor, probability, note); every piece of the leg is degraded
+MAHULU_2024_RIVER_DAMAGE = [
+    ("rv_lhb_ujb", 0.7, 0.7, "estimate: flood current and debris"),
+    (
+        "rv_ujb_lbg",
+        0.6,
+        0.8,
+        "estimate: flood current and debris, water 4-5 m above normal (Kompas, Tempo May 2024)",
+    ),
+    ("rv_lbg_lph", 0.5, 0.9, "estimate: rapids dangerous at flood stage"),
+    ("rv_llk_tioh", 0.5, 0.9, "estimate: rapids dangerous at flood stage"),
 ]
 MAHULU_SHARE_MAIN, MAHULU_SHARE_OTHER = 0.7, 0.4
 MAHULU_KAT_SHARE = 0.3
@@ -1661,7 +1716,7 @@ def area_row(d: dict, affected: int, displaced: float, note: str, **extra) -> di
         "kab_code": d["kab_code"],
         "lat": float(d["rep_lat"]),
         "lon": float(d["rep_lon"]),
-        "node": None,
+        "node": f"d_{d['code']}",
         "affected": affected,
         "displaced_share": displaced,
         "access_open_h": None,
@@ -1681,8 +1736,62 @@ def scenario_yaml(sid, name, description, horizon, standards) -> str:
     )
 
 
-def build_scenarios(out: Path, desa: dict):
+def edges_in_polygons(net: dict, geoms: list, prefixes: tuple) -> list[str]:
+    """Ids of the edges whose id starts with one of `prefixes` and whose mid point lies in one of `geoms`."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from build_kaltim_network import point_in_polygon
+
+    pos = {n["id"]: (n["lat"], n["lon"]) for n in net["nodes"]}
+    out = []
+    for e in net["edges"]:
+        if not e["id"].startswith(prefixes):
+            continue
+        (la, oa), (lb, ob) = pos[e["source"]], pos[e["target"]]
+        if any(point_in_polygon((la + lb) / 2, (oa + ob) / 2, g) for g in geoms):
+            out.append(e["id"])
+    return out
+
+
+def load_geoms(path: Path) -> dict:
+    with open(path, encoding="utf-8") as f:
+        return {ft["properties"]["code"]: ft["geometry"] for ft in json.load(f)["features"]}
+
+
+# VMap0 road pieces, town ties and gap connectors (not the skeleton's long links, not the desa connectors)
+VMAP0_PREFIXES = (*(f"r{d}" for d in "0123456789"), "t_", "x_")
+DAMAGE_HEADER = ["id", "edge", "effect", "speed_factor", "max_weight_t", "probability", "note"]
+
+
+def print_network_summary(nodes, edges, info) -> None:
+    from collections import Counter
+
+    print(f"network: {len(nodes)} nodes, {len(edges)} edges")
+    print("  nodes by kind:", dict(sorted(Counter(n["kind"] for n in nodes).items())))
+    print(
+        "  edges by mode/class:",
+        dict(sorted(Counter(f"{e['mode']}/{e['road_class'] or '-'}" for e in edges).items())),
+    )
+    for k in (
+        "named_breaks",
+        "gap_connectors",
+        "mahulu_gap_connectors",
+        "long_gap_connectors",
+        "piece_river_ties",
+        "dropped_pieces",
+    ):
+        print(f"  {k}: {info[k]}")
+    u = info["units"]
+    print(
+        f"  kecamatan+desa connectors: road only {u['road_only']}, road+river {u['road_and_river']}, river only {u['river_only']}, sea {u['sea']}"
+    )
+
+
+def build_scenarios(out: Path, desa: dict, net: dict):
     base = out / "scenarios"
+    kec_geoms = load_geoms(out / "admin" / "kecamatan.geojson")
+    desa_geoms = load_geoms(out / "admin" / "desa.geojson")
+    edge_ids = {e["id"] for e in net["edges"]}
+    river_legs = net["info"]["river_legs"]
     written = {}
 
     # --- Samarinda flood 2019
@@ -1745,11 +1854,32 @@ def build_scenarios(out: Path, desa: dict):
             "note": "estimate: city streets partly flooded",
         },
     ]
-    write_csv(
-        sd / "damage.csv",
-        ["id", "edge", "effect", "speed_factor", "max_weight_t", "probability", "note"],
-        dmg,
-    )
+    # the VMap0 roads (and ties/connectors between them) inside the flood-hit kecamatan
+    for code, name in SMD_2019_KECAMATAN:
+        for eid in edges_in_polygons(net, [kec_geoms[code]], VMAP0_PREFIXES):
+            dmg.append(
+                {
+                    "id": f"d_{eid}",
+                    "edge": eid,
+                    "effect": "degraded",
+                    "speed_factor": 0.5,
+                    "probability": 0.6,
+                    "note": f"estimate: road in flood-hit kecamatan {name} ({code}) partly under water",
+                }
+            )
+    # the last mile into each flooded kelurahan
+    for code, _w in SMD_2019_AREAS:
+        dmg.append(
+            {
+                "id": f"d_cd_{code}",
+                "edge": f"cd_{code}",
+                "effect": "degraded",
+                "speed_factor": 0.5,
+                "probability": 0.7,
+                "note": f"estimate: streets of flooded kelurahan {desa[code]['name']} under water (connector to the road network)",
+            }
+        )
+    write_damage(sd, dmg, edge_ids)
     (sd / "scenario.yaml").write_text(
         scenario_yaml(
             sid,
@@ -1784,7 +1914,9 @@ def build_scenarios(out: Path, desa: dict):
             f"({'Mahakam main-stem kampung' if main else 'kampung off the main stem'})"
         )
         if kat:
-            note += f"; {k} of them counted as Komunitas Adat Terpencil (estimate: 30%), the rest in `affected`"
+            note += (
+                f"; {k} of them counted as Komunitas Adat Terpencil (estimate: 30%), the rest in `affected`"
+            )
         note += "; " + dnote
         rows.append(area_row(d, total - k, disp, note, people_komunitas_adat_terpencil=k or None))
     write_csv(
@@ -1799,45 +1931,22 @@ def build_scenarios(out: Path, desa: dict):
             "effect": "closed",
             "probability": 1.0,
             "note": "Kubar-Mahakam Ulu road cut by the flood (estimate): the interior is reached by river and air only",
-        },
-        {
-            "id": "d_ujb_lbg",
-            "edge": "rv_ujb_lbg",
-            "effect": "degraded",
-            "speed_factor": 0.6,
-            "probability": 0.8,
-            "note": "estimate: flood current and debris, water 4-5 m above normal (Kompas, Tempo May 2024)",
-        },
-        {
-            "id": "d_lbg_lph",
-            "edge": "rv_lbg_lph",
-            "effect": "degraded",
-            "speed_factor": 0.5,
-            "probability": 0.9,
-            "note": "estimate: rapids dangerous at flood stage",
-        },
-        {
-            "id": "d_llk_tioh",
-            "edge": "rv_llk_tioh",
-            "effect": "degraded",
-            "speed_factor": 0.5,
-            "probability": 0.9,
-            "note": "estimate: rapids dangerous at flood stage",
-        },
-        {
-            "id": "d_lhb_ujb",
-            "edge": "rv_lhb_ujb",
-            "effect": "degraded",
-            "speed_factor": 0.7,
-            "probability": 0.7,
-            "note": "estimate: flood current and debris",
-        },
+        }
     ]
-    write_csv(
-        sd / "damage.csv",
-        ["id", "edge", "effect", "speed_factor", "max_weight_t", "probability", "note"],
-        dmg,
-    )
+    # river legs: every piece of the leg between the two landings
+    for leg, factor, prob, note in MAHULU_2024_RIVER_DAMAGE:
+        for eid in river_legs[leg]:
+            dmg.append(
+                {
+                    "id": f"d_{eid}",
+                    "edge": eid,
+                    "effect": "degraded",
+                    "speed_factor": factor,
+                    "probability": prob,
+                    "note": note,
+                }
+            )
+    write_damage(sd, dmg, edge_ids)
     (sd / "scenario.yaml").write_text(
         scenario_yaml(
             sid,
@@ -1923,11 +2032,20 @@ def build_scenarios(out: Path, desa: dict):
             "note": "estimate: haze grounds flights to Melalan (Melak)",
         },
     ]
-    write_csv(
-        sd / "damage.csv",
-        ["id", "edge", "effect", "speed_factor", "max_weight_t", "probability", "note"],
-        dmg,
-    )
+    # smoke on the VMap0 roads through the burning desa
+    for code in KARHUTLA_AREAS:
+        for eid in edges_in_polygons(net, [desa_geoms[code]], VMAP0_PREFIXES):
+            dmg.append(
+                {
+                    "id": f"d_{eid}_smoke",
+                    "edge": eid,
+                    "effect": "degraded",
+                    "speed_factor": 0.7,
+                    "probability": 0.6,
+                    "note": f"estimate: smoke reduces visibility on the road through desa {desa[code]['name']} ({code})",
+                }
+            )
+    write_damage(sd, dmg, edge_ids)
     (sd / "standards").mkdir(parents=True, exist_ok=True)
     (sd / "standards" / "bnpb-karhutla.yaml").write_text(
         "id: bnpb-karhutla\n"
@@ -1969,9 +2087,7 @@ def main(argv=None) -> int:
         default=str(DEFAULT_SRC),
         help="source data dir (default ../shared/data/kaltim)",
     )
-    ap.add_argument(
-        "--out", default=str(DEFAULT_OUT), help="output dir (default scenarios/library/kaltim)"
-    )
+    ap.add_argument("--out", default=str(DEFAULT_OUT), help="output dir (default scenarios/library/kaltim)")
     args = ap.parse_args(argv)
     src, out = Path(args.source), Path(args.out)
     if not (src / "kabupaten.csv").exists():
@@ -1983,7 +2099,8 @@ def main(argv=None) -> int:
 
     _kab, kab_pop, desa = build_admin(src, out)
     river = River(src / "rivers.geojson")
-    nodes, edges, pos = build_network(desa, river)
+    skel_nodes, skel_edges, pos = build_network(desa, river)
+    nodes, edges, net_info = build_full_network(src, desa, skel_nodes, skel_edges, river)
     write_csv(out / "nodes.csv", ["id", "name", "lat", "lon", "kind", "note"], nodes)
     write_csv(
         out / "edges.csv",
@@ -2044,12 +2161,10 @@ def main(argv=None) -> int:
     write_csv(
         out / "fleet.csv",
         ["warehouse", "vehicle_type", "count", "note"],
-        [
-            {"warehouse": w, "vehicle_type": v, "count": c, "note": fleet_note(w, v)}
-            for w, v, c in FLEET
-        ],
+        [{"warehouse": w, "vehicle_type": v, "count": c, "note": fleet_note(w, v)} for w, v, c in FLEET],
     )
-    build_scenarios(out, desa)
+    build_scenarios(out, desa, {"nodes": nodes, "edges": edges, "info": net_info})
+    print_network_summary(nodes, edges, net_info)
     print(f"wrote {out}")
     return 0
 
