@@ -209,6 +209,7 @@ class _DirectoryReader:
         doc["warehouses"] = head.get("warehouses") or self._table("warehouses", ("warehouses",))
         if "warehouses" not in head:
             self._attach_stock(doc["warehouses"])
+            self._attach_arrivals(doc["warehouses"])
         doc["vehicle_types"] = head.get("vehicle_types") or self._table("vehicle_types", ("vehicle_types",))
         doc["fleet"] = head.get("fleet") or self._table("fleet", ("fleet",))
         doc["network"] = head.get("network") or self._network()
@@ -286,6 +287,28 @@ class _DirectoryReader:
             i = index[wid]
             warehouses[i].setdefault("stock", {})[cid] = row.get("units")
             self.smap.add(("warehouses", i, "stock", cid), Location(loc.file, loc.line, "units", "commodity"))
+
+    def _attach_arrivals(self, warehouses: list) -> None:
+        lines = self._table("arrivals", ("arrivals",))
+        index = {w.get("id"): i for i, w in enumerate(warehouses) if isinstance(w, dict)}
+        for k, row in enumerate(lines):
+            wid = row.get("warehouse")
+            if wid not in index:
+                known = ", ".join(list(index)[:8])
+                self.issues.append(
+                    self.smap.issue(
+                        ("arrivals", k, "warehouse"), f"unknown warehouse; expected one of: {known}", wid
+                    )
+                )
+                continue
+            i = index[wid]
+            arrivals = warehouses[i].setdefault("arrivals", [])
+            loc, _ = self.smap.locate(("arrivals", k))
+            path = ("warehouses", i, "arrivals", len(arrivals))
+            self.smap.add(path, loc)
+            for col in ("commodity", "day", "units"):
+                self.smap.add((*path, col), Location(loc.file, loc.line, col))
+            arrivals.append({c: row.get(c) for c in ("commodity", "day", "units")})
 
     def _network(self) -> dict:
         geo = self._find("network.geojson")

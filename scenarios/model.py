@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 __all__ = [
     "MODES",
     "Area",
+    "Arrival",
     "Commodity",
     "Damage",
     "Edge",
@@ -132,8 +133,16 @@ class Area(_Frozen):
         return sum(self.people.values())
 
 
+class Arrival(_Frozen):
+    """Stock expected at a warehouse on a day of the horizon (units of a commodity)."""
+
+    commodity: Id
+    day: Annotated[int, Field(ge=1)]
+    units: NonNeg
+
+
 class Warehouse(_Frozen):
-    """A depot holding stock (units by commodity id)."""
+    """A depot holding stock (units by commodity id), with stock arriving later in `arrivals`."""
 
     id: Id
     name: Text
@@ -144,6 +153,7 @@ class Warehouse(_Frozen):
     lon: Lon | None = None
     node: Id | None = None
     stock: dict[Id, NonNeg] = Field(default_factory=dict)
+    arrivals: tuple[Arrival, ...] = ()
     capacity_m3: NonNeg | None = None
     throughput_t_per_day: NonNeg | None = None
     note: Text | None = None

@@ -79,6 +79,10 @@ def reference_problems(s: Scenario) -> list[Problem]:
     for i, w in enumerate(s.warehouses):
         for c in w.stock:
             out += _unknown(("warehouses", i, "stock", c), c, commodities, "commodity", True)
+        for k, arr in enumerate(w.arrivals):
+            out += _unknown(
+                ("warehouses", i, "arrivals", k, "commodity"), arr.commodity, commodities, "commodity"
+            )
         out += _check_place("warehouses", i, w, nodes)
     for i, f in enumerate(s.fleet):
         out += _unknown(("fleet", i, "warehouse"), f.warehouse, warehouses, "warehouse")

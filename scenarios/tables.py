@@ -88,6 +88,12 @@ TABLES: dict[str, TableSpec] = {
             ("warehouse", "commodity", "units"),
         ),
         TableSpec(
+            "arrivals",
+            "arrivals.csv",
+            ("warehouse", "commodity", "day", "units"),
+            ("warehouse", "commodity", "day", "units"),
+        ),
+        TableSpec(
             "vehicle_types",
             "vehicle_types.csv",
             (

@@ -1,0 +1,150 @@
+"""A linear program assembled from numpy arrays and solved by OR-Tools MathOpt (HiGHS, GLOP fallback).
+
+The only module that imports OR-Tools' MathOpt. Columns and rows are added in blocks of numpy arrays;
+the constraint matrix goes into the model proto in one pass, so building a model with millions of
+entries costs seconds, not one Python call per variable.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from ortools.math_opt import callback_pb2, model_parameters_pb2, model_pb2, parameters_pb2, result_pb2
+from ortools.math_opt.core.python import solver as core_solver
+
+__all__ = ["LinearProgram", "LpSolution", "SOLVERS"]
+
+INF = float("inf")
+SOLVERS = {"highs": parameters_pb2.SOLVER_TYPE_HIGHS, "glop": parameters_pb2.SOLVER_TYPE_GLOP}
+_OPTIMAL = result_pb2.TERMINATION_REASON_OPTIMAL
+
+
+@dataclass(frozen=True)
+class LpSolution:
+    status: str  # "optimal", "feasible", "infeasible", "error"
+    objective: float
+    x: np.ndarray
+    seconds: float
+    solver: str
+
+
+@dataclass
+class LinearProgram:
+    """Columns (variables) and rows (constraints) added in numpy blocks."""
+
+    n_cols: int = 0
+    lb: list = field(default_factory=list)
+    ub: list = field(default_factory=list)
+    row_lb: list = field(default_factory=list)
+    row_ub: list = field(default_factory=list)
+    rows: list = field(default_factory=list)  # (row ids, col ids, coef) blocks
+    n_rows: int = 0
+
+    def add_cols(self, n: int, lb=0.0, ub=INF) -> np.ndarray:
+        """Add `n` columns; returns their indices."""
+        idx = np.arange(self.n_cols, self.n_cols + n, dtype=np.int64)
+        self.lb.append(np.broadcast_to(np.asarray(lb, float), (n,)).copy())
+        self.ub.append(np.broadcast_to(np.asarray(ub, float), (n,)).copy())
+        self.n_cols += n
+        return idx
+
+    def add_rows(self, row_local, cols, coef, n: int, lb=-INF, ub=INF) -> np.ndarray:
+        """Add `n` rows: entry k puts `coef[k]` at (row `row_local[k]`, column `cols[k]`)."""
+        ids = np.arange(self.n_rows, self.n_rows + n, dtype=np.int64)
+        self.rows.append(
+            (np.asarray(row_local, np.int64) + self.n_rows, np.asarray(cols, np.int64), np.asarray(coef, float))
+        )
+        self.row_lb.append(np.broadcast_to(np.asarray(lb, float), (n,)).copy())
+        self.row_ub.append(np.broadcast_to(np.asarray(ub, float), (n,)).copy())
+        self.n_rows += n
+        return ids
+
+    def matrix(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(rows, cols, coefficients), sorted row-major with duplicates summed."""
+        if not self.rows:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+        r = np.concatenate([b[0] for b in self.rows])
+        c = np.concatenate([b[1] for b in self.rows])
+        v = np.concatenate([b[2] for b in self.rows])
+        key = r * max(self.n_cols, 1) + c
+        order = np.argsort(key, kind="stable")
+        key, v = key[order], v[order]
+        uniq, start = np.unique(key, return_index=True)
+        v = np.add.reduceat(v, start) if len(v) else v
+        keep = v != 0
+        uniq, v = uniq[keep], v[keep]
+        return uniq // max(self.n_cols, 1), uniq % max(self.n_cols, 1), v
+
+    def proto(self, objective: np.ndarray, maximize: bool = False) -> model_pb2.ModelProto:
+        m = model_pb2.ModelProto(name="siaga")
+        lb, ub = np.concatenate(self.lb), np.concatenate(self.ub)
+        m.variables.ids.extend(range(self.n_cols))
+        m.variables.lower_bounds.extend(lb.tolist())
+        m.variables.upper_bounds.extend(ub.tolist())
+        m.variables.integers.extend([False] * self.n_cols)
+        nz = np.flatnonzero(objective)
+        m.objective.maximize = maximize
+        m.objective.linear_coefficients.ids.extend(nz.tolist())
+        m.objective.linear_coefficients.values.extend(objective[nz].tolist())
+        m.linear_constraints.ids.extend(range(self.n_rows))
+        m.linear_constraints.lower_bounds.extend(np.concatenate(self.row_lb).tolist() if self.n_rows else [])
+        m.linear_constraints.upper_bounds.extend(np.concatenate(self.row_ub).tolist() if self.n_rows else [])
+        r, c, v = self.matrix()
+        m.linear_constraint_matrix.row_ids.extend(r.tolist())
+        m.linear_constraint_matrix.column_ids.extend(c.tolist())
+        m.linear_constraint_matrix.coefficients.extend(v.tolist())
+        return m
+
+    def solve(
+        self,
+        objective: np.ndarray,
+        maximize: bool = False,
+        solver: str = "highs",
+        time_limit_s: float | None = None,
+        threads: int = 1,
+        seed: int = 0,
+    ) -> LpSolution:
+        """Solve with `solver` (highs or glop); falls back to GLOP when HiGHS fails."""
+        model = self.proto(np.asarray(objective, float), maximize)
+        sol = _solve(model, solver, time_limit_s, threads, seed, self.n_cols)
+        if sol.status == "error" and solver != "glop":
+            sol = _solve(model, "glop", time_limit_s, threads, seed, self.n_cols)
+        return sol
+
+
+def _solve(model, solver: str, time_limit_s, threads: int, seed: int, n: int) -> LpSolution:
+    params = parameters_pb2.SolveParametersProto(enable_output=False, random_seed=seed)
+    if solver == "highs":
+        params.highs.int_options["threads"] = threads
+    if time_limit_s is not None:
+        params.time_limit.FromMilliseconds(int(time_limit_s * 1000))
+    t0 = time.perf_counter()
+    try:
+        res = core_solver.solve(
+            model,
+            SOLVERS[solver],
+            parameters_pb2.SolverInitializerProto(),
+            params,
+            model_parameters_pb2.ModelSolveParametersProto(),
+            None,
+            callback_pb2.CallbackRegistrationProto(),
+            None,
+            None,
+        )
+    except Exception:  # noqa: BLE001 - the solver's own failure: try the fallback
+        return LpSolution("error", float("nan"), np.zeros(n), time.perf_counter() - t0, solver)
+    seconds = time.perf_counter() - t0
+    reason = res.termination.reason
+    x = np.zeros(n)
+    if res.solutions and res.solutions[0].HasField("primal_solution"):
+        ps = res.solutions[0].primal_solution
+        ids = np.fromiter(ps.variable_values.ids, np.int64)
+        x[ids] = np.fromiter(ps.variable_values.values, float)
+        obj = ps.objective_value
+        status = "optimal" if reason == _OPTIMAL else "feasible"
+    else:
+        infeasible = reason == result_pb2.TERMINATION_REASON_INFEASIBLE
+        return LpSolution("infeasible" if infeasible else "error", float("nan"), x, seconds, solver)
+    return LpSolution(status, obj, x, seconds, solver)
