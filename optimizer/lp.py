@@ -14,10 +14,16 @@ import numpy as np
 from ortools.math_opt import callback_pb2, model_parameters_pb2, model_pb2, parameters_pb2, result_pb2
 from ortools.math_opt.core.python import solver as core_solver
 
-__all__ = ["LinearProgram", "LpSolution", "SOLVERS"]
+__all__ = ["SOLVERS", "LinearProgram", "LpSolution"]
 
 INF = float("inf")
 SOLVERS = {"highs": parameters_pb2.SOLVER_TYPE_HIGHS, "glop": parameters_pb2.SOLVER_TYPE_GLOP}
+ALGORITHMS = {
+    "default": parameters_pb2.LP_ALGORITHM_UNSPECIFIED,
+    "dual": parameters_pb2.LP_ALGORITHM_DUAL_SIMPLEX,
+    "primal": parameters_pb2.LP_ALGORITHM_PRIMAL_SIMPLEX,
+    "barrier": parameters_pb2.LP_ALGORITHM_BARRIER,
+}
 _OPTIMAL = result_pb2.TERMINATION_REASON_OPTIMAL
 
 
@@ -54,7 +60,11 @@ class LinearProgram:
         """Add `n` rows: entry k puts `coef[k]` at (row `row_local[k]`, column `cols[k]`)."""
         ids = np.arange(self.n_rows, self.n_rows + n, dtype=np.int64)
         self.rows.append(
-            (np.asarray(row_local, np.int64) + self.n_rows, np.asarray(cols, np.int64), np.asarray(coef, float))
+            (
+                np.asarray(row_local, np.int64) + self.n_rows,
+                np.asarray(cols, np.int64),
+                np.asarray(coef, float),
+            )
         )
         self.row_lb.append(np.broadcast_to(np.asarray(lb, float), (n,)).copy())
         self.row_ub.append(np.broadcast_to(np.asarray(ub, float), (n,)).copy())
@@ -105,17 +115,21 @@ class LinearProgram:
         time_limit_s: float | None = None,
         threads: int = 1,
         seed: int = 0,
+        algorithm: str = "default",
     ) -> LpSolution:
-        """Solve with `solver` (highs or glop); falls back to GLOP when HiGHS fails."""
+        """Solve with `solver` (highs or glop) and `algorithm` (default, dual, primal, barrier; the
+        barrier ends with a crossover to a vertex); falls back to GLOP when HiGHS fails."""
         model = self.proto(np.asarray(objective, float), maximize)
-        sol = _solve(model, solver, time_limit_s, threads, seed, self.n_cols)
+        sol = _solve(model, solver, time_limit_s, threads, seed, self.n_cols, algorithm)
         if sol.status == "error" and solver != "glop":
-            sol = _solve(model, "glop", time_limit_s, threads, seed, self.n_cols)
+            sol = _solve(model, "glop", time_limit_s, threads, seed, self.n_cols, "default")
         return sol
 
 
-def _solve(model, solver: str, time_limit_s, threads: int, seed: int, n: int) -> LpSolution:
-    params = parameters_pb2.SolveParametersProto(enable_output=False, random_seed=seed)
+def _solve(model, solver: str, time_limit_s, threads: int, seed: int, n: int, algorithm: str) -> LpSolution:
+    params = parameters_pb2.SolveParametersProto(
+        enable_output=False, random_seed=seed, lp_algorithm=ALGORITHMS[algorithm]
+    )
     if solver == "highs":
         params.highs.int_options["threads"] = threads
     if time_limit_s is not None:
@@ -133,7 +147,7 @@ def _solve(model, solver: str, time_limit_s, threads: int, seed: int, n: int) ->
             None,
             None,
         )
-    except Exception:  # noqa: BLE001 - the solver's own failure: try the fallback
+    except Exception:
         return LpSolution("error", float("nan"), np.zeros(n), time.perf_counter() - t0, solver)
     seconds = time.perf_counter() - t0
     reason = res.termination.reason

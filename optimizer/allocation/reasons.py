@@ -1,0 +1,117 @@
+"""Why need stays unmet, found from the solved model and reachability.
+
+Per area and commodity, in this order:
+- `no_stock`: no warehouse holds the commodity at all, or every warehouse that holds it and can reach
+  the area has none left at the end;
+- `unreachable`: warehouses hold it, but no based vehicle type reaches the area from any of them;
+- `horizon`: it can be reached, but not within the horizon (or the stock left arrives too late);
+- `transport_capacity`: stock is left at a warehouse that reaches the area, and the fleet hours of a
+  vehicle type serving the area from there are used up on some day;
+- `throughput`: stock is left, and the warehouse's handling throughput is used up.
+Unmet need is split over need days first-in first-out (the oldest need is served first).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .inputs import AllocationInputs
+from .model import AllocationModel
+from .split import fifo
+
+__all__ = ["unmet_reasons"]
+
+TOL = 1e-6
+NEGLIGIBLE = 1e-4  # relative: unmet or stock left below this share is solver tolerance, not a shortage
+
+
+def _row_activity(model: AllocationModel, values: np.ndarray) -> np.ndarray:
+    r, c, v = model.lp.matrix()
+    return np.bincount(r, weights=v * values[c], minlength=model.lp.n_rows)
+
+
+def _binding(model, activity, family) -> tuple[np.ndarray, np.ndarray]:
+    if family not in model.rows:
+        return np.zeros((0, 3), np.int64), np.zeros(0, bool)
+    first, keys, cap = model.rows[family]
+    act = activity[first : first + len(cap)]
+    return keys, act >= cap - TOL * np.maximum(1.0, np.abs(cap))
+
+
+def unmet_reasons(
+    scenario, inp: AllocationInputs, model: AllocationModel, values, needs, served
+) -> pd.DataFrame:
+    cols = ["area", "commodity", "group", "day", "units", "reason"]
+    keys = ["area", "commodity", "group"]
+    if needs.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    got = served.groupby(keys)["units"].sum()
+    frame = needs[[*keys, "day", "units"]].copy()
+    frame["served"] = got.reindex(pd.MultiIndex.from_frame(frame[keys]), fill_value=0.0).to_numpy()
+    frame = frame.sort_values([*keys, "day"])
+    cum = frame.groupby(keys)["units"].cumsum()
+    unmet = np.clip(cum - frame["served"], 0.0, frame["units"])
+    total_need = frame.groupby(keys)["units"].transform("sum")
+    frame["units"] = unmet
+    total_unmet = frame.groupby(keys)["units"].transform("sum")
+    frame = frame[(frame["units"] > 0) & (total_unmet > NEGLIGIBLE * total_need)]
+    if frame.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    reason = _reason_table(inp, model, values)
+    a_ix = {a: i for i, a in enumerate(inp.areas)}
+    c_ix = {c: i for i, c in enumerate(inp.commodities)}
+    frame["reason"] = reason[frame["area"].map(a_ix).to_numpy(), frame["commodity"].map(c_ix).to_numpy()]
+    return frame[cols].reset_index(drop=True)
+
+
+def _reason_table(inp: AllocationInputs, model: AllocationModel, values) -> np.ndarray:
+    """reason[a, c] for every area and commodity (used where need stays unmet)."""
+    W, A = inp.reachable.shape
+    H = inp.horizon
+    holder = inp.stock[:, :, -1] > 0
+    shipped = np.zeros(holder.shape)
+    np.add.at(shipped, (inp.l_wh[model.x_l], model.x_c), values[model.x])
+    left = inp.stock[:, :, -1] - shipped > np.maximum(NEGLIGIBLE * inp.stock[:, :, -1], 1e-3)
+    with np.errstate(invalid="ignore"):
+        days = np.ceil(inp.time_h / inp.shift_h[None, None, :]) - 1
+    lag = np.where(np.isfinite(days), np.maximum(days, 0), 10**9).min(axis=2)  # [w, a]
+    in_time = lag <= H - 1
+    # first day stock is there, per warehouse and commodity
+    has = inp.stock > 0
+    first_day = np.where(has.any(axis=2), has.argmax(axis=2), 10**9)  # [w, c]
+
+    activity = _row_activity(model, values)
+    fkeys, fbind = _binding(model, activity, "fleet")
+    fleet_full = np.zeros((W, len(inp.vehicle_types)), bool)
+    if len(fkeys):
+        np.logical_or.at(fleet_full, (fkeys[fbind, 0], fkeys[fbind, 1]), True)
+    tkeys, tbind = _binding(model, activity, "throughput")
+    thr_full = np.zeros(W, bool)
+    if len(tkeys):
+        thr_full[tkeys[tbind, 0]] = True
+
+    reason = np.full((A, len(inp.commodities)), "no_stock", dtype=object)
+    for c in range(len(inp.commodities)):
+        holders = holder[:, c]
+        if not holders.any():
+            continue
+        reach = inp.reachable & holders[:, None]  # [w, a]
+        reason[~reach.any(axis=0), c] = "unreachable"
+        timely = reach & in_time & ((first_day[:, c][:, None] + lag) <= H - 1)
+        horizon = reach.any(axis=0) & ~timely.any(axis=0)
+        reason[horizon, c] = "horizon"
+        with_left = timely & left[:, c][:, None]
+        for a in np.flatnonzero(with_left.any(axis=0)):
+            ws = np.flatnonzero(with_left[:, a])
+            serving = np.isfinite(inp.time_h[ws, a, :])
+            if (fleet_full[ws] & serving).any():
+                reason[a, c] = "transport_capacity"
+            elif thr_full[ws].any():
+                reason[a, c] = "throughput"
+            else:
+                reason[a, c] = "transport_capacity"
+    return reason
+
+
+__all__ += ["fifo"]

@@ -1,0 +1,36 @@
+"""The allocation's result: shipments, unmet need with reasons, KPIs, solver facts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+__all__ = ["REASONS", "AllocationResult"]
+
+REASONS = ("no_stock", "unreachable", "transport_capacity", "throughput", "horizon")
+
+
+@dataclass(frozen=True)
+class AllocationResult:
+    """Shipments (warehouse, area, commodity, day, units, kg, m3), unmet (area, commodity, group, day,
+    units, reason), vehicle loads per link and day, KPIs, status ("optimal", "feasible", "infeasible"),
+    the objective of each stage, and timings in seconds."""
+
+    shipments: pd.DataFrame
+    unmet: pd.DataFrame
+    vehicle_loads: pd.DataFrame
+    kpis: dict
+    status: str
+    stage_objectives: dict
+    solve_seconds: float
+    timings: dict = field(default_factory=dict)
+    model_size: dict = field(default_factory=dict)
+
+    def summary(self) -> str:
+        k = self.kpis
+        return (
+            f"{self.status}: fill rate {k['fill_rate']:.1%}, worst area {k['min_area_fill_rate']:.1%}, "
+            f"deprivation {k['deprivation']:.4g}, unmet {self.unmet['units'].sum():.4g} units, "
+            f"{len(self.shipments)} shipments in {self.solve_seconds:.2f} s"
+        )

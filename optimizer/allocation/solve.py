@@ -1,0 +1,237 @@
+"""`solve_allocation`: needs x stock x travel times -> shipments, unmet need with reasons, KPIs.
+
+A pure function of its inputs; progress goes through a callback `progress(stage, fraction)`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from network import ScenarioNetwork
+from scenarios import Scenario, compute_needs
+
+from .inputs import AllocationInputs, build_inputs
+from .model import AllocationModel, build_model
+from .reasons import unmet_reasons
+from .result import AllocationResult
+
+__all__ = ["AllocationOptions", "solve_allocation"]
+
+Progress = Callable[[str, float], None]
+ADD_PER_ROUND = 2  # nearest warehouses with stock left added per short area and commodity, per round
+
+
+@dataclass(frozen=True)
+class AllocationOptions:
+    """Solver knobs. `aggregate` solves by zones and priority classes (the scalable model);
+    `k_nearest` candidate warehouses per area; `max_rounds` of adding farther warehouses where
+    reachable stock is left while an area is short."""
+
+    aggregate: bool = True
+    k_nearest: int = 3
+    max_rounds: int = 6
+    solver: str = "highs"
+    threads: int = 1
+    handling_h: float = 1.0
+    time_limit_s: float | None = None
+    algorithm: str = "barrier"
+
+    def __post_init__(self) -> None:
+        if self.k_nearest < 1:
+            raise ValueError("k_nearest must be >= 1")
+        if self.solver not in ("highs", "glop"):
+            raise ValueError(f"solver {self.solver!r} not understood; expected highs or glop")
+
+
+def solve_allocation(
+    scenario: Scenario,
+    options: AllocationOptions | None = None,
+    *,
+    needs: pd.DataFrame | None = None,
+    travel: dict | None = None,
+    progress: Progress | None = None,
+) -> AllocationResult:
+    """Lexicographic allocation (deprivation, equity, cost, as the policy's `stages` list).
+
+    `needs` (from `compute_needs`) and `travel` (vehicle type -> warehouses x areas TravelMatrix)
+    are computed from the scenario when not given.
+    """
+    opts = options or AllocationOptions()
+    report = progress or (lambda stage, fraction: None)
+    t0 = time.perf_counter()
+    needs = compute_needs(scenario) if needs is None else needs
+    if travel is None:
+        report("network", 0.0)
+        travel = ScenarioNetwork(scenario).warehouse_to_area()
+    timings = {"network_and_needs": time.perf_counter() - t0, "build": 0.0, "solve": 0.0, "split": 0.0}
+    extra: dict[int, set[int]] = {}
+    for round_no in range(opts.max_rounds):
+        t1 = time.perf_counter()
+        inp = build_inputs(scenario, needs, travel, opts.k_nearest, opts.aggregate, opts.handling_h, extra)
+        model = build_model(
+            inp, scenario.policy.deprivation_growth_per_day, "equity" in scenario.policy.stages
+        )
+        timings["build"] += time.perf_counter() - t1
+        status, values, stages = _solve_stages(model, scenario, opts, report, timings)
+        if status == "infeasible":
+            break
+        more = _stranded(inp, model, values)
+        if not more or round_no == opts.max_rounds - 1:
+            break
+        for a, ws in more.items():
+            extra.setdefault(a, set()).update(ws)
+        report("augment", (round_no + 1) / opts.max_rounds)
+    t2 = time.perf_counter()
+    result = _result(scenario, needs, inp, model, values, status, stages, timings)
+    timings["split"] = time.perf_counter() - t2
+    report("done", 1.0)
+    return result
+
+
+def _solve_stages(model: AllocationModel, scenario, opts, report, timings):
+    lp, pol = model.lp, scenario.policy
+    tol = pol.tolerance
+    limit = opts.time_limit_s if opts.time_limit_s is not None else pol.time_limit_s
+    stages, values, status = {}, np.zeros(lp.n_cols), "optimal"
+    for i, stage in enumerate(pol.stages):
+        report(stage, i / len(pol.stages))
+        t = time.perf_counter()
+        # held objectives are dense rows: HiGHS's interior point (with crossover) is far faster there
+        algorithm = opts.algorithm
+        common = {"solver": opts.solver, "time_limit_s": limit, "threads": opts.threads, "seed": pol.seed}
+        if stage == "deprivation":
+            sol = lp.solve(model.benefit, maximize=True, algorithm=algorithm, **common)
+        elif stage == "equity":
+            if model.phi is None:
+                continue
+            obj = np.zeros(lp.n_cols)
+            obj[model.phi] = 1.0
+            sol = lp.solve(obj, maximize=True, algorithm=algorithm, **common)
+        else:
+            sol = lp.solve(model.cost, algorithm=algorithm, **common)
+        timings["solve"] += time.perf_counter() - t
+        if sol.status in ("infeasible", "error"):
+            return "infeasible" if not stages else status, values, stages
+        if sol.status == "feasible":
+            status = "feasible"
+        values = sol.x
+        stages[stage] = _stage_value(stage, model, values, scenario)
+        _hold(model, stage, sol.objective, tol)
+    return status, values, stages
+
+
+def _stage_value(stage, model, values, scenario) -> float:
+    if stage == "deprivation":
+        return float(model.benefit_const - model.benefit @ values)
+    if stage == "equity":
+        return float(values[model.phi])
+    return float(model.cost @ values)
+
+
+def _hold(model: AllocationModel, stage: str, optimum: float, tol: float) -> None:
+    """Keep a stage's optimum (within tolerance) while later stages optimise."""
+    lp = model.lp
+    slack = tol * max(1.0, abs(optimum))
+    if stage == "deprivation":
+        nz = np.flatnonzero(model.benefit)
+        lp.add_rows(np.zeros(len(nz), np.int64), nz, model.benefit[nz], 1, lb=optimum - slack)
+    elif stage == "equity" and model.phi is not None:
+        lp.add_rows([0], [model.phi], [1.0], 1, lb=max(0.0, optimum - slack))
+    else:
+        nz = np.flatnonzero(model.cost)
+        lp.add_rows(np.zeros(len(nz), np.int64), nz, model.cost[nz], 1, ub=optimum + slack)
+
+
+def _stranded(inp: AllocationInputs, model: AllocationModel, values) -> dict[int, set[int]]:
+    """Areas short of a commodity while a reachable, unlinked warehouse has that commodity left."""
+    shipped = np.zeros(inp.stock.shape[:2])
+    np.add.at(shipped, (inp.l_wh[model.x_l], model.x_c), values[model.x])
+    left = inp.stock[:, :, -1] - shipped > np.maximum(1e-4 * inp.stock[:, :, -1], 1e-3)
+    served = np.zeros((inp.n_zones, len(inp.commodities)))
+    np.add.at(served, (model.s_z, model.s_c), values[model.s])
+    nz = np.zeros((inp.n_zones, len(inp.commodities)))
+    np.add.at(nz, inp.zone_of, inp.need.sum(axis=(2, 3)))
+    short = (nz - served) > 1e-4 * np.maximum(1.0, nz)
+    out: dict[int, set[int]] = {}
+    best = inp.time_h.min(axis=2)  # [w, a]
+    for z, c in np.argwhere(short):
+        for a in np.flatnonzero(inp.zone_of == z):
+            ws = np.flatnonzero(left[:, c] & inp.reachable[:, a])
+            ws = [
+                int(w) for w in ws[np.argsort(best[ws, a], kind="stable")] if int(w) not in inp.candidates[a]
+            ]
+            if ws:
+                out.setdefault(int(a), set()).update(ws[:ADD_PER_ROUND])
+    return out
+
+
+def _result(scenario, needs, inp, model, values, status, stages, timings) -> AllocationResult:
+    from .split import split_solution
+
+    shipments, served, loads = split_solution(inp, model, values, needs)
+    unmet = unmet_reasons(scenario, inp, model, values, needs, served)
+    kpis = _kpis(scenario, inp, needs, served, shipments, loads, unmet)
+    size = {
+        "zones": inp.n_zones,
+        "areas": len(inp.areas),
+        "classes": len(inp.class_weight),
+        "links": len(inp.l_zone),
+        "variables": model.lp.n_cols,
+        "constraints": model.lp.n_rows,
+    }
+    return AllocationResult(
+        shipments=shipments,
+        unmet=unmet,
+        vehicle_loads=loads,
+        kpis=kpis,
+        status=status,
+        stage_objectives=stages,
+        solve_seconds=sum(timings.values()),
+        timings=dict(timings),
+        model_size=size,
+    )
+
+
+def _kpis(scenario, inp, needs, served, shipments, loads, unmet) -> dict:
+    weights = {g.id: g.priority_weight for g in scenario.groups}
+    need_ac = needs.groupby(["area", "commodity"])["units"].sum()
+    got_ac = served.groupby(["area", "commodity"])["units"].sum().reindex(need_ac.index, fill_value=0.0)
+    fill_ac = (got_ac / need_ac).clip(upper=1.0)
+    by_area = fill_ac.groupby(level=0).mean()
+    need_c = needs.groupby("commodity")["units"].sum()
+    got_c = served.groupby("commodity")["units"].sum().reindex(need_c.index, fill_value=0.0)
+    by_c = (got_c / need_c).clip(upper=1.0)
+    return {
+        "fill_rate": float(by_c.mean()) if len(by_c) else 1.0,
+        "fill_rate_by_commodity": {k: float(v) for k, v in by_c.items()},
+        "min_area_fill_rate": float(by_area.min()) if len(by_area) else 1.0,
+        "max_area_fill_rate": float(by_area.max()) if len(by_area) else 1.0,
+        "deprivation": _deprivation(inp, needs, served, scenario.policy.deprivation_growth_per_day, weights),
+        "weighted_unmet": float((unmet["units"] * unmet["group"].map(weights)).sum()) if len(unmet) else 0.0,
+        "delivered_units": float(shipments["units"].sum()) if len(shipments) else 0.0,
+        "tonne_km": float((shipments["kg"] / 1000 * shipments["distance_km"]).sum())
+        if len(shipments)
+        else 0.0,
+        "vehicle_hours": float((loads["loads"] * loads["round_trip_h"]).sum()) if len(loads) else 0.0,
+        "cost": float((loads["loads"] * loads["trip_cost"]).sum()) if len(loads) else 0.0,
+    }
+
+
+def _deprivation(inp, needs, served, growth, weights) -> float:
+    """sum over area, commodity, group, day of weight x (1 + growth (d-1)) x backlog at day end."""
+    keys = ["area", "commodity", "group"]
+    days = list(range(1, inp.horizon + 1))
+    n = needs.pivot_table(index=keys, columns="day", values="units", aggfunc="sum", fill_value=0.0)
+    s = served.pivot_table(index=keys, columns="day", values="units", aggfunc="sum", fill_value=0.0)
+    idx = n.index.union(s.index)
+    n = n.reindex(index=idx, columns=days, fill_value=0.0).to_numpy()
+    s = s.reindex(index=idx, columns=days, fill_value=0.0).to_numpy()
+    backlog = np.clip(np.cumsum(n - s, axis=1), 0.0, None)
+    factor = 1 + growth * np.arange(inp.horizon)
+    w = np.array([weights[g] for g in idx.get_level_values("group")])
+    return float((backlog * factor[None, :] * w[:, None]).sum())
