@@ -148,25 +148,41 @@ def _hold(model: AllocationModel, stage: str, optimum: float, tol: float) -> Non
 
 
 def _stranded(inp: AllocationInputs, model: AllocationModel, values) -> dict[int, set[int]]:
-    """Areas short of a commodity while a reachable, unlinked warehouse has that commodity left."""
+    """Links to add where an area stays short of a commodity while reachable stock is left: the
+    nearest warehouses with stock left, for the short area itself and for the areas that draw on
+    the short area's exhausted warehouses (so they can move over and free that stock: one more
+    step of an augmenting path per round)."""
+    C = len(inp.commodities)
     shipped = np.zeros(inp.stock.shape[:2])
     np.add.at(shipped, (inp.l_wh[model.x_l], model.x_c), values[model.x])
     left = inp.stock[:, :, -1] - shipped > np.maximum(1e-4 * inp.stock[:, :, -1], 1e-3)
-    served = np.zeros((inp.n_zones, len(inp.commodities)))
+    served = np.zeros((inp.n_zones, C))
     np.add.at(served, (model.s_z, model.s_c), values[model.s])
-    nz = np.zeros((inp.n_zones, len(inp.commodities)))
+    nz = np.zeros((inp.n_zones, C))
     np.add.at(nz, inp.zone_of, inp.need.sum(axis=(2, 3)))
     short = (nz - served) > 1e-4 * np.maximum(1.0, nz)
-    out: dict[int, set[int]] = {}
+    # zone-level shipments per (zone, warehouse, commodity)
+    draws = np.zeros((inp.n_zones, inp.stock.shape[0], C))
+    np.add.at(draws, (inp.l_zone[model.x_l], inp.l_wh[model.x_l], model.x_c), values[model.x])
     best = inp.time_h.min(axis=2)  # [w, a]
+    out: dict[int, set[int]] = {}
+
+    def add(a: int, c: int) -> None:
+        ws = np.flatnonzero(left[:, c] & inp.reachable[:, a])
+        ws = [int(w) for w in ws[np.argsort(best[ws, a], kind="stable")] if int(w) not in inp.candidates[a]]
+        if ws:
+            out.setdefault(a, set()).update(ws[:ADD_PER_ROUND])
+
     for z, c in np.argwhere(short):
-        for a in np.flatnonzero(inp.zone_of == z):
-            ws = np.flatnonzero(left[:, c] & inp.reachable[:, a])
-            ws = [
-                int(w) for w in ws[np.argsort(best[ws, a], kind="stable")] if int(w) not in inp.candidates[a]
-            ]
-            if ws:
-                out.setdefault(int(a), set()).update(ws[:ADD_PER_ROUND])
+        members = np.flatnonzero(inp.zone_of == z)
+        for a in members:
+            add(int(a), int(c))
+        exhausted = [w for w in inp.candidates[members[0]] if not left[w, c]]
+        for w in exhausted:
+            for z2 in np.flatnonzero(draws[:, w, c] > 1e-9):
+                if z2 != z:
+                    for a2 in np.flatnonzero(inp.zone_of == z2):
+                        add(int(a2), int(c))
     return out
 
 
