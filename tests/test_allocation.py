@@ -3,6 +3,8 @@ priorities, zones vs per-area model, the checker, and reproducibility."""
 
 from __future__ import annotations
 
+import itertools
+
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -111,7 +113,7 @@ def test_higher_priority_never_ends_with_a_lower_fill_rate():
     for _, grp in fill.groupby(["area", "commodity"]):
         grp = grp.sort_values("w")
         rows = list(grp.itertuples())
-        for lo, hi in zip(rows, rows[1:], strict=False):
+        for lo, hi in itertools.pairwise(rows):
             if hi.w > lo.w:
                 assert hi.fill >= lo.fill - 1e-6, (hi, lo)
     assert r.unmet["units"].sum() > 0  # the stock is scarce
