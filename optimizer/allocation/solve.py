@@ -23,7 +23,6 @@ from .result import AllocationResult
 __all__ = ["AllocationOptions", "solve_allocation"]
 
 Progress = Callable[[str, float], None]
-ADD_PER_ROUND = 2  # nearest warehouses with stock left added per short area and commodity, per round
 
 
 @dataclass(frozen=True)
@@ -34,7 +33,7 @@ class AllocationOptions:
 
     aggregate: bool = True
     k_nearest: int = 3
-    max_rounds: int = 6
+    max_rounds: int = 4
     solver: str = "highs"
     threads: int = 1
     handling_h: float = 1.0
@@ -70,22 +69,28 @@ def solve_allocation(
         travel = ScenarioNetwork(scenario).warehouse_to_area()
     timings = {"network_and_needs": time.perf_counter() - t0, "build": 0.0, "solve": 0.0, "split": 0.0}
     extra: dict[int, set[int]] = {}
+    growth = scenario.policy.deprivation_growth_per_day
+    equity = "equity" in scenario.policy.stages
+    # rounds of stage 1 only: add links where reachable stock is stranded, then run every stage once
     for round_no in range(opts.max_rounds):
         t1 = time.perf_counter()
         inp = build_inputs(scenario, needs, travel, opts.k_nearest, opts.aggregate, opts.handling_h, extra)
-        model = build_model(
-            inp, scenario.policy.deprivation_growth_per_day, "equity" in scenario.policy.stages
-        )
+        model = build_model(inp, growth, equity)
         timings["build"] += time.perf_counter() - t1
-        status, values, stages = _solve_stages(model, scenario, opts, report, timings)
-        if status == "infeasible":
+        if "deprivation" not in scenario.policy.stages or round_no == opts.max_rounds - 1:
             break
-        more = _stranded(inp, model, values)
-        if not more or round_no == opts.max_rounds - 1:
+        t = time.perf_counter()
+        first = model.lp.solve(model.benefit, maximize=True, **_common(opts, scenario.policy))
+        timings["solve"] += time.perf_counter() - t
+        if first.status in ("infeasible", "error"):
+            break
+        more = _stranded(inp, model, first.x)
+        if not more:
             break
         for a, ws in more.items():
             extra.setdefault(a, set()).update(ws)
         report("augment", (round_no + 1) / opts.max_rounds)
+    status, values, stages = _solve_stages(model, scenario, opts, report, timings)
     t2 = time.perf_counter()
     result = _result(scenario, needs, inp, model, values, status, stages, timings)
     timings["split"] = time.perf_counter() - t2
@@ -96,24 +101,21 @@ def solve_allocation(
 def _solve_stages(model: AllocationModel, scenario, opts, report, timings):
     lp, pol = model.lp, scenario.policy
     tol = pol.tolerance
-    limit = opts.time_limit_s if opts.time_limit_s is not None else pol.time_limit_s
     stages, values, status = {}, np.zeros(lp.n_cols), "optimal"
     for i, stage in enumerate(pol.stages):
         report(stage, i / len(pol.stages))
         t = time.perf_counter()
-        # held objectives are dense rows: HiGHS's interior point (with crossover) is far faster there
-        algorithm = opts.algorithm
-        common = {"solver": opts.solver, "time_limit_s": limit, "threads": opts.threads, "seed": pol.seed}
+        common = _common(opts, pol)
         if stage == "deprivation":
-            sol = lp.solve(model.benefit, maximize=True, algorithm=algorithm, **common)
+            sol = lp.solve(model.benefit, maximize=True, **common)
         elif stage == "equity":
             if model.phi is None:
                 continue
             obj = np.zeros(lp.n_cols)
             obj[model.phi] = 1.0
-            sol = lp.solve(obj, maximize=True, algorithm=algorithm, **common)
+            sol = lp.solve(obj, maximize=True, **common)
         else:
-            sol = lp.solve(model.cost, algorithm=algorithm, **common)
+            sol = lp.solve(model.cost, **common)
         timings["solve"] += time.perf_counter() - t
         if sol.status in ("infeasible", "error"):
             return "infeasible" if not stages else status, values, stages
@@ -123,6 +125,19 @@ def _solve_stages(model: AllocationModel, scenario, opts, report, timings):
         stages[stage] = _stage_value(stage, model, values, scenario)
         _hold(model, stage, sol.objective, tol)
     return status, values, stages
+
+
+def _common(opts: AllocationOptions, pol) -> dict:
+    """Solver settings shared by every solve. HiGHS's interior point (with crossover) is used: the
+    held objectives of later stages are dense rows, where it is far faster than the simplex."""
+    limit = opts.time_limit_s if opts.time_limit_s is not None else pol.time_limit_s
+    return {
+        "solver": opts.solver,
+        "time_limit_s": limit,
+        "threads": opts.threads,
+        "seed": pol.seed,
+        "algorithm": opts.algorithm,
+    }
 
 
 def _stage_value(stage, model, values, scenario) -> float:
@@ -148,41 +163,43 @@ def _hold(model: AllocationModel, stage: str, optimum: float, tol: float) -> Non
 
 
 def _stranded(inp: AllocationInputs, model: AllocationModel, values) -> dict[int, set[int]]:
-    """Links to add where an area stays short of a commodity while reachable stock is left: the
-    nearest warehouses with stock left, for the short area itself and for the areas that draw on
-    the short area's exhausted warehouses (so they can move over and free that stock: one more
-    step of an augmenting path per round)."""
+    """Links to add where reachable stock is left while areas are short (stock-driven, so the model
+    grows with the stranded stock, not with the number of short areas).
+
+    For each warehouse w with commodity c left: the areas that can reach w and are short of c, or that
+    draw c from a warehouse with none of it left (they can move over to w and free that stock for
+    someone else: one step of an augmenting path per round), nearest first, until their need of c
+    covers the stock left."""
     C = len(inp.commodities)
-    shipped = np.zeros(inp.stock.shape[:2])
+    W, A = inp.reachable.shape
+    shipped = np.zeros((W, C))
     np.add.at(shipped, (inp.l_wh[model.x_l], model.x_c), values[model.x])
-    left = inp.stock[:, :, -1] - shipped > np.maximum(1e-4 * inp.stock[:, :, -1], 1e-3)
+    remaining = inp.stock[:, :, -1] - shipped
+    left = remaining > np.maximum(1e-4 * inp.stock[:, :, -1], 1e-3)
     served = np.zeros((inp.n_zones, C))
     np.add.at(served, (model.s_z, model.s_c), values[model.s])
     nz = np.zeros((inp.n_zones, C))
     np.add.at(nz, inp.zone_of, inp.need.sum(axis=(2, 3)))
-    short = (nz - served) > 1e-4 * np.maximum(1.0, nz)
-    # zone-level shipments per (zone, warehouse, commodity)
-    draws = np.zeros((inp.n_zones, inp.stock.shape[0], C))
-    np.add.at(draws, (inp.l_zone[model.x_l], inp.l_wh[model.x_l], model.x_c), values[model.x])
+    short_z = (nz - served) > 1e-4 * np.maximum(1.0, nz)
+    need_ac = inp.need.sum(axis=(2, 3))  # [a, c]
+    draws = np.zeros((inp.n_zones, W, C), bool)
+    np.logical_or.at(draws, (inp.l_zone[model.x_l], inp.l_wh[model.x_l], model.x_c), values[model.x] > 1e-9)
     best = inp.time_h.min(axis=2)  # [w, a]
+    linked = np.zeros((W, A), bool)
+    for a, cands in enumerate(inp.candidates):
+        linked[list(cands), a] = True
     out: dict[int, set[int]] = {}
-
-    def add(a: int, c: int) -> None:
-        ws = np.flatnonzero(left[:, c] & inp.reachable[:, a])
-        ws = [int(w) for w in ws[np.argsort(best[ws, a], kind="stable")] if int(w) not in inp.candidates[a]]
-        if ws:
-            out.setdefault(a, set()).update(ws[:ADD_PER_ROUND])
-
-    for z, c in np.argwhere(short):
-        members = np.flatnonzero(inp.zone_of == z)
-        for a in members:
-            add(int(a), int(c))
-        exhausted = [w for w in inp.candidates[members[0]] if not left[w, c]]
-        for w in exhausted:
-            for z2 in np.flatnonzero(draws[:, w, c] > 1e-9):
-                if z2 != z:
-                    for a2 in np.flatnonzero(inp.zone_of == z2):
-                        add(int(a2), int(c))
+    for w, c in np.argwhere(left):
+        exhausted = ~left[:, c] & (inp.stock[:, c, -1] > 0)
+        movers = draws[:, exhausted, c].any(axis=1)  # zones drawing c from exhausted warehouses
+        want = (short_z[:, c] | movers)[inp.zone_of] & inp.reachable[w] & ~linked[w] & (need_ac[:, c] > 0)
+        areas = np.flatnonzero(want)
+        if not len(areas):
+            continue
+        areas = areas[np.argsort(best[w, areas], kind="stable")]
+        upto = np.searchsorted(np.cumsum(need_ac[areas, c]), remaining[w, c]) + 1
+        for a in areas[:upto]:
+            out.setdefault(int(a), set()).add(int(w))
     return out
 
 
