@@ -285,5 +285,39 @@ def import_network(
     out.print(f"{len(net.nodes)} nodes -> {nodes}; {len(net.edges)} edges -> {edges}", markup=False)
 
 
+@app.command()
+def allocate(
+    scenario: ScenarioArg,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Write shipments.csv and unmet.csv here.")
+    ] = None,
+    lang: LangOpt = "id",
+) -> None:
+    """Allocate stock to areas day by day (vulnerable first); print KPIs and unmet need by reason."""
+    from optimizer.allocation import solve_allocation
+
+    lg = _lang(lang)
+    s = _load(scenario)
+    r = solve_allocation(s)
+    k = r.kpis
+    out.print(
+        f"[bold]{t('alloc_title', lg)}[/] — {s.name} ({s.id}): {r.status}; {t('fill_rate', lg)} "
+        f"{k['fill_rate']:.1%}; {t('worst_area', lg)} {k['min_area_fill_rate']:.1%}; "
+        f"{t('shipments', lg)} {len(r.shipments)}; {r.solve_seconds:.1f} s"
+    )
+    table = Table(title=t("unmet_by_reason", lg))
+    table.add_column(t("commodity", lg))
+    table.add_column(t("reason", lg))
+    table.add_column(t("units", lg), justify="right")
+    for (c, reason), units in r.unmet.groupby(["commodity", "reason"])["units"].sum().items():
+        table.add_row(c, reason, f"{units:,.0f}")
+    out.print(table)
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        r.shipments.to_csv(out_dir / "shipments.csv", index=False)
+        r.unmet.to_csv(out_dir / "unmet.csv", index=False)
+        out.print(f"-> {out_dir / 'shipments.csv'}, {out_dir / 'unmet.csv'}", markup=False)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()

@@ -46,6 +46,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "options": ("Pilihan", "Options"),
     "cut_edges": ("Ruas terputus", "Cut links"),
     "yes": ("ya", "yes"),
+    "alloc_title": ("Alokasi bantuan", "Allocation"),
+    "fill_rate": ("tingkat pemenuhan", "fill rate"),
+    "worst_area": ("wilayah terendah", "worst area"),
+    "shipments": ("pengiriman", "shipments"),
+    "unmet_by_reason": ("Kebutuhan tidak terpenuhi per alasan", "Unmet need by reason"),
+    "reason": ("Alasan", "Reason"),
     "no": ("tidak", "no"),
 }
 

@@ -89,3 +89,14 @@ def test_schema_prints_the_document_schema():
     assert {"areas", "warehouses", "vehicle_types", "fleet", "network", "damage", "policy"} <= set(
         schema["properties"]
     )
+
+
+def test_allocate_writes_shipments_and_unmet(tmp_path):
+    """`siaga allocate` prints the allocation and writes shipments.csv and unmet.csv with reasons."""
+    result = run_siaga("allocate", str(DATA_DIR / "alloc_transport"), "--out", str(tmp_path), "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    assert "transport_capacity" in result.stdout
+    unmet = list(csv.DictReader((tmp_path / "unmet.csv").open()))
+    shipments = list(csv.DictReader((tmp_path / "shipments.csv").open()))
+    assert {r["reason"] for r in unmet if r["commodity"] == "beras"} == {"transport_capacity"}
+    assert sum(float(r["kg"]) for r in shipments) == pytest.approx(5000, rel=1e-5)
