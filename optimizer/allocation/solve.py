@@ -69,6 +69,7 @@ def solve_allocation(
         travel = ScenarioNetwork(scenario).warehouse_to_area()
     timings = {"network_and_needs": time.perf_counter() - t0, "build": 0.0, "solve": 0.0, "split": 0.0}
     extra: dict[int, set[int]] = {}
+    known = None  # the stage-1 solution of the final model, when the last round already solved it
     growth = scenario.policy.deprivation_growth_per_day
     equity = "equity" in scenario.policy.stages
     # rounds of stage 1 only: add links where reachable stock is stranded, then run every stage once
@@ -86,17 +87,18 @@ def solve_allocation(
             break
         more = _stranded(inp, model, first.x)
         if not more:
+            known = first
             break
         for a, ws in more.items():
             extra.setdefault(a, set()).update(ws)
         report("augment", (round_no + 1) / opts.max_rounds)
-    status, values, stages = _solve_stages(model, scenario, opts, report, timings)
+    status, values, stages = _solve_stages(model, scenario, opts, report, timings, known)
     result = _result(scenario, needs, inp, model, values, status, stages, timings)
     report("done", 1.0)
     return result
 
 
-def _solve_stages(model: AllocationModel, scenario, opts, report, timings):
+def _solve_stages(model: AllocationModel, scenario, opts, report, timings, known=None):
     lp, pol = model.lp, scenario.policy
     tol = pol.tolerance
     stages, values, status = {}, np.zeros(lp.n_cols), "optimal"
@@ -105,7 +107,7 @@ def _solve_stages(model: AllocationModel, scenario, opts, report, timings):
         t = time.perf_counter()
         common = _common(opts, pol)
         if stage == "deprivation":
-            sol = lp.solve(model.benefit, maximize=True, **common)
+            sol = known if known is not None else lp.solve(model.benefit, maximize=True, **common)
         elif stage == "equity":
             if model.phi is None:
                 continue
