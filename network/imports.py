@@ -22,6 +22,7 @@ import numpy as np
 from scenarios.geo import line_length_km
 from scenarios.model import Edge, Node
 from scenarios.model import Network as NetworkModel
+from scenarios.tables import TABLES
 
 from .errors import NetworkError
 from .spatial import NodeSnapper
@@ -225,21 +226,8 @@ def read_geojson_lines(path: Path, keep_points: Iterable[tuple[float, float]] = 
     )
 
 
-NODE_COLUMNS = ("id", "name", "lat", "lon", "kind", "note")
-EDGE_COLUMNS = (
-    "id",
-    "source",
-    "target",
-    "mode",
-    "road_class",
-    "length_km",
-    "speed_kmh",
-    "duration_h",
-    "max_weight_t",
-    "oneway",
-    "daylight_only",
-    "note",
-)
+NODE_COLUMNS = (*TABLES["nodes"].columns, "note")
+EDGE_COLUMNS = (*TABLES["edges"].columns, "note")
 
 
 def write_network_csv(net: NetworkModel, out_dir: Path) -> tuple[Path, Path]:
