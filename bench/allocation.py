@@ -200,13 +200,17 @@ def run(name: str, s: Scenario, travel, aggregate: bool) -> dict:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sizes", default="1000,3000,10000")
-    p.add_argument("--per-area-max", type=int, default=1000)
+    p.add_argument("--per-area-max", type=int, default=0, help="also run the per-area model up to this size")
+    p.add_argument("--per-area-kaltim", action="store_true", help="also run the per-area model on kaltim")
     p.add_argument("--no-write", action="store_true")
     args = p.parse_args()
     rows = []
     s = kaltim_province()
     rows.append(run("kaltim (1,038 desa)", s, None, True))
     print(rows[-1], flush=True)
+    if args.per_area_kaltim:
+        rows.append(run("kaltim (1,038 desa)", s, None, False))
+        print(rows[-1], flush=True)
     for n in [int(x) for x in args.sizes.split(",")]:
         s, travel = generated(n)
         rows.append(run(f"generated {n:,}", s, travel, True))
@@ -219,7 +223,7 @@ def main() -> None:
         "### Allocation LP: zone/class model vs per-area model",
         "",
         f"Command: `.venv/bin/python bench/allocation.py --sizes {args.sizes} "
-        f"--per-area-max {args.per_area_max}`; "
+        f"--per-area-max {args.per_area_max}{' --per-area-kaltim' if args.per_area_kaltim else ''}`; "
         f"{time.strftime('%Y-%m-%d')}, Python {platform.python_version()}, HiGHS through OR-Tools MathOpt, "
         "1 thread. Generated instances: 50 warehouses, 10 commodities, 3 days, 4 groups; all three stages "
         "(deprivation, equity, cost). `prep` is needs (and, for kaltim, the network matrices).",
