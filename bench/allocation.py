@@ -229,14 +229,14 @@ def main() -> None:
         "(deprivation, equity, cost). `prep` is needs (and, for kaltim, the network matrices).",
         "",
         "| instance | model | areas | zones | variables | prep s | build s | solve s | split s | total s "
-        "| deprivation | cost (IDR) |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| deprivation | cost (IDR) | status |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for r in rows:
         lines.append(
             f"| {r['instance']} | {r['model']} | {r['areas']:,} | {r['zones']:,} | {r['variables']:,} | "
             f"{r['prep_s']:.2f} | {r['build_s']:.2f} | {r['solve_s']:.2f} | {r['split_s']:.2f} | "
-            f"{r['total_s']:.2f} | {r['deprivation']:.6g} | {r['cost']:.4g} |"
+            f"{r['total_s']:.2f} | {r['deprivation']:.6g} | {r['cost']:.4g} | {r['status']} |"
         )
     lines.append(END)
     table = "\n".join(lines)
