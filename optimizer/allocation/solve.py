@@ -33,7 +33,7 @@ class AllocationOptions:
 
     aggregate: bool = True
     k_nearest: int = 3
-    max_rounds: int = 4
+    max_rounds: int = 2
     solver: str = "highs"
     threads: int = 1
     handling_h: float = 1.0
