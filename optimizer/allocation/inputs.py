@@ -59,6 +59,7 @@ class AllocationInputs:
     lv_cost: np.ndarray  # [link, vehicle type] money per trip
     lv_dist: np.ndarray  # [link, vehicle type] one-way km
     candidates: tuple[frozenset, ...]  # per area: warehouse indices linked
+    handling_h: float = 1.0  # loading and unloading per trip
 
 
 def _lag_days(time_h: np.ndarray, shift_h: np.ndarray) -> np.ndarray:
@@ -198,6 +199,7 @@ def build_inputs(
         lv_cost=lv_cost,
         lv_dist=lv_dist,
         candidates=tuple(frozenset(c) for c in candidates),
+        handling_h=handling_h,
     )
 
 

@@ -18,7 +18,6 @@ import pandas as pd
 
 from .inputs import AllocationInputs
 from .model import AllocationModel
-from .split import fifo
 
 __all__ = ["unmet_reasons"]
 
@@ -113,5 +112,3 @@ def _reason_table(inp: AllocationInputs, model: AllocationModel, values) -> np.n
                 reason[a, c] = "transport_capacity"
     return reason
 
-
-__all__ += ["fifo"]

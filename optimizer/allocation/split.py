@@ -144,7 +144,7 @@ def _loads(inp, model, values, shipments) -> pd.DataFrame:
             "vehicle_type": np.asarray(inp.vehicle_types, dtype=object)[v],
             "day": out["day"].to_numpy().astype(np.int64),
             "loads": out["loads"].to_numpy(),
-            "round_trip_h": 2 * inp.time_h[w, a, v] + 1.0,
+            "round_trip_h": 2 * inp.time_h[w, a, v] + inp.handling_h,
             "trip_cost": inp.trip_cost[w, a, v],
         }
     )
