@@ -111,4 +111,3 @@ def _reason_table(inp: AllocationInputs, model: AllocationModel, values) -> np.n
             else:
                 reason[a, c] = "transport_capacity"
     return reason
-
