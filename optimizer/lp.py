@@ -34,6 +34,8 @@ class LpSolution:
     x: np.ndarray
     seconds: float
     solver: str
+    reduced_costs: np.ndarray | None = None
+    duals: np.ndarray | None = None
 
 
 @dataclass
@@ -70,6 +72,25 @@ class LinearProgram:
         self.row_ub.append(np.broadcast_to(np.asarray(ub, float), (n,)).copy())
         self.n_rows += n
         return ids
+
+    def fix_face(self, sol: LpSolution, objective: np.ndarray) -> bool:
+        """Keep `sol`'s optimum by complementary slackness instead of an objective row: columns with a
+        nonzero reduced cost stay at their value, rows with a nonzero dual stay tight. Returns False
+        (and changes nothing) when the solver gave no duals."""
+        if sol.reduced_costs is None or sol.duals is None:
+            return False
+        eps = 1e-9 * max(1.0, float(np.abs(objective).max(initial=0.0)))
+        cols = np.flatnonzero(np.abs(sol.reduced_costs) > eps)
+        lb, ub = np.concatenate(self.lb), np.concatenate(self.ub)
+        lb[cols] = ub[cols] = np.clip(sol.x[cols], lb[cols], ub[cols])
+        self.lb, self.ub = [lb], [ub]
+        r, c, v = self.matrix()
+        act = np.bincount(r, weights=v * sol.x[c], minlength=self.n_rows)
+        rows = np.flatnonzero(np.abs(sol.duals) > eps)
+        rlb, rub = np.concatenate(self.row_lb), np.concatenate(self.row_ub)
+        rlb[rows] = rub[rows] = np.clip(act[rows], rlb[rows], rub[rows])
+        self.row_lb, self.row_ub = [rlb], [rub]
+        return True
 
     def matrix(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(rows, cols, coefficients), sorted row-major with duplicates summed."""
@@ -158,7 +179,19 @@ def _solve(model, solver: str, time_limit_s, threads: int, seed: int, n: int, al
         x[ids] = np.fromiter(ps.variable_values.values, float)
         obj = ps.objective_value
         status = "optimal" if reason == _OPTIMAL else "feasible"
+        rc, du = _duals(res, n, len(model.linear_constraints.ids))
     else:
         infeasible = reason == result_pb2.TERMINATION_REASON_INFEASIBLE
         return LpSolution("infeasible" if infeasible else "error", float("nan"), x, seconds, solver)
-    return LpSolution(status, obj, x, seconds, solver)
+    return LpSolution(status, obj, x, seconds, solver, rc, du)
+
+
+def _duals(res, n: int, m: int) -> tuple[np.ndarray | None, np.ndarray | None]:
+    sol = res.solutions[0]
+    if not sol.HasField("dual_solution"):
+        return None, None
+    ds = sol.dual_solution
+    rc, du = np.zeros(n), np.zeros(m)
+    rc[np.fromiter(ds.reduced_costs.ids, np.int64)] = np.fromiter(ds.reduced_costs.values, float)
+    du[np.fromiter(ds.dual_values.ids, np.int64)] = np.fromiter(ds.dual_values.values, float)
+    return rc, du

@@ -258,7 +258,7 @@ class Policy(_Frozen):
     standards: Id = "bnpb"
     day_start_h: Annotated[float, Field(ge=0, lt=24)] = 6.0
     stages: tuple[Stage, ...] = ("deprivation", "equity", "cost")
-    tolerance: NonNeg = 1e-6
+    tolerance: NonNeg = 0.0  # 0: each stage keeps the previous optima exactly
     deprivation_growth_per_day: NonNeg = 0.5
     time_limit_s: Positive = 60.0
     seed: Annotated[int, Field(ge=0)] = 0

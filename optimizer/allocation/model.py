@@ -25,7 +25,8 @@ Constraints:
     (throughput) sum_{l at w, d - lag[l] = e} sum_c kg_c x[l,c,d] / 1000 <= T_w       for w, e
     (equity)     phi <= (1/|C_z|) sum_{c in C_z} sum_{k,d} s[z,c,k,d] / N[z,c]           for z with need
 
-Objective, lexicographic; each stage keeps the previous optimum within the policy's tolerance:
+Objective, lexicographic; each stage keeps the previous optimum: exactly (on the optimal face, by
+complementary slackness) with the default `policy.tolerance` 0, else as an objective row within it:
     1. deprivation: minimise sum_{z,c,k,d} omega_k f_d backlog[z,c,k,d], with
        backlog[z,c,k,d] = sum_{d' <= d} (N - s)[z,c,k,d']; equivalently maximise
        sum s[z,c,k,d] omega_k F_d (the constant sum of omega_k F_d N is dropped);

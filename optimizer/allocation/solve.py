@@ -123,7 +123,8 @@ def _solve_stages(model: AllocationModel, scenario, opts, report, timings, known
             status = "feasible"
         values = sol.x
         stages[stage] = _stage_value(stage, model, values, scenario)
-        _hold(model, stage, sol.objective, tol)
+        if i < len(pol.stages) - 1:
+            _hold(model, stage, sol, tol)
     return status, values, stages
 
 
@@ -148,9 +149,16 @@ def _stage_value(stage, model, values, scenario) -> float:
     return float(model.cost @ values)
 
 
-def _hold(model: AllocationModel, stage: str, optimum: float, tol: float) -> None:
-    """Keep a stage's optimum (within tolerance) while later stages optimise."""
+def _hold(model: AllocationModel, stage: str, sol, tol: float) -> None:
+    """Keep a stage's optimum while later stages optimise. With tolerance 0 (the default): exactly, on
+    the optimal face (complementary slackness: columns with a nonzero reduced cost and rows with a
+    nonzero dual fixed), which also keeps later solves small. Otherwise, or when the solver gives no
+    duals: the stage objective as a row, within the tolerance."""
     lp = model.lp
+    objective = _objective(model, stage)
+    if tol == 0 and objective is not None and lp.fix_face(sol, objective):
+        return
+    optimum = sol.objective
     slack = tol * max(1.0, abs(optimum))
     if stage == "deprivation":
         nz = np.flatnonzero(model.benefit)
@@ -160,6 +168,18 @@ def _hold(model: AllocationModel, stage: str, optimum: float, tol: float) -> Non
     else:
         nz = np.flatnonzero(model.cost)
         lp.add_rows(np.zeros(len(nz), np.int64), nz, model.cost[nz], 1, ub=optimum + slack)
+
+
+def _objective(model: AllocationModel, stage: str) -> np.ndarray | None:
+    if stage == "deprivation":
+        return model.benefit
+    if stage == "equity" and model.phi is not None:
+        obj = np.zeros(model.lp.n_cols)
+        obj[model.phi] = 1.0
+        return obj
+    if stage == "cost":
+        return model.cost
+    return None
 
 
 def _stranded(inp: AllocationInputs, model: AllocationModel, values) -> dict[int, set[int]]:
