@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from scenarios.model import Scenario
+from scenarios.model import MODES, Scenario
 
 from .scenario import ScenarioNetwork
 
@@ -62,7 +62,7 @@ def reachability(scenario: Scenario, sn: ScenarioNetwork | None = None) -> list[
                 )
                 modes |= int(m.modes[w_index[wid], a])
         found.sort(key=lambda r: (r["time_h"], r["warehouse"], r["vehicle_type"]))
-        names = [md for k, md in enumerate(("road", "river", "ferry", "sea", "air")) if modes >> k & 1]
+        names = [md for k, md in enumerate(MODES) if modes >> k & 1]
         land = {"road", "ferry", "sea"}
         out.append(
             AreaReach(

@@ -62,7 +62,7 @@ class AllocationInputs:
     handling_h: float = 1.0  # loading and unloading per trip
 
 
-def _lag_days(time_h: np.ndarray, shift_h: np.ndarray) -> np.ndarray:
+def lag_days(time_h: np.ndarray, shift_h: np.ndarray) -> np.ndarray:
     """Whole days between dispatch and delivery when a vehicle drives at most a shift a day
     (-1 where it cannot reach)."""
     shift = np.broadcast_to(shift_h, time_h.shape)
@@ -151,7 +151,7 @@ def build_inputs(
     candidates = _candidates(
         time_h.min(axis=2), reachable, holder, need.sum(axis=(2, 3)) > 0, k_nearest, extra
     )
-    lags = _lag_days(time_h, shift[None, None, :])  # [w, a, v]
+    lags = lag_days(time_h, shift[None, None, :])  # [w, a, v]
     zone_of, n_zones = _zones(candidates, lags, aggregate)
 
     # links: unique (zone, warehouse)

@@ -16,13 +16,22 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .inputs import AllocationInputs
+from .inputs import AllocationInputs, lag_days
 from .model import AllocationModel
 
-__all__ = ["unmet_reasons"]
+__all__ = ["NEGLIGIBLE", "stock_remaining", "unmet_reasons"]
 
 TOL = 1e-6
 NEGLIGIBLE = 1e-4  # relative: unmet or stock left below this share is solver tolerance, not a shortage
+
+
+def stock_remaining(inp: AllocationInputs, model: AllocationModel, values) -> tuple[np.ndarray, np.ndarray]:
+    """Units of each commodity left at each warehouse at the end, and whether that is more than
+    solver tolerance ([w, c] each)."""
+    shipped = np.zeros(inp.stock.shape[:2])
+    np.add.at(shipped, (inp.l_wh[model.x_l], model.x_c), values[model.x])
+    remaining = inp.stock[:, :, -1] - shipped
+    return remaining, remaining > np.maximum(NEGLIGIBLE * inp.stock[:, :, -1], 1e-3)
 
 
 def _row_activity(model: AllocationModel, values: np.ndarray) -> np.ndarray:
@@ -69,12 +78,9 @@ def _reason_table(inp: AllocationInputs, model: AllocationModel, values) -> np.n
     W, A = inp.reachable.shape
     H = inp.horizon
     holder = inp.stock[:, :, -1] > 0
-    shipped = np.zeros(holder.shape)
-    np.add.at(shipped, (inp.l_wh[model.x_l], model.x_c), values[model.x])
-    left = inp.stock[:, :, -1] - shipped > np.maximum(NEGLIGIBLE * inp.stock[:, :, -1], 1e-3)
-    with np.errstate(invalid="ignore"):
-        days = np.ceil(inp.time_h / inp.shift_h[None, None, :]) - 1
-    lag = np.where(np.isfinite(days), np.maximum(days, 0), 10**9).min(axis=2)  # [w, a]
+    _, left = stock_remaining(inp, model, values)
+    lags = lag_days(inp.time_h, inp.shift_h[None, None, :])
+    lag = np.where(lags >= 0, lags, 10**9).min(axis=2)  # [w, a]: fastest vehicle's delay in days
     in_time = lag <= H - 1
     # first day stock is there, per warehouse and commodity
     has = inp.stock > 0

@@ -17,7 +17,7 @@ from scenarios import Scenario, compute_needs
 
 from .inputs import AllocationInputs, build_inputs
 from .model import AllocationModel, build_model
-from .reasons import unmet_reasons
+from .reasons import NEGLIGIBLE, stock_remaining, unmet_reasons
 from .result import AllocationResult
 
 __all__ = ["AllocationOptions", "solve_allocation"]
@@ -192,15 +192,12 @@ def _stranded(inp: AllocationInputs, model: AllocationModel, values) -> dict[int
     covers the stock left."""
     C = len(inp.commodities)
     W, A = inp.reachable.shape
-    shipped = np.zeros((W, C))
-    np.add.at(shipped, (inp.l_wh[model.x_l], model.x_c), values[model.x])
-    remaining = inp.stock[:, :, -1] - shipped
-    left = remaining > np.maximum(1e-4 * inp.stock[:, :, -1], 1e-3)
+    remaining, left = stock_remaining(inp, model, values)
     served = np.zeros((inp.n_zones, C))
     np.add.at(served, (model.s_z, model.s_c), values[model.s])
     nz = np.zeros((inp.n_zones, C))
     np.add.at(nz, inp.zone_of, inp.need.sum(axis=(2, 3)))
-    short_z = (nz - served) > 1e-4 * np.maximum(1.0, nz)
+    short_z = (nz - served) > NEGLIGIBLE * np.maximum(1.0, nz)
     need_ac = inp.need.sum(axis=(2, 3))  # [a, c]
     draws = np.zeros((inp.n_zones, W, C), bool)
     np.logical_or.at(draws, (inp.l_zone[model.x_l], inp.l_wh[model.x_l], model.x_c), values[model.x] > 1e-9)
