@@ -49,6 +49,7 @@ class LinearProgram:
     row_ub: list = field(default_factory=list)
     rows: list = field(default_factory=list)  # (row ids, col ids, coef) blocks
     n_rows: int = 0
+    _matrix: tuple | None = field(default=None, repr=False)
 
     def add_cols(self, n: int, lb=0.0, ub=INF) -> np.ndarray:
         """Add `n` columns; returns their indices."""
@@ -93,7 +94,14 @@ class LinearProgram:
         return True
 
     def matrix(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(rows, cols, coefficients), sorted row-major with duplicates summed."""
+        """(rows, cols, coefficients), sorted row-major with duplicates summed; cached until rows or
+        columns are added (every solve, slack check and face fix reads it)."""
+        key = (len(self.rows), self.n_cols)
+        if self._matrix is None or self._matrix[0] != key:
+            self._matrix = (key, self._assemble())
+        return self._matrix[1]
+
+    def _assemble(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if not self.rows:
             return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
         r = np.concatenate([b[0] for b in self.rows])
