@@ -2,10 +2,11 @@
 
 Links: an area is linked to the warehouses a based vehicle type can reach, but only to its `k` nearest
 (by the fastest based vehicle) plus, for each commodity, the nearest warehouse holding it; rounds of
-the solve add farther warehouses where an area stays short while reachable stock is left (`extra`).
+the solve add the farther warehouses that the duals price as improving where stock is left (`extra`).
 
-Zones: areas with the same candidate warehouses, and the same days of delay per warehouse and vehicle
-type, form one zone; groups with the same priority weight form one class. The LP is solved per zone and
+Zones: areas with the same candidate warehouses, the same days of delay per warehouse and vehicle
+type and (`split_nearest`, the default) the same nearest candidate form one zone; groups with the same
+priority weight form one class. The LP is solved per zone and
 class and split back in proportion to need, which is exact for deprivation; vehicle hours and cost use
 need-weighted mean round trips, exact for the proportional split.
 """
@@ -19,7 +20,7 @@ import pandas as pd
 
 from scenarios.model import Scenario
 
-__all__ = ["AllocationInputs", "build_inputs"]
+__all__ = ["AllocationInputs", "build_inputs", "index_of"]
 
 DAYLIGHT_H = 12.0
 
@@ -62,6 +63,11 @@ class AllocationInputs:
     handling_h: float = 1.0  # loading and unloading per trip
 
 
+def index_of(values, ids) -> np.ndarray:
+    """Position of each of `values` in `ids` (-1 where absent); hashed, far faster than Series.map."""
+    return pd.Index(list(ids)).get_indexer(np.asarray(values, dtype=object))
+
+
 def lag_days(time_h: np.ndarray, shift_h: np.ndarray) -> np.ndarray:
     """Whole days between dispatch and delivery when a vehicle drives at most a shift a day
     (-1 where it cannot reach)."""
@@ -80,6 +86,7 @@ def build_inputs(
     aggregate: bool = True,
     handling_h: float = 1.0,
     extra: dict[int, set[int]] | None = None,
+    split_nearest: bool = True,
 ) -> AllocationInputs:
     s = scenario
     A, W = len(s.areas), len(s.warehouses)
@@ -104,9 +111,9 @@ def build_inputs(
         np.add.at(
             need,
             (
-                needs["area"].map(a_ix).to_numpy(),
-                needs["commodity"].map(c_ix).to_numpy(),
-                group_class[needs["group"].map(g_ix).to_numpy()],
+                index_of(needs["area"], a_ix),
+                index_of(needs["commodity"], c_ix),
+                group_class[index_of(needs["group"], g_ix)],
                 needs["day"].to_numpy() - 1,
             ),
             needs["units"].to_numpy(),
@@ -148,11 +155,11 @@ def build_inputs(
     reachable = np.isfinite(time_h).any(axis=2)
 
     holder = stock[:, :, -1] > 0  # [w, c]
-    candidates = _candidates(
-        time_h.min(axis=2), reachable, holder, need.sum(axis=(2, 3)) > 0, k_nearest, extra
-    )
+    best_h = time_h.min(axis=2)
+    candidates = _candidates(best_h, reachable, holder, need.sum(axis=(2, 3)) > 0, k_nearest, extra)
     lags = lag_days(time_h, shift[None, None, :])  # [w, a, v]
-    zone_of, n_zones = _zones(candidates, lags, aggregate)
+    nearest = _nearest(best_h, candidates) if split_nearest else None
+    zone_of, n_zones = _zones(candidates, lags, aggregate, nearest)
 
     # links: unique (zone, warehouse)
     pairs = {(int(zone_of[a]), w) for a in range(A) for w in candidates[a]}
@@ -205,24 +212,37 @@ def build_inputs(
 
 def _candidates(best_h, reachable, holder, needs_c, k, extra) -> list[set[int]]:
     """Per area: the k nearest reachable warehouses, plus the nearest holder of each needed commodity."""
-    _W, A = best_h.shape
-    order = np.argsort(np.where(reachable, best_h, np.inf), axis=0, kind="stable")  # [rank, area]
-    out: list[set[int]] = []
-    for a in range(A):
-        ranked = [int(w) for w in order[:, a] if reachable[w, a]]
-        chosen = set(ranked[:k])
-        for c in np.flatnonzero(needs_c[a]):
-            for w in ranked:
-                if holder[w, c]:
-                    chosen.add(w)
-                    break
-        if extra and a in extra:
-            chosen |= extra[a]
-        out.append(chosen)
+    W, A = best_h.shape
+    t = np.where(reachable, best_h, np.inf)
+    order = np.argsort(t, axis=0, kind="stable")[:k]  # [rank, area], ties by index
+    mask = np.zeros((W, A), bool)
+    ok = np.take_along_axis(reachable, order, axis=0)
+    mask[order[ok], np.nonzero(ok)[1]] = True
+    for c in range(holder.shape[1]):
+        tc = np.where(holder[:, c][:, None], t, np.inf)
+        near = np.argmin(tc, axis=0)
+        has = needs_c[:, c] & np.isfinite(tc.min(axis=0))
+        mask[near[has], np.flatnonzero(has)] = True
+    out = [set(np.flatnonzero(mask[:, a]).tolist()) for a in range(A)]
+    for a, ws in (extra or {}).items():
+        out[a] |= ws
     return out
 
 
-def _zones(candidates, lags, aggregate: bool) -> tuple[np.ndarray, int]:
+def _nearest(best_h: np.ndarray, candidates) -> np.ndarray:
+    """Per area: its nearest candidate warehouse (-1: none)."""
+    mask = np.zeros(best_h.shape, bool)
+    for a, cands in enumerate(candidates):
+        mask[list(cands), a] = True
+    near = np.argmin(np.where(mask, best_h, np.inf), axis=0)
+    return np.where(mask.any(axis=0), near, -1)
+
+
+def _zones(candidates, lags, aggregate: bool, nearest: np.ndarray | None) -> tuple[np.ndarray, int]:
+    """Areas with the same key share a zone: candidate warehouses with their delays per vehicle type,
+    and (when given) the nearest candidate. The nearest candidate matters where fleet hours bind: a zone
+    shares its round trips in proportion to need, so areas near different warehouses kept in one zone
+    would make the near ones pay for the far ones' trips."""
     A = len(candidates)
     if not aggregate:
         return np.arange(A, dtype=np.int64), A
@@ -230,6 +250,8 @@ def _zones(candidates, lags, aggregate: bool) -> tuple[np.ndarray, int]:
     zone = np.empty(A, np.int64)
     for a in range(A):
         key = tuple((w, tuple(lags[w, a].tolist())) for w in sorted(candidates[a]))
+        if nearest is not None:
+            key = (int(nearest[a]), key)
         zone[a] = keys.setdefault(key, len(keys))
     return zone, len(keys)
 

@@ -1,8 +1,8 @@
 r"""The allocation LP: who gets what from where, day by day, vulnerable first.
 
-Sets: zones z (areas, or groups of areas with the same candidate warehouses and delays), warehouses w,
-links l = (z, w), commodities c, priority classes k (groups, or groups of equal priority weight),
-vehicle types v, days d = 1..H (delivery days), dispatch days e.
+Sets: zones z (areas, or groups of areas with the same candidate warehouses, delays and nearest
+candidate), warehouses w, links l = (z, w), commodities c, priority classes k (groups, or groups of equal
+priority weight), vehicle types v, days d = 1..H (delivery days), dispatch days e.
 
 Data: N[z,c,k,d] need; S[w,c,e] stock available by day e (initial stock plus arrivals); lag[l] days
 from dispatch to delivery on the fastest based vehicle, lag[l,v] per vehicle type; kg_c, m3_c per unit;
@@ -120,7 +120,10 @@ def build_model(inp: AllocationInputs, growth: float, equity: bool) -> Allocatio
     # balance (z, c, d)
     z_of_x = inp.l_zone[x_l]
     r_x, uniq_b = _keys(np.r_[z_of_x, s_z], np.r_[x_c, s_c], np.r_[x_d, s_d])
-    lp.add_rows(r_x, np.r_[x, s], np.r_[np.ones(len(x)), -np.ones(len(s))], len(uniq_b), lb=0.0, ub=0.0)
+    first_b = lp.add_rows(
+        r_x, np.r_[x, s], np.r_[np.ones(len(x)), -np.ones(len(s))], len(uniq_b), lb=0.0, ub=0.0
+    )
+    rows["balance"] = (_start(first_b), uniq_b, np.zeros(len(uniq_b)))
 
     # no-ahead (z, c, k, d): cumulative service within cumulative need
     rows_na = np.flatnonzero((cum > 0).ravel())

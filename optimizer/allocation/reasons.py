@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .inputs import AllocationInputs, lag_days
+from .inputs import AllocationInputs, index_of, lag_days
 from .model import AllocationModel
 
 __all__ = ["NEGLIGIBLE", "stock_remaining", "unmet_reasons"]
@@ -54,23 +54,37 @@ def unmet_reasons(
     keys = ["area", "commodity", "group"]
     if needs.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-    got = served.groupby(keys)["units"].sum()
-    frame = needs[[*keys, "day", "units"]].copy()
-    frame["served"] = got.reindex(pd.MultiIndex.from_frame(frame[keys]), fill_value=0.0).to_numpy()
-    frame = frame.sort_values([*keys, "day"])
-    cum = frame.groupby(keys)["units"].cumsum()
-    unmet = np.clip(cum - frame["served"], 0.0, frame["units"])
-    total_need = frame.groupby(keys)["units"].transform("sum")
-    frame["units"] = unmet
-    total_unmet = frame.groupby(keys)["units"].transform("sum")
-    frame = frame[(frame["units"] > 0) & (total_unmet > NEGLIGIBLE * total_need)]
-    if frame.empty:
+    # integer keys (area, commodity, group) in scenario order: hashing strings costs seconds at scale
+    C, G = len(inp.commodities), len(inp.groups)
+
+    def key_of(frame: pd.DataFrame) -> np.ndarray:
+        a = index_of(frame["area"], inp.areas)
+        return (a * C + index_of(frame["commodity"], inp.commodities)) * G + index_of(
+            frame["group"], inp.groups
+        )
+
+    n_keys = len(inp.areas) * C * G
+    got = np.bincount(key_of(served), weights=served["units"].to_numpy(), minlength=n_keys)
+    key, day = key_of(needs), needs["day"].to_numpy()
+    order = np.lexsort((day, key))
+    key, units = key[order], needs["units"].to_numpy()[order]
+    start = np.r_[True, key[1:] != key[:-1]]
+    group_no = np.cumsum(start) - 1
+    cum_all = np.cumsum(units)
+    cum = cum_all - np.r_[0.0, cum_all][np.flatnonzero(start)][group_no]  # within (area, commodity, group)
+    unmet = np.clip(cum - got[key], 0.0, units)
+    total_need = np.bincount(group_no, weights=units)[group_no]
+    total_unmet = np.bincount(group_no, weights=unmet)[group_no]
+    keep = (unmet > 0) & (total_unmet > NEGLIGIBLE * total_need)
+    if not keep.any():
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    rows = order[keep]
+    frame = needs.iloc[rows][[*keys, "day"]].reset_index(drop=True)
+    frame["units"] = unmet[keep]
     reason = _reason_table(inp, model, values)
-    a_ix = {a: i for i, a in enumerate(inp.areas)}
-    c_ix = {c: i for i, c in enumerate(inp.commodities)}
-    frame["reason"] = reason[frame["area"].map(a_ix).to_numpy(), frame["commodity"].map(c_ix).to_numpy()]
-    return frame[cols].reset_index(drop=True)
+    k = key[keep]
+    frame["reason"] = reason[k // (C * G), (k // G) % C]
+    return frame[cols]
 
 
 def _reason_table(inp: AllocationInputs, model: AllocationModel, values) -> np.ndarray:
@@ -96,6 +110,8 @@ def _reason_table(inp: AllocationInputs, model: AllocationModel, values) -> np.n
     if len(tkeys):
         thr_full[tkeys[tbind, 0]] = True
 
+    # [w, a]: a vehicle type serving a from w has its fleet hours used up on some day
+    fleet_serving = (fleet_full[:, None, :] & np.isfinite(inp.time_h)).any(axis=2)
     reason = np.full((A, len(inp.commodities)), "no_stock", dtype=object)
     for c in range(len(inp.commodities)):
         holders = holder[:, c]
@@ -106,14 +122,10 @@ def _reason_table(inp: AllocationInputs, model: AllocationModel, values) -> np.n
         timely = reach & in_time & ((first_day[:, c][:, None] + lag) <= H - 1)
         horizon = reach.any(axis=0) & ~timely.any(axis=0)
         reason[horizon, c] = "horizon"
-        with_left = timely & left[:, c][:, None]
-        for a in np.flatnonzero(with_left.any(axis=0)):
-            ws = np.flatnonzero(with_left[:, a])
-            serving = np.isfinite(inp.time_h[ws, a, :])
-            if (fleet_full[ws] & serving).any():
-                reason[a, c] = "transport_capacity"
-            elif thr_full[ws].any():
-                reason[a, c] = "throughput"
-            else:
-                reason[a, c] = "transport_capacity"
+        with_left = timely & left[:, c][:, None]  # [w, a]
+        fleet = (with_left & fleet_serving).any(axis=0)
+        thr = (with_left & thr_full[:, None]).any(axis=0)
+        stuck = with_left.any(axis=0)
+        reason[stuck & ~fleet & thr, c] = "throughput"
+        reason[stuck & (fleet | ~thr), c] = "transport_capacity"
     return reason

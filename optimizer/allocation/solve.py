@@ -15,21 +15,23 @@ import pandas as pd
 from network import ScenarioNetwork
 from scenarios import Scenario, compute_needs
 
-from .inputs import AllocationInputs, build_inputs
+from .inputs import AllocationInputs, build_inputs, index_of, lag_days
 from .model import AllocationModel, build_model
-from .reasons import NEGLIGIBLE, stock_remaining, unmet_reasons
+from .reasons import stock_remaining, unmet_reasons
 from .result import AllocationResult
 
 __all__ = ["AllocationOptions", "solve_allocation"]
 
 Progress = Callable[[str, float], None]
+PRICE_TOL = 1e-7  # relative to the largest objective coefficient: below it a reduced cost is round-off
 
 
 @dataclass(frozen=True)
 class AllocationOptions:
     """Solver knobs. `aggregate` solves by zones and priority classes (the scalable model);
-    `k_nearest` candidate warehouses per area; `max_rounds` of adding farther warehouses where
-    reachable stock is left while an area is short."""
+    `k_nearest` candidate warehouses per area; `max_rounds` of stage-1 solves on coarse zones whose
+    duals price farther links from warehouses with stock left (column generation; the last round is the
+    final model on fine zones)."""
 
     aggregate: bool = True
     k_nearest: int = 3
@@ -69,25 +71,41 @@ def solve_allocation(
         travel = ScenarioNetwork(scenario).warehouse_to_area()
     timings = {"network_and_needs": time.perf_counter() - t0, "build": 0.0, "solve": 0.0, "split": 0.0}
     extra: dict[int, set[int]] = {}
-    known = None  # the stage-1 solution of the final model, when the last round already solved it
+    known = None  # the stage-1 solution of the final model, when an earlier solve already gave it
     growth = scenario.policy.deprivation_growth_per_day
     equity = "equity" in scenario.policy.stages
-    # rounds of stage 1 only: add links where reachable stock is stranded, then run every stage once
-    for round_no in range(opts.max_rounds):
+
+    def build(fine: bool, inp: AllocationInputs | None = None):
         t1 = time.perf_counter()
-        inp = build_inputs(scenario, needs, travel, opts.k_nearest, opts.aggregate, opts.handling_h, extra)
+        if inp is None:
+            inp = build_inputs(
+                scenario, needs, travel, opts.k_nearest, opts.aggregate, opts.handling_h, extra, fine
+            )
         model = build_model(inp, growth, equity)
         timings["build"] += time.perf_counter() - t1
-        if "deprivation" not in scenario.policy.stages or round_no == opts.max_rounds - 1:
+        return inp, model
+
+    # rounds of stage 1 only, on coarse zones (the candidate key alone): add the links that the duals
+    # price as improving where stock is left; then the final model on fine zones runs every stage once
+    stage1 = "deprivation" in scenario.policy.stages
+    for round_no in range(opts.max_rounds):
+        last = round_no == opts.max_rounds - 1 or not stage1
+        inp, model = build(fine=last)
+        if last:
             break
         t = time.perf_counter()
         first = model.lp.solve(model.benefit, maximize=True, **_common(opts, scenario.policy))
         timings["solve"] += time.perf_counter() - t
-        if first.status in ("infeasible", "error"):
-            break
-        more = _stranded(inp, model, first.x)
+        more = _priced_links(inp, model, first) if first.status == "optimal" else {}
         if not more:
-            known = first
+            t1 = time.perf_counter()
+            o = opts
+            fine = build_inputs(scenario, needs, travel, o.k_nearest, o.aggregate, o.handling_h, extra)
+            timings["build"] += time.perf_counter() - t1
+            if fine.n_zones == inp.n_zones and first.status == "optimal":
+                known = first  # the fine key splits no zone: the same model, already solved
+            else:
+                inp, model = build(fine=True, inp=fine)
             break
         for a, ws in more.items():
             extra.setdefault(a, set()).update(ws)
@@ -182,40 +200,90 @@ def _objective(model: AllocationModel, stage: str) -> np.ndarray | None:
     return None
 
 
-def _stranded(inp: AllocationInputs, model: AllocationModel, values) -> dict[int, set[int]]:
-    """Links to add where reachable stock is left while areas are short (stock-driven, so the model
-    grows with the stranded stock, not with the number of short areas).
+def _priced_links(inp: AllocationInputs, model: AllocationModel, sol) -> dict[int, set[int]]:
+    """Links to add where reachable stock is left, priced by the duals of the solve (column
+    generation): for each zone z and warehouse w not yet linked, with commodity c left at w, the reduced
+    cost of delivering one unit of c on day d over (z, w) together with the vehicle loads it needs
+    (on the vehicle type cheapest in the fleet-hour duals):
 
-    For each warehouse w with commodity c left: the areas that can reach w and are short of c, or that
-    draw c from a warehouse with none of it left (they can move over to w and free that stock for
-    someone else: one step of an augmenting path per round), nearest first, until their need of c
-    covers the stock left."""
-    C = len(inp.commodities)
-    W, A = inp.reachable.shape
-    remaining, left = stock_remaining(inp, model, values)
-    served = np.zeros((inp.n_zones, C))
-    np.add.at(served, (model.s_z, model.s_c), values[model.s])
-    nz = np.zeros((inp.n_zones, C))
+        gain = -pi_balance[z,c,d] - sum_{e >= d - lag} pi_stock[w,c,e] - kg_c/1000 pi_throughput[w,d - lag]
+               - min_v max(kg_c / cap_kg_v, m3_c / cap_m3_v) rt[z,w,v] pi_fleet[w,v,d - lag_v]
+
+    (rt the zone's need-weighted mean round trip, lag its smallest delay). Where some gain is positive
+    the link can raise the deprivation objective; such w (the best-priced pairs first, at most a quarter
+    of the links a round) are added to every area of z that they reach, so zones stay whole. This also
+    finds the augmenting paths of a max flow: a zone drawing on a warehouse with none left prices that
+    warehouse's stock in its balance dual and moves over."""
+    if sol.duals is None:
+        return {}
+    W = inp.reachable.shape[0]
+    C, H, V, Z = len(inp.commodities), inp.horizon, len(inp.vehicle_types), inp.n_zones
+    _, left = stock_remaining(inp, model, sol.x)  # [w, c]
+    if not left.any():
+        return {}
+    duals = sol.duals
+
+    def dual_of(family: str, shape: tuple) -> np.ndarray:
+        out = np.zeros(shape)
+        if family in model.rows and len(model.rows[family][1]):
+            first, keys, _ = model.rows[family]
+            out[tuple(keys.T)] = duals[first : first + len(keys)]
+        return out
+
+    bal = dual_of("balance", (Z, C, H))
+    stock = np.zeros((W, C, H))
+    first, wc, _ = model.rows["stock"]
+    stock[wc[:, 0], wc[:, 1], :] = duals[first : first + len(wc) * H].reshape(len(wc), H)
+    stock_tail = np.cumsum(stock[:, :, ::-1], axis=2)[:, :, ::-1]  # sum over dispatch days >= e
+    thr = dual_of("throughput", (W, H))
+    fleet = dual_of("fleet", (W, V, H))
+
+    # per zone and warehouse: smallest delay and need-weighted mean round trip per vehicle type
+    big = 10**9
+    lags = lag_days(inp.time_h, inp.shift_h[None, None, :])  # [w, a, v]
+    lz = np.full((Z, W, V), big, np.int64)
+    np.minimum.at(lz, inp.zone_of, np.where(lags >= 0, lags, big).transpose(1, 0, 2))
+    weight = inp.need.sum(axis=(1, 2, 3)) + 1e-9
+    finite = np.isfinite(inp.time_h).transpose(1, 0, 2)  # [a, w, v]
+    rt = np.where(finite, 2 * inp.time_h.transpose(1, 0, 2) + inp.handling_h, 0.0)
+    rt_sum, w_sum = np.zeros((Z, W, V)), np.zeros((Z, W, V))
+    np.add.at(rt_sum, inp.zone_of, rt * weight[:, None, None])
+    np.add.at(w_sum, inp.zone_of, finite * weight[:, None, None])
+    rt_z = rt_sum / np.maximum(w_sum, 1e-300)
+    linked = np.zeros((Z, W), bool)
+    linked[inp.l_zone, inp.l_wh] = True
+    open_pair = (lz < big).any(axis=2) & ~linked
+    nz = np.zeros((Z, C))
     np.add.at(nz, inp.zone_of, inp.need.sum(axis=(2, 3)))
-    short_z = (nz - served) > NEGLIGIBLE * np.maximum(1.0, nz)
-    need_ac = inp.need.sum(axis=(2, 3))  # [a, c]
-    draws = np.zeros((inp.n_zones, W, C), bool)
-    np.logical_or.at(draws, (inp.l_zone[model.x_l], inp.l_wh[model.x_l], model.x_c), values[model.x] > 1e-9)
-    best = inp.time_h.min(axis=2)  # [w, a]
-    linked = np.zeros((W, A), bool)
-    for a, cands in enumerate(inp.candidates):
-        linked[list(cands), a] = True
+    # vehicle loads per unit of each commodity, by weight or volume [c, v]
+    per_unit = np.maximum(inp.kg[:, None] / inp.cap_kg[None, :], inp.m3[:, None] / inp.cap_m3[None, :])
+    w_ix, v_ix = np.arange(W)[None, :, None], np.arange(V)[None, None, :]
+    l_lag = lz.min(axis=2)  # [z, w]
+    gain = np.full((Z, C, W), -np.inf)
+    for d in range(H):
+        ok = lz <= d  # [z, w, v]
+        hours = np.where(ok, rt_z * fleet[w_ix, v_ix, np.clip(d - lz, 0, H - 1)], np.inf)
+        e0 = np.clip(d - l_lag, 0, H - 1)
+        on_time = ok.any(axis=2)
+        for c in np.flatnonzero(left.any(axis=0)):
+            g = (
+                -bal[:, c, d][:, None]
+                - stock_tail[np.arange(W)[None, :], c, e0]
+                - thr[np.arange(W)[None, :], e0] * inp.kg[c] / 1000
+                - (per_unit[c][None, None, :] * hours).min(axis=2)
+            )
+            usable = on_time & open_pair & left[:, c][None, :] & (nz[:, c] > 0)[:, None]
+            gain[:, c] = np.maximum(gain[:, c], np.where(usable, g, -np.inf))
+    # the pairs with the largest gains first, at most a quarter of the links (or one per zone) a round:
+    # pricing every improving pair can double the model for little of the benefit
+    tol = PRICE_TOL * max(1.0, float(np.abs(model.benefit).max(initial=0.0)))
+    g = gain.max(axis=1)  # [z, w]
+    z_ix, w_ix = np.nonzero(g > tol)
+    order = np.lexsort((w_ix, z_ix, -g[z_ix, w_ix]))[: max(len(inp.l_zone) // 4, Z)]
+    pairs = sorted(zip(z_ix[order].tolist(), w_ix[order].tolist(), strict=True))
     out: dict[int, set[int]] = {}
-    for w, c in np.argwhere(left):
-        exhausted = ~left[:, c] & (inp.stock[:, c, -1] > 0)
-        movers = draws[:, exhausted, c].any(axis=1)  # zones drawing c from exhausted warehouses
-        want = (short_z[:, c] | movers)[inp.zone_of] & inp.reachable[w] & ~linked[w] & (need_ac[:, c] > 0)
-        areas = np.flatnonzero(want)
-        if not len(areas):
-            continue
-        areas = areas[np.argsort(best[w, areas], kind="stable")]
-        upto = np.searchsorted(np.cumsum(need_ac[areas, c]), remaining[w, c]) + 1
-        for a in areas[:upto]:
+    for z, w in pairs:
+        for a in np.flatnonzero((inp.zone_of == z) & inp.reachable[w]):
             out.setdefault(int(a), set()).add(int(w))
     return out
 
@@ -251,20 +319,27 @@ def _result(scenario, needs, inp, model, values, status, stages, timings) -> All
 
 def _kpis(scenario, inp, needs, served, shipments, loads, unmet) -> dict:
     weights = {g.id: g.priority_weight for g in scenario.groups}
-    need_ac = needs.groupby(["area", "commodity"])["units"].sum()
-    got_ac = served.groupby(["area", "commodity"])["units"].sum().reindex(need_ac.index, fill_value=0.0)
-    fill_ac = (got_ac / need_ac).clip(upper=1.0)
-    by_area = fill_ac.groupby(level=0).mean()
-    need_c = needs.groupby("commodity")["units"].sum()
-    got_c = served.groupby("commodity")["units"].sum().reindex(need_c.index, fill_value=0.0)
-    by_c = (got_c / need_c).clip(upper=1.0)
+    A, C = len(inp.areas), len(inp.commodities)
+    # (area, commodity) sums on integer keys: grouping by strings costs seconds at scale
+    n_ac = np.bincount(_ac(inp, needs), weights=needs["units"].to_numpy(), minlength=A * C).reshape(A, C)
+    g_ac = np.bincount(_ac(inp, served), weights=served["units"].to_numpy(), minlength=A * C).reshape(A, C)
+    has = n_ac > 0
+    fill_ac = np.where(has, np.minimum(g_ac / np.where(has, n_ac, 1.0), 1.0), 0.0)
+    areas = has.any(axis=1)
+    by_area = fill_ac[areas].sum(axis=1) / has[areas].sum(axis=1)
+    comm = has.any(axis=0)
+    by_c = np.minimum(g_ac.sum(axis=0)[comm] / n_ac.sum(axis=0)[comm], 1.0)
+    names = np.asarray(inp.commodities, dtype=object)[comm]
+    w = np.array([weights[g] for g in inp.groups])
     return {
         "fill_rate": float(by_c.mean()) if len(by_c) else 1.0,
-        "fill_rate_by_commodity": {k: float(v) for k, v in by_c.items()},
+        "fill_rate_by_commodity": {str(k): float(v) for k, v in sorted(zip(names, by_c, strict=True))},
         "min_area_fill_rate": float(by_area.min()) if len(by_area) else 1.0,
         "max_area_fill_rate": float(by_area.max()) if len(by_area) else 1.0,
-        "deprivation": _deprivation(inp, needs, served, scenario.policy.deprivation_growth_per_day, weights),
-        "weighted_unmet": float((unmet["units"] * unmet["group"].map(weights)).sum()) if len(unmet) else 0.0,
+        "deprivation": _deprivation(inp, needs, served, scenario.policy.deprivation_growth_per_day, w),
+        "weighted_unmet": float((unmet["units"].to_numpy() * w[index_of(unmet["group"], inp.groups)]).sum())
+        if len(unmet)
+        else 0.0,
         "delivered_units": float(shipments["units"].sum()) if len(shipments) else 0.0,
         "tonne_km": float((shipments["kg"] / 1000 * shipments["distance_km"]).sum())
         if len(shipments)
@@ -274,16 +349,23 @@ def _kpis(scenario, inp, needs, served, shipments, loads, unmet) -> dict:
     }
 
 
+def _ac(inp, frame) -> np.ndarray:
+    return index_of(frame["area"], inp.areas) * len(inp.commodities) + index_of(
+        frame["commodity"], inp.commodities
+    )
+
+
 def _deprivation(inp, needs, served, growth, weights) -> float:
     """sum over area, commodity, group, day of weight x (1 + growth (d-1)) x backlog at day end."""
-    keys = ["area", "commodity", "group"]
-    days = list(range(1, inp.horizon + 1))
-    n = needs.pivot_table(index=keys, columns="day", values="units", aggfunc="sum", fill_value=0.0)
-    s = served.pivot_table(index=keys, columns="day", values="units", aggfunc="sum", fill_value=0.0)
-    idx = n.index.union(s.index)
-    n = n.reindex(index=idx, columns=days, fill_value=0.0).to_numpy()
-    s = s.reindex(index=idx, columns=days, fill_value=0.0).to_numpy()
-    backlog = np.clip(np.cumsum(n - s, axis=1), 0.0, None)
-    factor = 1 + growth * np.arange(inp.horizon)
-    w = np.array([weights[g] for g in idx.get_level_values("group")])
+    H, G = inp.horizon, len(inp.groups)
+    n_keys = len(inp.areas) * len(inp.commodities) * G
+
+    def by_day(frame: pd.DataFrame) -> np.ndarray:
+        key = _ac(inp, frame) * G + index_of(frame["group"], inp.groups)
+        flat = key * H + frame["day"].to_numpy() - 1
+        return np.bincount(flat, weights=frame["units"].to_numpy(), minlength=n_keys * H).reshape(n_keys, H)
+
+    backlog = np.clip(np.cumsum(by_day(needs) - by_day(served), axis=1), 0.0, None)
+    factor = 1 + growth * np.arange(H)
+    w = np.tile(weights, n_keys // G) if G else np.zeros(0)
     return float((backlog * factor[None, :] * w[:, None]).sum())

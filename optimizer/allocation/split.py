@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .inputs import AllocationInputs
+from .inputs import AllocationInputs, index_of
 from .model import AllocationModel
 
 __all__ = ["fifo", "split_solution"]
@@ -37,12 +37,9 @@ def split_solution(inp: AllocationInputs, model: AllocationModel, values: np.nda
     np.add.at(sz, (model.s_z, model.s_c, model.s_k, model.s_d), values[model.s])
     m = fifo(nz, sz)  # [z, c, k, d', d]
 
-    a_ix = {a: i for i, a in enumerate(inp.areas)}
-    c_ix = {c: i for i, c in enumerate(inp.commodities)}
-    g_ix = {g: i for i, g in enumerate(inp.groups)}
-    a = needs["area"].map(a_ix).to_numpy()
-    c = needs["commodity"].map(c_ix).to_numpy()
-    k = inp.group_class[needs["group"].map(g_ix).to_numpy()]
+    a = index_of(needs["area"], inp.areas)
+    c = index_of(needs["commodity"], inp.commodities)
+    k = inp.group_class[index_of(needs["group"], inp.groups)]
     dn = needs["day"].to_numpy() - 1
     z = inp.zone_of[a]
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -84,11 +81,9 @@ def _shipments(inp, model, values, served) -> pd.DataFrame:
             "units_x": x[keep],
         }
     )
-    a_ix = {a: i for i, a in enumerate(inp.areas)}
-    c_ix = {c: i for i, c in enumerate(inp.commodities)}
     area_d = served.groupby(["area", "commodity", "day"], as_index=False)["units"].sum()
-    area_d["a"] = area_d["area"].map(a_ix)
-    area_d["c"] = area_d["commodity"].map(c_ix)
+    area_d["a"] = index_of(area_d["area"], inp.areas)
+    area_d["c"] = index_of(area_d["commodity"], inp.commodities)
     area_d["zone"] = inp.zone_of[area_d["a"].to_numpy()]
     area_d["zone_units"] = area_d.groupby(["zone", "c", "day"])["units"].transform("sum")
     out = xs.merge(area_d, on=["zone", "c", "day"])
@@ -127,11 +122,9 @@ def _loads(inp, model, values, shipments) -> pd.DataFrame:
     cols = ["warehouse", "area", "vehicle_type", "day", "loads", "round_trip_h", "trip_cost"]
     if ys.empty or shipments.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-    w_ix = {w: i for i, w in enumerate(inp.warehouses)}
-    a_ix = {a: i for i, a in enumerate(inp.areas)}
     kg = shipments.groupby(["warehouse", "area", "day"], as_index=False)["kg"].sum()
-    kg["w"] = kg["warehouse"].map(w_ix)
-    kg["a"] = kg["area"].map(a_ix)
+    kg["w"] = index_of(kg["warehouse"], inp.warehouses)
+    kg["a"] = index_of(kg["area"], inp.areas)
     kg["zone"] = inp.zone_of[kg["a"].to_numpy()]
     kg["zone_kg"] = kg.groupby(["zone", "w", "day"])["kg"].transform("sum")
     out = ys.merge(kg, on=["zone", "w", "day"])
