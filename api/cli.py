@@ -319,5 +319,110 @@ def allocate(
         out.print(f"-> {out_dir / 'shipments.csv'}, {out_dir / 'unmet.csv'}", markup=False)
 
 
+EngineOpt = Annotated[str, typer.Option("--engine", help="Routing engine: pyvrp (default) or ortools.")]
+TimeLimitOpt = Annotated[float | None, typer.Option("--time-limit", help="Seconds of search (wall clock).")]
+IterationsOpt = Annotated[
+    int | None,
+    typer.Option("--iterations", help="Work budget: same input, seed and budget give the same result."),
+]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed.")]
+WorkersOpt = Annotated[int, typer.Option("--workers", help="Processes (seeds or sub-problems in parallel).")]
+
+
+def _routing_options(engine: str, time_limit: float | None, iterations: int | None, seed: int, workers: int):
+    from optimizer.routing import RoutingOptions
+
+    try:
+        return RoutingOptions(
+            engine, time_limit if time_limit or iterations else 10.0, iterations, seed, workers
+        )
+    except ValueError as e:
+        err.print(f"error: {e}", markup=False)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def route(
+    scenario: ScenarioArg,
+    out_file: Annotated[Path | None, typer.Option("--out", help="Write the trips as JSON here.")] = None,
+    time_limit: TimeLimitOpt = None,
+    iterations: IterationsOpt = None,
+    seed: SeedOpt = 0,
+    engine: EngineOpt = "pyvrp",
+    workers: WorkersOpt = 1,
+    lang: LangOpt = "id",
+) -> None:
+    """Allocate, then route: which vehicle carries which load, in what order, arriving when."""
+    from optimizer.allocation import solve_allocation
+    from optimizer.routing.dispatch import route_shipments
+
+    lg = _lang(lang)
+    opts = _routing_options(engine, time_limit, iterations, seed, workers)
+    s = _load(scenario)
+    alloc = solve_allocation(s)
+    r = route_shipments(s, alloc.shipments, opts)
+    k = r.kpis
+    out.print(
+        f"[bold]{t('route_title', lg)}[/] — {s.name} ({s.id}): {r.status}; {t('trips', lg)} {k['trips']}; "
+        f"{t('vehicles_used', lg)} {k['vehicles_used']}; {t('carried', lg)} {k['kg_carried_share']:.1%}; "
+        f"{k['distance_km']:,.0f} km; {t('cost_idr', lg)} {k['cost']:,.0f}; {r.solve_seconds:.1f} s"
+    )
+    table = Table()
+    for col in ("vehicle", "day", "depart", "stops", "load_kg"):
+        table.add_column(t(col, lg))
+    for trip in r.trips[:40]:
+        stops = ", ".join(f"{st['area']} ({st['arrive_h']:.1f})" for st in trip["stops"])
+        table.add_row(
+            trip["vehicle"], str(trip["day"]), f"{trip['depart_h']:.1f}", stops, f"{trip['load_kg']:,.0f}"
+        )
+    out.print(table)
+    if len(r.unassigned):
+        tab = Table(title=t("unassigned_by_reason", lg))
+        tab.add_column(t("reason", lg))
+        tab.add_column("kg", justify="right")
+        for reason, kg in r.unassigned.groupby("reason")["kg"].sum().items():
+            tab.add_row(reason, f"{kg:,.0f}")
+        out.print(tab)
+    if out_file is not None:
+        doc = {
+            "scenario": s.id,
+            "status": r.status,
+            "kpis": k,
+            "trips": r.trips,
+            "unassigned": r.unassigned.to_dict(orient="records"),
+        }
+        out_file.write_text(json.dumps(doc, indent=1, ensure_ascii=False))
+        out.print(f"-> {out_file}", markup=False)
+
+
+@app.command()
+def vroom(
+    problem: Annotated[str, typer.Argument(help="A VROOM problem JSON file, or - for stdin.")] = "-",
+    time_limit: TimeLimitOpt = None,
+    iterations: IterationsOpt = None,
+    seed: SeedOpt = 0,
+    engine: EngineOpt = "pyvrp",
+    workers: WorkersOpt = 1,
+) -> None:
+    """Solve a VROOM-format problem (jobs, vehicles, matrices); print a VROOM-format solution."""
+    from optimizer.routing.vroom import VroomError, solve_vroom
+
+    opts = _routing_options(
+        engine,
+        time_limit if time_limit is not None else (None if iterations else 5.0),
+        iterations,
+        seed,
+        workers,
+    )
+    try:
+        text = sys.stdin.read() if problem == "-" else Path(problem).read_text()
+        raw = json.loads(text)
+        sol = solve_vroom(raw, opts)
+    except (OSError, json.JSONDecodeError, VroomError) as e:
+        print(json.dumps({"code": 2, "error": str(e)}))  # noqa: T201 - the solution document is the output
+        raise typer.Exit(2) from None
+    print(json.dumps(sol))  # noqa: T201
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()

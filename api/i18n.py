@@ -53,6 +53,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "unmet_by_reason": ("Kebutuhan tidak terpenuhi per alasan", "Unmet need by reason"),
     "reason": ("Alasan", "Reason"),
     "no": ("tidak", "no"),
+    "route_title": ("Rute kendaraan", "Vehicle routes"),
+    "trips": ("perjalanan", "trips"),
+    "vehicles_used": ("kendaraan dipakai", "vehicles used"),
+    "carried": ("terangkut", "carried"),
+    "cost_idr": ("biaya (Rp)", "cost (IDR)"),
+    "vehicle": ("Kendaraan", "Vehicle"),
+    "day": ("Hari", "Day"),
+    "depart": ("Berangkat", "Depart"),
+    "stops": ("Tujuan (jam tiba)", "Stops (arrival h)"),
+    "load_kg": ("Muatan (kg)", "Load (kg)"),
+    "unassigned_by_reason": ("Muatan tidak terangkut per alasan", "Loads not carried by reason"),
 }
 
 

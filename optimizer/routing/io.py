@@ -1,0 +1,123 @@
+"""A `RoutingProblem` as a plain JSON document and back, for fixtures and for sharing a problem:
+
+    {"depots": [{"location": 0, "tw": [0, 36000]}],
+     "jobs": [{"location": 1, "delivery": [10], "service": 300, "tw": [0, 3600], "prize": 0,
+               "required": true, "skills": [1], "name": "a"}],
+     "vehicle_types": [{"count": 1, "capacity": [20], "start_depot": 0, "end_depot": 0, "tw": [0, 36000],
+                        "max_duration": 36000, "fixed_cost": 0, "unit_distance_cost": 1,
+                        "unit_duration_cost": 0, "profile": 0, "skills": [1], "reload_depots": [0],
+                        "max_reloads": 3, "name": "truck"}],
+     "distances": [[[0, 5], [5, 0]]], "durations": [[[0, 5], [5, 0]]]}
+
+Every key but `location`, `count`, `capacity` and the matrices is optional, with the defaults of
+`problem`. `distances` and `durations` hold one matrix per profile (a single matrix is profile 0).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from .problem import INF_TIME, Depot, Job, RoutingProblem, VehicleType
+
+__all__ = ["problem_from_dict", "problem_to_dict", "read_problem"]
+
+
+def _tw(d: dict) -> tuple[int, int]:
+    lo, hi = d.get("tw", (0, INF_TIME))
+    return int(lo), int(hi)
+
+
+def _mats(value) -> tuple[np.ndarray, ...]:
+    arr = np.asarray(value, np.int64)
+    return (arr,) if arr.ndim == 2 else tuple(arr)
+
+
+def problem_from_dict(doc: dict) -> RoutingProblem:
+    depots = tuple(Depot(int(d["location"]), *_tw(d), name=d.get("name", "")) for d in doc["depots"])
+    jobs = tuple(
+        Job(
+            location=int(j["location"]),
+            delivery=tuple(j.get("delivery", ())),
+            pickup=tuple(j.get("pickup", ())),
+            service=int(j.get("service", 0)),
+            tw_early=_tw(j)[0],
+            tw_late=_tw(j)[1],
+            prize=int(j.get("prize", 0)),
+            required=bool(j.get("required", True)),
+            skills=frozenset(j.get("skills", ())),
+            name=str(j.get("name", i)),
+        )
+        for i, j in enumerate(doc["jobs"])
+    )
+    vts = tuple(
+        VehicleType(
+            count=int(v["count"]),
+            capacity=tuple(v["capacity"]),
+            start_depot=int(v.get("start_depot", 0)),
+            end_depot=int(v.get("end_depot", v.get("start_depot", 0))),
+            tw_early=_tw(v)[0],
+            tw_late=_tw(v)[1],
+            max_duration=int(v.get("max_duration", INF_TIME)),
+            fixed_cost=int(v.get("fixed_cost", 0)),
+            unit_distance_cost=int(v.get("unit_distance_cost", 1)),
+            unit_duration_cost=int(v.get("unit_duration_cost", 0)),
+            profile=int(v.get("profile", 0)),
+            skills=frozenset(v.get("skills", ())),
+            reload_depots=tuple(v.get("reload_depots", ())),
+            max_reloads=int(v.get("max_reloads", 0)),
+            name=str(v.get("name", i)),
+        )
+        for i, v in enumerate(doc["vehicle_types"])
+    )
+    dist = _mats(doc["distances"])
+    dur = _mats(doc.get("durations", doc["distances"]))
+    return RoutingProblem(depots, jobs, vts, dist, dur, name=doc.get("name", ""))
+
+
+def problem_to_dict(p: RoutingProblem) -> dict:
+    return {
+        "name": p.name,
+        "depots": [{"location": d.location, "tw": [d.tw_early, d.tw_late], "name": d.name} for d in p.depots],
+        "jobs": [
+            {
+                "location": j.location,
+                "delivery": list(j.delivery),
+                "pickup": list(j.pickup),
+                "service": j.service,
+                "tw": [j.tw_early, j.tw_late],
+                "prize": j.prize,
+                "required": j.required,
+                "skills": sorted(j.skills),
+                "name": j.name,
+            }
+            for j in p.jobs
+        ],
+        "vehicle_types": [
+            {
+                "count": v.count,
+                "capacity": list(v.capacity),
+                "start_depot": v.start_depot,
+                "end_depot": v.end_depot,
+                "tw": [v.tw_early, v.tw_late],
+                "max_duration": v.max_duration,
+                "fixed_cost": v.fixed_cost,
+                "unit_distance_cost": v.unit_distance_cost,
+                "unit_duration_cost": v.unit_duration_cost,
+                "profile": v.profile,
+                "skills": sorted(v.skills),
+                "reload_depots": list(v.reload_depots),
+                "max_reloads": v.max_reloads,
+                "name": v.name,
+            }
+            for v in p.vehicle_types
+        ],
+        "distances": [m.tolist() for m in p.distances],
+        "durations": [m.tolist() for m in p.durations],
+    }
+
+
+def read_problem(path: str | Path) -> RoutingProblem:
+    return problem_from_dict(json.loads(Path(path).read_text()))

@@ -1,0 +1,77 @@
+"""Shipments -> vehicle loads: the goods one warehouse sends one area on one day, all commodities
+together, split into as few equal loads as fit the largest vehicle that can make the trip (weight and
+volume both count); small consignments stay whole. A commodity whose single unit is heavier or bulkier
+than every such vehicle becomes its own load, marked `over_capacity`."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from scenarios.model import Scenario
+
+__all__ = ["Load", "make_loads"]
+
+
+@dataclass(frozen=True)
+class Load:
+    warehouse: str
+    area: str
+    day: int
+    units: dict[str, float]  # commodity -> units
+    kg: float
+    m3: float
+    priority: float  # need-weighted priority weight of the people it serves
+    reason: str | None = None  # set when no vehicle can ever carry it
+
+
+def make_loads(
+    scenario: Scenario,
+    shipments: pd.DataFrame,
+    capacity: dict[tuple[str, str], tuple[float, float]],
+    priority: dict[tuple[str, str, int], float] | None = None,
+) -> list[Load]:
+    """`capacity[(warehouse, area)]` = (kg, m3) of the largest vehicle able to serve the pair; pairs
+    without one still become loads (the caller gives them a reason)."""
+    com = {c.id: c for c in scenario.commodities}
+    priority = priority or {}
+    out: list[Load] = []
+    ship = shipments[shipments["units"] > 1e-9]
+    for (w, a, d), g in ship.groupby(["warehouse", "area", "day"], sort=True):
+        units = {str(c): float(u) for c, u in zip(g["commodity"], g["units"], strict=True)}
+        cap_kg, cap_m3 = capacity.get((w, a), (math.inf, math.inf))
+        prio = max((priority.get((a, c, int(d)), 1.0) for c in units), default=1.0)
+        big = {c: u for c, u in units.items() if com[c].kg_per_unit > cap_kg or com[c].m3_per_unit > cap_m3}
+        for c, u in big.items():
+            out.append(
+                Load(
+                    w,
+                    a,
+                    int(d),
+                    {c: u},
+                    u * com[c].kg_per_unit,
+                    u * com[c].m3_per_unit,
+                    prio,
+                    "over_capacity",
+                )
+            )
+        rest = {c: u for c, u in units.items() if c not in big}
+        if rest:
+            out += _split(w, a, int(d), rest, com, cap_kg, cap_m3, prio)
+    return out
+
+
+def _split(w, a, d, units, com, cap_kg, cap_m3, prio) -> list[Load]:
+    kg = sum(u * com[c].kg_per_unit for c, u in units.items())
+    m3 = sum(u * com[c].m3_per_unit for c, u in units.items())
+    n = 1
+    if math.isfinite(cap_kg):
+        n = max(
+            1, math.ceil(kg / cap_kg * (1 + 1e-9)), math.ceil(m3 / cap_m3 * (1 + 1e-9)) if cap_m3 > 0 else 1
+        )
+        while math.ceil(kg / n) > math.floor(cap_kg) or math.ceil(m3 * 1000 / n) > math.floor(cap_m3 * 1000):
+            n += 1
+    share = {c: u / n for c, u in units.items()}
+    return [Load(w, a, d, dict(share), kg / n, m3 / n, prio) for _ in range(n)]
