@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/siaga needs banjir-samarinda-2019
+	$(BIN)/siaga route banjir-samarinda-2019 --time-limit 20 --out out/trips.json
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -391,6 +391,7 @@ def route(
             "trips": r.trips,
             "unassigned": r.unassigned.to_dict(orient="records"),
         }
+        out_file.parent.mkdir(parents=True, exist_ok=True)
         out_file.write_text(json.dumps(doc, indent=1, ensure_ascii=False))
         out.print(f"-> {out_file}", markup=False)
 
@@ -405,7 +406,7 @@ def vroom(
     workers: WorkersOpt = 1,
 ) -> None:
     """Solve a VROOM-format problem (jobs, vehicles, matrices); print a VROOM-format solution."""
-    from optimizer.routing.vroom import VroomError, solve_vroom
+    from optimizer.routing.vroom import solve_vroom
 
     opts = _routing_options(
         engine,
@@ -418,7 +419,7 @@ def vroom(
         text = sys.stdin.read() if problem == "-" else Path(problem).read_text()
         raw = json.loads(text)
         sol = solve_vroom(raw, opts)
-    except (OSError, json.JSONDecodeError, VroomError) as e:
+    except (OSError, ValueError) as e:  # json.JSONDecodeError and VroomError are ValueErrors
         print(json.dumps({"code": 2, "error": str(e)}))  # noqa: T201 - the solution document is the output
         raise typer.Exit(2) from None
     print(json.dumps(sol))  # noqa: T201

@@ -238,3 +238,40 @@ def test_checker_accepts_every_engine_output(p):
     for engine in ENGINES:
         sol = solve(p, engine, iterations=100)
         assert sol.cost <= sum(j.prize for j in p.jobs)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_progress_reports_improving_costs_and_time_limit_returns_best(engine):
+    """Under a wall-clock limit alone the engine returns its best plan; the progress callback hears
+    each improvement, costs never rising, and the last one is the returned cost."""
+    p = read_problem(DATA_DIR / "routing_tsp7.json")
+    vt = dataclasses.replace(p.vehicle_types[0], count=3, capacity=(3,))
+    p = dataclasses.replace(p, vehicle_types=(vt,))
+    events: list[dict] = []
+    sol = solve_routing(p, RoutingOptions(engine, time_limit_s=0.5, seed=0), progress=events.append)
+    assert check_routes(p, sol).ok and sol.feasible
+    costs = [e["best_cost"] for e in events]
+    assert costs == sorted(costs, reverse=True)
+    if costs:
+        assert costs[-1] == sol.cost
+
+
+def test_checker_finds_a_delivery_before_its_pickup():
+    """A shipment delivered before it is picked up is reported; the engine's own order passes."""
+    from optimizer.routing import Shipment
+
+    d = np.array([[0, 5, 9], [5, 0, 4], [9, 4, 0]], np.int64)
+    p = RoutingProblem(
+        (Depot(0),), (), (VehicleType(1, (3,)),), (d,), (d,), shipments=(Shipment(1, 2, (2,)),)
+    )
+    sol = solve(p, "pyvrp")
+    (route,) = sol.routes
+    assert [v.kind for v in route.trips[0].visits] == ["pickup", "delivery"]
+    swapped = tuple(replace_kind(v) for v in route.trips[0].visits)
+    bad = dataclasses.replace(route, trips=(Trip(0, 0, swapped),))
+    violations = check_routes(p, dataclasses.replace(sol, routes=(bad,))).violations
+    assert any("delivered before it was picked up" in v for v in violations)
+
+
+def replace_kind(v: Visit) -> Visit:
+    return dataclasses.replace(v, kind="delivery" if v.kind == "pickup" else "pickup")

@@ -92,3 +92,27 @@ def test_cli_route_prints_trips_and_writes_json(tmp_path):
     assert "Vehicle routes" in res.stdout and "gudang/" in res.stdout
     doc = json.loads(out.read_text())
     assert doc["status"] == "feasible" and doc["trips"] and doc["unassigned"] == []
+
+
+def test_shipments_pickup_before_delivery_within_capacity():
+    """VROOM shipments (pickup then delivery by one vehicle of capacity 2, beside a delivery job): both
+    served shipments are picked up before they are delivered, the load never exceeds 2, and the
+    shipment needing a skill nobody has is unassigned (both steps) as `unreachable`."""
+    raw = load("vroom_shipments.json")
+    sol = solve_vroom(raw, RoutingOptions("pyvrp", **BUDGET))
+    steps = sol["routes"][0]["steps"]
+    order = [(s["type"], s.get("id")) for s in steps]
+    for pickup, delivery in ((10, 11), (20, 21)):
+        assert order.index(("pickup", pickup)) < order.index(("delivery", delivery))
+    assert ("job", 1) in order
+    assert all(s["load"][0] <= 2 for s in steps)
+    assert {(u["id"], u["type"], u["reason"]) for u in sol["unassigned"]} == {
+        (30, "pickup", "unreachable"),
+        (31, "delivery", "unreachable"),
+    }
+
+
+def test_shipments_with_ortools_say_which_engine():
+    """Asking the OR-Tools engine for shipments fails with a message naming the engine to use."""
+    with pytest.raises(ValueError, match="need engine 'pyvrp'"):
+        solve_vroom(load("vroom_shipments.json"), RoutingOptions("ortools", **BUDGET))

@@ -3,7 +3,7 @@ several trips a day), on PyVRP by default or OR-Tools routing, with an independe
 
 from .checker import RoutingCheck, check_routes
 from .engine import ENGINES, RoutingOptions, solve_routing
-from .problem import INF_TIME, UNREACHABLE, Depot, Job, RoutingProblem, VehicleType
+from .problem import INF_TIME, UNREACHABLE, Depot, Job, RoutingProblem, Shipment, VehicleType
 from .solution import Route, RoutingSolution, Trip, Visit
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "RoutingOptions",
     "RoutingProblem",
     "RoutingSolution",
+    "Shipment",
     "Trip",
     "VehicleType",
     "Visit",

@@ -54,6 +54,19 @@ def check_routes(problem: RoutingProblem, solution: RoutingSolution) -> RoutingC
     both = set(seen) & set(solution.unassigned)
     if both:
         out.append(f"jobs served and listed unassigned: {sorted(both)[:10]}")
+    ships: dict[int, int] = {}
+    for r in solution.routes:
+        for k in r.shipments:
+            ships[k] = ships.get(k, 0) + 1
+    out += [f"shipment {k} picked up {n} times" for k, n in sorted(ships.items()) if n > 1]
+    missing = set(range(len(p.shipments))) - set(ships) - set(solution.unassigned_shipments)
+    if missing:
+        out.append(f"shipments neither served nor listed unassigned: {sorted(missing)[:10]}")
+    for k in solution.unassigned_shipments:
+        if p.shipments[k].required:
+            out.append(f"required shipment {k} ({p.shipments[k].name}) not served")
+        else:
+            cost += p.shipments[k].prize
     for j in solution.unassigned:
         if 0 <= j < len(p.jobs):
             if p.jobs[j].required:
@@ -84,25 +97,44 @@ def _check_route(p: RoutingProblem, r_i: int, r: Route, out: list[str]) -> tuple
     if r.start < vt.tw_early:
         out.append(f"{where}: starts at {r.start} before its shift opens at {vt.tw_early}")
     now, metres = r.start, 0
+    onboard = np.zeros(p.n_dims, np.int64)  # shipments picked up, not yet delivered
+    picked: set[int] = set()
     for k, trip in enumerate(r.trips):
         here = p.depots[trip.start_depot].location
-        _check_load(p, vt, [v.job for v in trip.visits], f"{where} trip {k}", out)
+        load = onboard + sum(
+            (p.delivery(v.job) for v in trip.visits if v.kind == "job"), np.zeros_like(onboard)
+        )
+        peak = load.copy()
         for v in trip.visits:
-            job = p.jobs[v.job]
-            step_t, step_d = int(dur[here, job.location]), int(dist[here, job.location])
+            loc, service, (lo, hi), skills, name = _stop(p, v)
+            step_t, step_d = int(dur[here, loc]), int(dist[here, loc])
+            what = f"{v.kind} {v.job} ({name})"
             if step_t >= UNREACHABLE or step_d >= UNREACHABLE:
-                out.append(f"{where}: job {v.job} ({job.name}) unreachable for this vehicle type")
-            if not job.skills <= vt.skills:
-                out.append(f"{where}: job {v.job} needs skills {sorted(job.skills - vt.skills)}")
+                out.append(f"{where}: {what} unreachable for this vehicle type")
+            if not skills <= vt.skills:
+                out.append(f"{where}: {what} needs skills {sorted(skills - vt.skills)}")
             arrive = now + step_t
-            start = max(arrive, job.tw_early, v.start)
-            if v.start < arrive or v.start < job.tw_early:
-                out.append(f"{where}: job {v.job} served at {v.start}, before arrival {arrive} or opening")
-            if start > job.tw_late:
-                out.append(
-                    f"{where}: job {v.job} ({job.name}) served at {start}, window closes {job.tw_late}"
-                )
-            now, metres, here = start + job.service, metres + step_d, job.location
+            start = max(arrive, lo, v.start)
+            if v.start < arrive or v.start < lo:
+                out.append(f"{where}: {what} served at {v.start}, before arrival {arrive} or opening")
+            if start > hi:
+                out.append(f"{where}: {what} served at {start}, window closes {hi}")
+            if v.kind == "job":
+                load = load - p.delivery(v.job) + p.pickup(v.job)
+            elif v.kind == "pickup":
+                picked.add(v.job)
+                load = load + np.asarray(p.shipments[v.job].amount, np.int64)
+            else:
+                if v.job not in picked:
+                    out.append(f"{where}: shipment {v.job} delivered before it was picked up")
+                load = load - np.asarray(p.shipments[v.job].amount, np.int64)
+            peak = np.maximum(peak, load)
+            now, metres, here = start + service, metres + step_d, loc
+        if (peak > np.asarray(vt.capacity)).any():
+            out.append(f"{where} trip {k}: load {peak.tolist()} over capacity {list(vt.capacity)}")
+        onboard = load - sum(
+            (p.pickup(v.job) for v in trip.visits if v.kind == "job"), np.zeros_like(onboard)
+        )
         depot = p.depots[trip.end_depot]
         step_t, step_d = int(dur[here, depot.location]), int(dist[here, depot.location])
         now, metres = now + step_t, metres + step_d
@@ -110,6 +142,11 @@ def _check_route(p: RoutingProblem, r_i: int, r: Route, out: list[str]) -> tuple
             out.append(
                 f"{where}: back at depot {trip.end_depot} at {now}, after it closes at {depot.tw_late}"
             )
+    delivered = {v.job for t in r.trips for v in t.visits if v.kind == "delivery"}
+    if picked != delivered:
+        out.append(
+            f"{where}: shipments picked up but not delivered (or the reverse): {sorted(picked ^ delivered)}"
+        )
     end = max(now, r.end)
     if end > vt.tw_late:
         out.append(f"{where}: ends at {end}, after its shift closes at {vt.tw_late}")
@@ -124,12 +161,12 @@ def _check_route(p: RoutingProblem, r_i: int, r: Route, out: list[str]) -> tuple
     return cost, metres, duration
 
 
-def _check_load(p: RoutingProblem, vt, jobs: list[int], where: str, out: list[str]) -> None:
-    cap = np.asarray(vt.capacity, np.int64)
-    load = sum((p.delivery(j) for j in jobs), np.zeros(len(cap), np.int64))
-    peak = load.copy()
-    for j in jobs:
-        load = load - p.delivery(j) + p.pickup(j)
-        peak = np.maximum(peak, load)
-    if (peak > cap).any():
-        out.append(f"{where}: load {peak.tolist()} over capacity {cap.tolist()}")
+def _stop(p: RoutingProblem, v) -> tuple[int, int, tuple[int, int], frozenset[int], str]:
+    """Location, service, window, skills and name of a visit."""
+    if v.kind == "job":
+        j = p.jobs[v.job]
+        return j.location, j.service, (j.tw_early, j.tw_late), j.skills, j.name
+    sh = p.shipments[v.job]
+    if v.kind == "pickup":
+        return sh.pickup, sh.pickup_service, sh.pickup_tw, sh.skills, sh.name
+    return sh.delivery, sh.delivery_service, sh.delivery_tw, sh.skills, sh.name

@@ -61,7 +61,10 @@ def _without(problem: RoutingProblem, impossible: dict[int, str], options, progr
         replace(
             r,
             trips=tuple(
-                replace(t, visits=tuple(replace(v, job=kept[v.job]) for v in t.visits)) for t in r.trips
+                replace(
+                    t, visits=tuple(replace(v, job=kept[v.job]) if v.kind == "job" else v for v in t.visits)
+                )
+                for t in r.trips
             ),
         )
         for r in sol.routes

@@ -9,6 +9,7 @@
                         "max_reloads": 3, "name": "truck"}],
      "distances": [[[0, 5], [5, 0]]], "durations": [[[0, 5], [5, 0]]]}
 
+Optional `shipments`: `[{"pickup": 1, "delivery": 2, "amount": [5], "pickup_tw": [0, 3600], ...}]`.
 Every key but `location`, `count`, `capacity` and the matrices is optional, with the defaults of
 `problem`. `distances` and `durations` hold one matrix per profile (a single matrix is profile 0).
 """
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .problem import INF_TIME, Depot, Job, RoutingProblem, VehicleType
+from .problem import INF_TIME, Depot, Job, RoutingProblem, Shipment, VehicleType
 
 __all__ = ["problem_from_dict", "problem_to_dict", "read_problem"]
 
@@ -72,9 +73,25 @@ def problem_from_dict(doc: dict) -> RoutingProblem:
         )
         for i, v in enumerate(doc["vehicle_types"])
     )
+    ships = tuple(
+        Shipment(
+            pickup=int(sh["pickup"]),
+            delivery=int(sh["delivery"]),
+            amount=tuple(sh.get("amount", ())),
+            pickup_service=int(sh.get("pickup_service", 0)),
+            delivery_service=int(sh.get("delivery_service", 0)),
+            pickup_tw=tuple(sh.get("pickup_tw", (0, INF_TIME))),
+            delivery_tw=tuple(sh.get("delivery_tw", (0, INF_TIME))),
+            prize=int(sh.get("prize", 0)),
+            required=bool(sh.get("required", True)),
+            skills=frozenset(sh.get("skills", ())),
+            name=str(sh.get("name", k)),
+        )
+        for k, sh in enumerate(doc.get("shipments", ()))
+    )
     dist = _mats(doc["distances"])
     dur = _mats(doc.get("durations", doc["distances"]))
-    return RoutingProblem(depots, jobs, vts, dist, dur, name=doc.get("name", ""))
+    return RoutingProblem(depots, jobs, vts, dist, dur, shipments=ships, name=doc.get("name", ""))
 
 
 def problem_to_dict(p: RoutingProblem) -> dict:
@@ -113,6 +130,22 @@ def problem_to_dict(p: RoutingProblem) -> dict:
                 "name": v.name,
             }
             for v in p.vehicle_types
+        ],
+        "shipments": [
+            {
+                "pickup": sh.pickup,
+                "delivery": sh.delivery,
+                "amount": list(sh.amount),
+                "pickup_service": sh.pickup_service,
+                "delivery_service": sh.delivery_service,
+                "pickup_tw": list(sh.pickup_tw),
+                "delivery_tw": list(sh.delivery_tw),
+                "prize": sh.prize,
+                "required": sh.required,
+                "skills": sorted(sh.skills),
+                "name": sh.name,
+            }
+            for sh in p.shipments
         ],
         "distances": [m.tolist() for m in p.distances],
         "durations": [m.tolist() for m in p.durations],

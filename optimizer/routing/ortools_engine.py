@@ -70,6 +70,10 @@ def solve_ortools(
     `time_limit_s`, whichever comes first."""
     t0 = time.perf_counter()
     p = problem
+    if p.shipments:
+        raise ValueError(
+            "pickup-and-delivery shipments need engine 'pyvrp'; the OR-Tools adapter serves jobs"
+        )
     vehicles = [t for t, vt in enumerate(p.vehicle_types) for _ in range(vt.count)]
     if not p.jobs or not vehicles:
         return RoutingSolution(

@@ -9,8 +9,9 @@ Semantics (shared by both engines and the checker):
   and leaves again (at most `max_reloads` times); capacity holds per trip;
 - a job is served once, by a vehicle type holding all its `skills`, with service starting inside its
   time window (waiting allowed); a job that is not `required` may be left out at the cost of its `prize`;
+- a shipment is picked up and then delivered by the same vehicle, each inside its window;
 - cost = sum over used vehicles of fixed + unit_distance x distance + unit_duration x duration, plus the
-  prizes of the optional jobs left out.
+  prizes of the optional jobs and shipments left out.
 `UNREACHABLE` marks a matrix entry that no vehicle may use.
 """
 
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["INF_TIME", "UNREACHABLE", "Depot", "Job", "RoutingProblem", "VehicleType"]
+__all__ = ["INF_TIME", "UNREACHABLE", "Depot", "Job", "RoutingProblem", "Shipment", "VehicleType"]
 
 UNREACHABLE = 1 << 40  # metres or seconds on a matrix entry no vehicle may use
 INF_TIME = 1 << 50
@@ -42,6 +43,24 @@ class Job:
     service: int = 0
     tw_early: int = 0
     tw_late: int = INF_TIME
+    prize: int = 0
+    required: bool = True
+    skills: frozenset[int] = frozenset()
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Shipment:
+    """Goods picked up at one location and delivered at another by the same vehicle, pickup first
+    (VROOM's `shipments`; engine `pyvrp` only)."""
+
+    pickup: int
+    delivery: int
+    amount: tuple[int, ...] = ()
+    pickup_service: int = 0
+    delivery_service: int = 0
+    pickup_tw: tuple[int, int] = (0, INF_TIME)
+    delivery_tw: tuple[int, int] = (0, INF_TIME)
     prize: int = 0
     required: bool = True
     skills: frozenset[int] = frozenset()
@@ -77,6 +96,7 @@ class RoutingProblem:
     vehicle_types: tuple[VehicleType, ...]
     distances: tuple[np.ndarray, ...]
     durations: tuple[np.ndarray, ...]
+    shipments: tuple[Shipment, ...] = ()
     name: str = ""
     meta: dict = field(default_factory=dict, compare=False)
 
@@ -93,7 +113,7 @@ class RoutingProblem:
     def n_dims(self) -> int:
         return len(self.vehicle_types[0].capacity) if self.vehicle_types else 0
 
-    def allowed(self, job: Job, vt: VehicleType) -> bool:
+    def allowed(self, job: Job | Shipment, vt: VehicleType) -> bool:
         return job.skills <= vt.skills
 
     def problems(self) -> list[str]:
@@ -124,6 +144,11 @@ class RoutingProblem:
                     out.append(f"job {i}: negative {what}")
             if job.tw_early > job.tw_late:
                 out.append(f"job {i}: time window [{job.tw_early}, {job.tw_late}] closes before it opens")
+        for i, sh in enumerate(self.shipments):
+            if not (0 <= sh.pickup < n and 0 <= sh.delivery < n):
+                out.append(f"shipment {i}: locations {sh.pickup}, {sh.delivery} outside 0..{n - 1}")
+            if len(sh.amount) != dims or any(a < 0 for a in sh.amount):
+                out.append(f"shipment {i}: amount {list(sh.amount)} must be {dims} non-negative numbers")
         for i, vt in enumerate(self.vehicle_types):
             if len(vt.capacity) != dims:
                 out.append(f"vehicle type {i}: capacity has {len(vt.capacity)} dimensions, expected {dims}")

@@ -35,7 +35,7 @@ def _sentinels(p: RoutingProblem, dist: np.ndarray, dur: np.ndarray) -> tuple[in
     """Lengths that stand in for `UNREACHABLE` (2^40): a distance dearer than any plan without it and
     than any prize, and a duration past every shift (so using it is lateness, which PyVRP penalises);
     both small enough that penalty x lateness stays far inside int64."""
-    top_prize = max((j.prize for j in p.jobs), default=0)
+    top_prize = max([j.prize for j in p.jobs] + [sh.prize for sh in p.shipments], default=0)
     n = len(dist) + 1
     fin_d, fin_t = dist[dist < UNREACHABLE], dur[dur < UNREACHABLE]
     max_d = int(fin_d.max()) if fin_d.size else 1
@@ -58,13 +58,19 @@ def _cap(m: np.ndarray, value: int) -> np.ndarray:
 
 def to_pyvrp(problem: RoutingProblem) -> pyvrp.ProblemData:
     p = problem
-    loc = np.array([d.location for d in p.depots] + [j.location for j in p.jobs], np.int64)
-    n_dep = len(p.depots)
+    ship_locs = [x for sh in p.shipments for x in (sh.pickup, sh.delivery)]
+    loc = np.array([d.location for d in p.depots] + [j.location for j in p.jobs] + ship_locs, np.int64)
+    n_dep, n_jobs = len(p.depots), len(p.jobs)
     profiles: dict[tuple[int, frozenset[int]], int] = {}
     dist_mats, dur_mats = [], []
     vts = []
     for vt in p.vehicle_types:
-        barred = frozenset(j for j, job in enumerate(p.jobs) if not p.allowed(job, vt))
+        barred = frozenset(n_dep + j for j, job in enumerate(p.jobs) if not p.allowed(job, vt)) | frozenset(
+            n_dep + n_jobs + 2 * k + e
+            for k, sh in enumerate(p.shipments)
+            if not p.allowed(sh, vt)
+            for e in (0, 1)
+        )
         key = (vt.profile, barred)
         if key not in profiles:
             profiles[key] = len(dist_mats)
@@ -72,7 +78,7 @@ def to_pyvrp(problem: RoutingProblem) -> pyvrp.ProblemData:
             dist = np.array(p.distances[vt.profile][ix], np.int64)
             dur = np.array(p.durations[vt.profile][ix], np.int64)
             if barred:
-                cut = n_dep + np.fromiter(barred, np.int64)
+                cut = np.fromiter(barred, np.int64)
                 for m in (dist, dur):
                     m[cut, :] = UNREACHABLE
                     m[:, cut] = UNREACHABLE
@@ -115,7 +121,24 @@ def to_pyvrp(problem: RoutingProblem) -> pyvrp.ProblemData:
         )
         for j, job in enumerate(p.jobs)
     ]
-    return pyvrp.ProblemData(locations, clients, depots, vts, dist_mats, dur_mats)
+    shipments = [
+        pyvrp.Shipment(
+            n_dep + n_jobs + 2 * k,
+            n_dep + n_jobs + 2 * k + 1,
+            pickup_tw_early=sh.pickup_tw[0],
+            pickup_tw_late=_clip(sh.pickup_tw[1]),
+            pickup_service_duration=sh.pickup_service,
+            delivery_tw_early=sh.delivery_tw[0],
+            delivery_tw_late=_clip(sh.delivery_tw[1]),
+            delivery_service_duration=sh.delivery_service,
+            amount=list(sh.amount),
+            prize=sh.prize,
+            required=sh.required,
+            name=sh.name,
+        )
+        for k, sh in enumerate(p.shipments)
+    ]
+    return pyvrp.ProblemData(locations, clients, depots, vts, dist_mats, dur_mats, shipments=shipments)
 
 
 class _Progress(pyvrp.IteratedLocalSearchCallbacks):
@@ -146,8 +169,12 @@ def _penalties(problem: RoutingProblem) -> PenaltyParams:
     feasible one; with penalties above the prizes the search never passes through the briefly
     overloaded plans that lead to a reload. The largest prize as the ceiling (midpoint half of it)
     serves both, measured on tests/data/routing_multitrip.json and the Samarinda flood."""
-    top = max((j.prize for j in problem.jobs), default=0)
+    top = max([j.prize for j in problem.jobs] + [sh.prize for sh in problem.shipments], default=0)
     return PenaltyParams(max_penalty=max(1e5, float(top)))
+
+
+def _any_required(p: RoutingProblem) -> bool:
+    return any(j.required for j in p.jobs) or any(sh.required for sh in p.shipments)
 
 
 def _solution_cost(sol: pyvrp.Solution) -> int:
@@ -176,7 +203,7 @@ def solve_pyvrp(
 ) -> RoutingSolution:
     """Solve with PyVRP; stops at `iterations` (reproducible) or `time_limit_s`, whichever comes first."""
     t0 = time.perf_counter()
-    if not problem.jobs:
+    if not problem.jobs and not problem.shipments:
         return RoutingSolution((), (), 0, True, "pyvrp", seed, 0, 0.0)
     data = to_pyvrp(problem)
     cb = _Progress(progress)
@@ -185,7 +212,7 @@ def solve_pyvrp(
     with warnings.catch_warnings():  # PyVRP warns when a penalty hits its ceiling; the result says it
         warnings.simplefilter("ignore")
         res = pyvrp.solve(data, stop, seed=seed, collect_stats=False, params=params)
-    if not res.best.is_feasible() and not any(j.required for j in problem.jobs):
+    if not res.best.is_feasible() and not _any_required(problem) and not problem.shipments:
         # Prizes far above PyVRP's starting penalties can keep a short search among plans that carry
         # too much. With every job optional a feasible plan exists: take OR-Tools' (same budget).
         from .ortools_engine import solve_ortools
@@ -196,6 +223,7 @@ def solve_pyvrp(
     return RoutingSolution(
         routes=_routes(best),
         unassigned=tuple(sorted(int(i) for i in _unassigned(best, len(problem.jobs)))),
+        unassigned_shipments=tuple(sorted(_unassigned_shipments(best, len(problem.shipments)))),
         cost=_solution_cost(best),
         feasible=bool(best.is_feasible()),
         engine="pyvrp",
@@ -211,6 +239,11 @@ def _unassigned(sol: pyvrp.Solution, n_jobs: int) -> set[int]:
     return set(range(n_jobs)) - served
 
 
+def _unassigned_shipments(sol: pyvrp.Solution, n: int) -> set[int]:
+    served = {int(a.idx) for r in sol.routes() for a in r.schedule() if a.is_pickup()}
+    return set(range(n)) - served
+
+
 def _routes(sol: pyvrp.Solution) -> tuple[Route, ...]:
     used: dict[int, int] = {}
     out = []
@@ -224,7 +257,8 @@ def _routes(sol: pyvrp.Solution) -> tuple[Route, ...]:
                 start_depot, visits = int(a.idx), []
             else:
                 arrival = int(a.start_time - a.wait_duration)
-                visits.append(Visit(int(a.idx), arrival, int(a.start_time)))
+                kind = "job" if a.is_client() else "pickup" if a.is_pickup() else "delivery"
+                visits.append(Visit(int(a.idx), arrival, int(a.start_time), kind))
         vehicle = used.get(vt, 0)
         used[vt] = vehicle + 1
         cost = int(r.distance_cost() + r.duration_cost() + r.fixed_vehicle_cost())

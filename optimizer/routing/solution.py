@@ -10,9 +10,12 @@ __all__ = ["Route", "RoutingSolution", "Trip", "Visit"]
 
 @dataclass(frozen=True)
 class Visit:
+    """A stop: job `job` (kind "job"), or the pickup or delivery of shipment `job`."""
+
     job: int
     arrival: int  # seconds
     start: int  # service start (arrival + waiting)
+    kind: str = "job"
 
 
 @dataclass(frozen=True)
@@ -38,7 +41,11 @@ class Route:
 
     @property
     def jobs(self) -> list[int]:
-        return [v.job for t in self.trips for v in t.visits]
+        return [v.job for t in self.trips for v in t.visits if v.kind == "job"]
+
+    @property
+    def shipments(self) -> list[int]:
+        return [v.job for t in self.trips for v in t.visits if v.kind == "pickup"]
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,7 @@ class RoutingSolution:
     iterations: int
     runtime_s: float
     history: tuple[tuple[float, int], ...] = field(default=(), compare=False)
+    unassigned_shipments: tuple[int, ...] = ()
 
     @property
     def distance(self) -> int:

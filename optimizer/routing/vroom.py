@@ -9,9 +9,9 @@ cost is VROOM's: the profile's `costs` matrix when given, else per_hour x durati
 distance / 1000 (defaults 3600 and 0, so cost = travel seconds), plus the vehicle's fixed cost.
 Every job is optional with a prize above the cost of adding it to any plan (twice the costliest arc
 plus a fixed cost), raised by its priority (x 1 + priority / 100), so the solver assigns as many (and
-as high-priority) jobs as it can, then minimises cost. Not supported (an error
-says so): `shipments`, coordinates without a matrix, breaks, several time windows per job or vehicle
-(the first is used when they would all be honoured by it), `max_tasks`.
+as high-priority) jobs as it can, then minimises cost. `shipments` (pickup
+then delivery by one vehicle) need engine `pyvrp`. Not supported (an error says so): coordinates
+without a matrix, breaks, several time windows per task, `max_tasks`.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .engine import DEFAULT_OPTIONS, RoutingOptions, solve_routing
-from .problem import INF_TIME, UNREACHABLE, Depot, Job, RoutingProblem, VehicleType
-from .reasons import explain_unassigned
+from .problem import INF_TIME, UNREACHABLE, Depot, Job, RoutingProblem, Shipment, VehicleType
+from .reasons import explain_unassigned, explain_unassigned_shipments
 from .solution import RoutingSolution
 
 __all__ = ["VroomError", "read_vroom", "solve_vroom"]
@@ -74,9 +74,8 @@ def _window(obj: dict, key: str, where: str) -> tuple[int, int]:
 
 def read_vroom(raw: dict) -> VroomProblem:
     """A `RoutingProblem` from a VROOM problem document (already parsed from JSON)."""
-    for key in ("shipments", "breaks"):
-        if raw.get(key):
-            raise VroomError(f"'{key}' are not supported yet (jobs and vehicles only)")
+    if raw.get("breaks"):
+        raise VroomError("'breaks' are not supported")
     mats = _matrices(raw)
     vehicles, jobs_in = raw.get("vehicles") or [], raw.get("jobs") or []
     if not vehicles:
@@ -88,6 +87,7 @@ def read_vroom(raw: dict) -> VroomProblem:
     dims = max(
         [len(v.get("capacity", [])) for v in vehicles]
         + [len(j.get("delivery", j.get("amount", []))) for j in jobs_in]
+        + [len(sh.get("amount", [])) for sh in raw.get("shipments") or []]
         + [len(j.get("pickup", [])) for j in jobs_in]
         + [0]
     )
@@ -180,12 +180,51 @@ def read_vroom(raw: dict) -> VroomProblem:
                 name=str(job.get("id", j)),
             )
         )
+    ships = tuple(_shipment(k, sh, n, dims, bound) for k, sh in enumerate(raw.get("shipments") or []))
     depots = tuple(Depot(loc) for loc, _ in sorted(depot_locs.items(), key=lambda kv: kv[1]))
-    problem = RoutingProblem(depots, tuple(jobs), tuple(vts), tuple(dists), tuple(durs), name="vroom")
+    problem = RoutingProblem(
+        depots, tuple(jobs), tuple(vts), tuple(dists), tuple(durs), shipments=ships, name="vroom"
+    )
     dist_by_prof = {p: m.get("distances") for p, m in mats.items()}
     dur_by_prof = {p: m["durations"] for p, m in mats.items()}
     assert n_all == problem.n_locations
     return VroomProblem(problem, raw, dist_by_prof, dur_by_prof, prof_of, starts, ends)
+
+
+def _shipment(k: int, sh: dict, n: int, dims: int, bound: int) -> Shipment:
+    where = f"shipments[{k}]"
+    steps = {}
+    for side in ("pickup", "delivery"):
+        step = sh.get(side)
+        if not isinstance(step, dict):
+            raise VroomError(f"{where}: needs a '{side}' object")
+        loc = step.get("location_index")
+        if loc is None or not 0 <= int(loc) < n:
+            raise VroomError(
+                f"{where}.{side} (id {step.get('id')}): location_index {loc} missing or outside 0..{n - 1}"
+            )
+        steps[side] = (
+            int(loc),
+            int(step.get("service", 0)),
+            _window(step, "time_windows", f"{where}.{side}"),
+        )
+    prio = int(sh.get("priority", 0))
+    if not 0 <= prio <= 100:
+        raise VroomError(f"{where}: priority {prio} outside [0, 100]")
+    (p_loc, p_srv, p_tw), (d_loc, d_srv, d_tw) = steps["pickup"], steps["delivery"]
+    return Shipment(
+        pickup=p_loc,
+        delivery=d_loc,
+        amount=_amount(sh.get("amount", []), dims),
+        pickup_service=p_srv,
+        delivery_service=d_srv,
+        pickup_tw=p_tw,
+        delivery_tw=d_tw,
+        prize=2 * (bound + bound * prio // 100),
+        required=False,
+        skills=frozenset(int(x) for x in sh.get("skills", [])),
+        name=str(sh["pickup"].get("id", k)),
+    )
 
 
 def _amount(values, dims: int) -> tuple[int, ...]:
@@ -238,6 +277,14 @@ def _write(vp: VroomProblem, sol: RoutingSolution, load_ms: int, solve_ms: int) 
         }
         for j in sol.unassigned
     ]
+    ship_reasons = explain_unassigned_shipments(p, sol)
+    for k in sol.unassigned_shipments:
+        for side in ("pickup", "delivery"):
+            step = raw["shipments"][k][side]
+            entry = {"id": step.get("id"), "type": side, "location_index": step.get("location_index")}
+            if "description" in step:
+                entry["description"] = step["description"]
+            unassigned.append({**entry, "reason": ship_reasons[k]})
     keys = ("cost", "setup", "service", "duration", "waiting_time", "priority")
     summary = {k: sum(r[k] for r in routes) for k in keys}
     summary = {
@@ -264,38 +311,38 @@ def _route(vp: VroomProblem, r, jobs_in, vehicle: dict) -> dict:
     dur, dist = vp.durations[prof], vp.distances.get(prof)
     dims = p.n_dims
     visits = [x for trip in r.trips for x in trip.visits]
-    load = sum((p.delivery(x.job) for x in visits), np.zeros(dims, np.int64))
+    load = sum((p.delivery(x.job) for x in visits if x.kind == "job"), np.zeros(dims, np.int64))
     steps, travel, metres, service, waiting = [], 0, 0, 0, 0
     here = vp.start_loc[t]
     start_time = r.start
     if here is not None:
         steps.append(_step("start", here, start_time, 0, load, metres, dist))
     for x in visits:
-        job = p.jobs[x.job]
+        loc, srv, load, src = _visit(p, x, load, jobs_in, vp.raw.get("shipments") or [])
         if here is not None:
-            travel += int(dur[here, job.location])
-            metres += int(dist[here, job.location]) if dist is not None else 0
+            travel += int(dur[here, loc])
+            metres += int(dist[here, loc]) if dist is not None else 0
         else:
-            start_time = x.arrival  # open start: the route begins at its first job
-            steps.append(_step("start", job.location, x.arrival, 0, load, metres, dist))
+            start_time = x.arrival  # open start: the route begins at its first task
+            steps.append(_step("start", loc, x.arrival, 0, load, metres, dist))
         wait = x.start - x.arrival
-        load = load - p.delivery(x.job) + p.pickup(x.job)
-        step = _step("job", job.location, x.arrival, travel, load, metres, dist)
-        j_in = jobs_in[x.job]
+        step = _step(x.kind, loc, x.arrival, travel, load, metres, dist)
         step = {
-            "type": "job",
-            "id": j_in.get("id"),
+            "type": x.kind,
+            "id": src.get("id"),
             **{k: v for k, v in step.items() if k != "type"},
-            "service": job.service,
+            "service": srv,
             "waiting_time": wait,
-            "job": j_in.get("id"),
         }
-        if "description" in j_in:
-            step["description"] = j_in["description"]
+        if x.kind == "job":
+            step["job"] = src.get("id")
+        if "description" in src:
+            step["description"] = src["description"]
         steps.append(step)
-        service += job.service
+        service += srv
         waiting += wait
-        here = job.location
+        here = loc
+        last_end = x.start + srv
     end = vp.end_loc[t]
     if end is not None:
         travel += int(dur[here, end])
@@ -306,9 +353,10 @@ def _route(vp: VroomProblem, r, jobs_in, vehicle: dict) -> dict:
             )
         )
     else:
-        last = visits[-1]
-        steps.append(_step("end", here, last.start + p.jobs[last.job].service, travel, load, metres, dist))
-    prios = sum(int(jobs_in[x.job].get("priority", 0)) for x in visits)
+        steps.append(_step("end", here, last_end, travel, load, metres, dist))
+    ships_in = vp.raw.get("shipments") or []
+    prios = sum(int(jobs_in[x.job].get("priority", 0)) for x in visits if x.kind == "job")
+    prios += sum(int(ships_in[x.job].get("priority", 0)) for x in visits if x.kind == "pickup")
     out = {
         "vehicle": vehicle.get("id"),
         "cost": r.cost,
@@ -319,8 +367,10 @@ def _route(vp: VroomProblem, r, jobs_in, vehicle: dict) -> dict:
         "priority": prios,
     }
     if dims:
-        out["delivery"] = [int(v) for v in sum((p.delivery(x.job) for x in visits), np.zeros(dims, np.int64))]
-        out["pickup"] = [int(v) for v in sum((p.pickup(x.job) for x in visits), np.zeros(dims, np.int64))]
+        zero = np.zeros(dims, np.int64)
+        moved = sum((np.asarray(p.shipments[x.job].amount) for x in visits if x.kind == "pickup"), zero)
+        out["delivery"] = [int(v) for v in sum((p.delivery(x.job) for x in visits if x.kind == "job"), moved)]
+        out["pickup"] = [int(v) for v in sum((p.pickup(x.job) for x in visits if x.kind == "job"), moved)]
         out["amount"] = out["delivery"]
     if dist is not None:
         out["distance"] = metres
@@ -329,6 +379,18 @@ def _route(vp: VroomProblem, r, jobs_in, vehicle: dict) -> dict:
     out["steps"] = steps
     out["violations"] = []
     return out
+
+
+def _visit(p: RoutingProblem, x, load: np.ndarray, jobs_in, ships_in) -> tuple[int, int, np.ndarray, dict]:
+    """Location, service, load after the visit, and the input object of a job, pickup or delivery."""
+    if x.kind == "job":
+        job = p.jobs[x.job]
+        return job.location, job.service, load - p.delivery(x.job) + p.pickup(x.job), jobs_in[x.job]
+    sh = p.shipments[x.job]
+    amount = np.asarray(sh.amount, np.int64)
+    if x.kind == "pickup":
+        return sh.pickup, sh.pickup_service, load + amount, ships_in[x.job]["pickup"]
+    return sh.delivery, sh.delivery_service, load - amount, ships_in[x.job]["delivery"]
 
 
 def _step(kind, loc, arrival, travel, load, metres, dist) -> dict:
