@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
-from .problem import INF_TIME, RoutingProblem
+from .problem import INF_TIME, UNREACHABLE, RoutingProblem
 from .solution import Route, RoutingSolution, Trip, Visit
 
 __all__ = ["solve_ortools"]
@@ -54,7 +54,7 @@ class _Nodes:
 def _horizon(p: RoutingProblem) -> int:
     finite = [vt.tw_late for vt in p.vehicle_types if vt.tw_late < INF_TIME]
     finite += [j.tw_late for j in p.jobs if j.tw_late < INF_TIME]
-    longest = max(int(m.max()) for m in p.durations) if p.durations else 0
+    longest = max((int(m[m < UNREACHABLE].max(initial=0)) for m in p.durations), default=0)
     span = longest * (len(p.jobs) + 2) + sum(j.service for j in p.jobs)
     return int(max([*finite, 0]) + span) if finite else int(span)
 
