@@ -31,7 +31,8 @@ class AllocationOptions:
     """Solver knobs. `aggregate` solves by zones and priority classes (the scalable model);
     `k_nearest` candidate warehouses per area; `max_rounds` of stage-1 solves on coarse zones whose
     duals price farther links from warehouses with stock left (column generation; the last round is the
-    final model on fine zones)."""
+    final model on fine zones). The rounds run on coarse zones also with `aggregate=False`, so the
+    per-area model solves over exactly the zone model's links."""
 
     aggregate: bool = True
     k_nearest: int = 3
@@ -78,15 +79,17 @@ def solve_allocation(
     def build(fine: bool, inp: AllocationInputs | None = None):
         t1 = time.perf_counter()
         if inp is None:
-            inp = build_inputs(
-                scenario, needs, travel, opts.k_nearest, opts.aggregate, opts.handling_h, extra, fine
-            )
+            # the rounds always run on coarse zones, so the per-area model (`aggregate=False`) gets
+            # exactly the zone model's links: only then can their optima be compared
+            agg = opts.aggregate or not fine
+            inp = build_inputs(scenario, needs, travel, opts.k_nearest, agg, opts.handling_h, extra, fine)
         model = build_model(inp, growth, equity)
         timings["build"] += time.perf_counter() - t1
         return inp, model
 
-    # rounds of stage 1 only, on coarse zones (the candidate key alone): add the links that the duals
-    # price as improving where stock is left; then the final model on fine zones runs every stage once
+    # rounds of stage 1 only, on coarse zones (the candidate key alone; also for the per-area model):
+    # add the links that the duals price as improving where stock is left; then the final model on
+    # fine zones (or per area and group) runs every stage once
     stage1 = "deprivation" in scenario.policy.stages
     for round_no in range(opts.max_rounds):
         last = round_no == opts.max_rounds - 1 or not stage1
@@ -102,7 +105,7 @@ def solve_allocation(
             o = opts
             fine = build_inputs(scenario, needs, travel, o.k_nearest, o.aggregate, o.handling_h, extra)
             timings["build"] += time.perf_counter() - t1
-            if fine.n_zones == inp.n_zones and first.status == "optimal":
+            if o.aggregate and fine.n_zones == inp.n_zones and first.status == "optimal":
                 known = first  # the fine key splits no zone: the same model, already solved
             else:
                 inp, model = build(fine=True, inp=fine)
