@@ -275,3 +275,59 @@ def test_checker_finds_a_delivery_before_its_pickup():
 
 def replace_kind(v: Visit) -> Visit:
     return dataclasses.replace(v, kind="delivery" if v.kind == "pickup" else "pickup")
+
+
+def test_a_type_barred_from_every_job_cannot_serve_them():
+    """Skills hold even when one vehicle type may serve no job at all (its barred arcs stay dear)."""
+    d = np.array([[0, 100, 100], [100, 0, 100], [100, 100, 0]], np.int64)
+    jobs = (Job(1, (6,), skills=frozenset({1})), Job(2, (6,), skills=frozenset({1})))
+    vts = (VehicleType(2, (10,), skills=frozenset({1})), VehicleType(1, (100,)))
+    p = RoutingProblem((Depot(0),), jobs, vts, (d,), (d,))
+    sol = solve(p, "pyvrp")  # `solve` asserts the checker finds nothing
+    assert all(r.vehicle_type == 0 for r in sol.routes)
+    one = dataclasses.replace(p, vehicle_types=(dataclasses.replace(vts[0], count=1), vts[1]))
+    forced = solve_routing(one, RoutingOptions("pyvrp", time_limit_s=None, iterations=BUDGET))
+    assert not forced.feasible  # only the barred type could carry the second job: never claimed feasible
+
+
+def test_ortools_handles_a_late_opening_shift_without_end():
+    """A shift opening at 08:00 with no closing time does not break the OR-Tools time dimension."""
+    d = np.array([[0, 10], [10, 0]], np.int64)
+    p = RoutingProblem((Depot(0),), (Job(1, (1,)),), (VehicleType(1, (5,), tw_early=28_800),), (d,), (d,))
+    sol = solve(p, "ortools")
+    assert sol.routes[0].start >= 28_800 and not sol.unassigned
+
+
+def test_ortools_counts_reloads_over_all_reload_depots():
+    """With two reload depots and max_reloads 1, OR-Tools reloads at most once in all."""
+    d = np.array(
+        [[0, 1, 5, 5, 5], [1, 0, 5, 5, 5], [5, 5, 0, 1, 1], [5, 5, 1, 0, 1], [5, 5, 1, 1, 0]], np.int64
+    )
+    jobs = tuple(Job(k, (1,), prize=1000, required=False) for k in (2, 3, 4))
+    vt = VehicleType(1, (1,), reload_depots=(0, 1), max_reloads=1)
+    p = RoutingProblem((Depot(0), Depot(1)), jobs, (vt,), (d,), (d,))
+    sol = solve(p, "ortools")
+    assert all(len(r.trips) <= 2 for r in sol.routes)
+    assert len(sol.unassigned) == 1
+
+
+def test_vehicle_type_without_vehicles_is_skipped():
+    """A vehicle type with count 0 is simply unused by both engines."""
+    p = read_problem(DATA_DIR / "routing_tsp7.json")
+    p = dataclasses.replace(
+        p, vehicle_types=(dataclasses.replace(p.vehicle_types[0], count=0), p.vehicle_types[0])
+    )
+    for engine in ENGINES:
+        sol = solve(p, engine)
+        assert {r.vehicle_type for r in sol.routes} == {1}
+
+
+def test_checker_flags_duplicate_unassigned_and_unknown_jobs():
+    """Listing a job unassigned twice, or routing an unknown job, is a violation, not a crash."""
+    p = read_problem(DATA_DIR / "routing_reasons.json")
+    sol = solve(p, "pyvrp")
+    twice = dataclasses.replace(sol, unassigned=(*sol.unassigned, sol.unassigned[0]))
+    assert any("more than once" in v for v in check_routes(p, twice).violations)
+    (route,) = sol.routes
+    ghost = dataclasses.replace(route, trips=(Trip(0, 0, (Visit(99, 0, 0),)),))
+    assert any("unknown" in v for v in check_routes(p, dataclasses.replace(sol, routes=(ghost,))).violations)

@@ -62,12 +62,21 @@ def check_routes(problem: RoutingProblem, solution: RoutingSolution) -> RoutingC
     missing = set(range(len(p.shipments))) - set(ships) - set(solution.unassigned_shipments)
     if missing:
         out.append(f"shipments neither served nor listed unassigned: {sorted(missing)[:10]}")
-    for k in solution.unassigned_shipments:
+    for k in set(solution.unassigned_shipments):
+        if not 0 <= k < len(p.shipments):
+            continue
         if p.shipments[k].required:
             out.append(f"required shipment {k} ({p.shipments[k].name}) not served")
         else:
             cost += p.shipments[k].prize
-    for j in solution.unassigned:
+    for what, items, n in (
+        ("job", solution.unassigned, len(p.jobs)),
+        ("shipment", solution.unassigned_shipments, len(p.shipments)),
+    ):
+        if len(set(items)) != len(items):
+            out.append(f"{what}s listed unassigned more than once")
+        out += [f"unknown unassigned {what} {j}" for j in items if not 0 <= j < n]
+    for j in set(solution.unassigned):
         if 0 <= j < len(p.jobs):
             if p.jobs[j].required:
                 out.append(f"required job {j} ({p.jobs[j].name}) not served")
@@ -84,6 +93,10 @@ def _check_route(p: RoutingProblem, r_i: int, r: Route, out: list[str]) -> tuple
     vt = p.vehicle_types[r.vehicle_type]
     dist, dur = p.distances[vt.profile], p.durations[vt.profile]
     where = f"route {r_i} ({vt.name or r.vehicle_type} #{r.vehicle})"
+    bad = _bad_indices(p, r)
+    if bad:
+        out.append(f"{where}: unknown {', '.join(bad)}")
+        return 0, 0, 0
     if not r.trips:
         out.append(f"{where}: no trips")
         return 0, 0, 0
@@ -137,6 +150,8 @@ def _check_route(p: RoutingProblem, r_i: int, r: Route, out: list[str]) -> tuple
         )
         depot = p.depots[trip.end_depot]
         step_t, step_d = int(dur[here, depot.location]), int(dist[here, depot.location])
+        if step_t >= UNREACHABLE or step_d >= UNREACHABLE:
+            out.append(f"{where} trip {k}: no way back to depot {trip.end_depot} for this vehicle type")
         now, metres = now + step_t, metres + step_d
         if now > depot.tw_late:
             out.append(
@@ -154,11 +169,23 @@ def _check_route(p: RoutingProblem, r_i: int, r: Route, out: list[str]) -> tuple
     if duration > vt.max_duration:
         out.append(f"{where}: lasts {duration}, at most {vt.max_duration} allowed")
     cost = vt.fixed_cost + vt.unit_distance_cost * metres + vt.unit_duration_cost * duration
+    if duration != r.duration:
+        out.append(f"{where}: duration {r.duration} reported, {duration} recomputed")
     if metres != r.distance:
         out.append(f"{where}: distance {r.distance} reported, {metres} recomputed")
     if cost != r.cost:
         out.append(f"{where}: cost {r.cost} reported, {cost} recomputed")
     return cost, metres, duration
+
+
+def _bad_indices(p: RoutingProblem, r: Route) -> list[str]:
+    bad = [f"depot {d}" for t in r.trips for d in (t.start_depot, t.end_depot) if not 0 <= d < len(p.depots)]
+    for t in r.trips:
+        for v in t.visits:
+            n = len(p.jobs) if v.kind == "job" else len(p.shipments)
+            if v.kind not in ("job", "pickup", "delivery") or not 0 <= v.job < n:
+                bad.append(f"{v.kind} {v.job}")
+    return bad
 
 
 def _stop(p: RoutingProblem, v) -> tuple[int, int, tuple[int, int], frozenset[int], str]:

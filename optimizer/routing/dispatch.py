@@ -311,7 +311,9 @@ def _fits(vt: ScenarioVehicle, kg: int, litres: int) -> bool:
 def _unit_costs(vt: ScenarioVehicle) -> tuple[int, int, int]:
     """(fixed, per metre, per second) in money units; vehicle seconds when the type has no prices."""
     priced = vt.cost_per_km > 0 or vt.cost_per_h > 0 or vt.fixed_cost > 0
-    return u.money(vt.fixed_cost), u.per_metre(vt.cost_per_km), u.per_second(vt.cost_per_h) if priced else 1
+    if not priced:
+        return 0, 0, 1
+    return u.money(vt.fixed_cost), u.per_metre(vt.cost_per_km), u.per_second(vt.cost_per_h)
 
 
 def _trip_cost_bound(types, dists, durs, tr: _Travel) -> int:

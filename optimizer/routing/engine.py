@@ -94,11 +94,11 @@ def solve_routing(
     if impossible:
         return _without(problem, impossible, options, progress)
     o = options
-    workers = min(o.workers, os.cpu_count() or 1)
-    if o.engine != "pyvrp" or workers == 1 or len(problem.jobs) < MIN_JOBS_FOR_PARALLEL:
+    if o.engine != "pyvrp" or o.workers == 1 or len(problem.jobs) < MIN_JOBS_FOR_PARALLEL:
         return ENGINES[o.engine](problem, o.seed, o.time_limit_s, o.iterations, progress)
-    runs = [(problem, replace(o, seed=o.seed + k, workers=1)) for k in range(workers)]
-    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+    # as many seeds as asked, whatever the machine (reproducible); the pool only as large as the cores
+    runs = [(problem, replace(o, seed=o.seed + k, workers=1)) for k in range(o.workers)]
+    with ProcessPoolExecutor(min(o.workers, os.cpu_count() or 1), mp_context=mp.get_context("fork")) as pool:
         sols = list(pool.map(_run, runs))
     best = min(range(len(sols)), key=lambda k: (not sols[k].feasible, sols[k].cost, k))
     if progress is not None:

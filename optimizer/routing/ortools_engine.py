@@ -25,6 +25,7 @@ from .solution import Route, RoutingSolution, Trip, Visit
 __all__ = ["solve_ortools"]
 
 REQUIRED_PENALTY = 10**13
+SAFETY_S, SAFETY_S_PER_SOLUTION = 1.0, 0.01
 MAX_RELOAD_COPIES = 8
 
 
@@ -52,11 +53,14 @@ class _Nodes:
 
 
 def _horizon(p: RoutingProblem) -> int:
-    finite = [vt.tw_late for vt in p.vehicle_types if vt.tw_late < INF_TIME]
-    finite += [j.tw_late for j in p.jobs if j.tw_late < INF_TIME]
+    """Past every finite window bound (vehicles, jobs, depots) by the longest route possible."""
+    bounds = [t for vt in p.vehicle_types for t in (vt.tw_early, vt.tw_late)]
+    bounds += [t for j in p.jobs for t in (j.tw_early, j.tw_late)]
+    bounds += [t for d in p.depots for t in (d.tw_early, d.tw_late)]
+    finite = [t for t in bounds if t < INF_TIME]
     longest = max((int(m[m < UNREACHABLE].max(initial=0)) for m in p.durations), default=0)
     span = longest * (len(p.jobs) + 2) + sum(j.service for j in p.jobs)
-    return int(max([*finite, 0]) + span) if finite else int(span)
+    return int(max([*finite, 0]) + span)
 
 
 def solve_ortools(
@@ -151,6 +155,7 @@ def solve_ortools(
         tdim.CumulVar(manager.NodeToIndex(node)).SetRange(dep.tw_early, min(dep.tw_late, horizon))
 
     _capacity(p, routing, manager, nodes, vehicles, keep)
+    _reload_limit(p, routing, manager, nodes, vehicles, keep)
 
     for j, job in enumerate(p.jobs):
         idx = manager.NodeToIndex(nodes.n_dep + j)
@@ -179,6 +184,10 @@ def solve_ortools(
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
     params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+    if time_limit_s is None and iterations is not None:
+        # guided local search never ends by itself: on a problem with fewer distinct solutions than the
+        # budget it would search forever, so a budget alone gets a safety cap (hit only in that case)
+        time_limit_s = SAFETY_S_PER_SOLUTION * iterations + SAFETY_S
     if time_limit_s is not None:
         params.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
     if iterations is not None:
@@ -242,6 +251,22 @@ def _capacity(p, routing, manager, nodes: _Nodes, vehicles, keep) -> None:
             dim.SlackVar(routing.Start(v)).SetValue(0)
 
 
+def _reload_limit(p, routing, manager, nodes: _Nodes, vehicles, keep) -> None:
+    """At most `max_reloads` reload visits per vehicle, over all its reload depots together."""
+    if not nodes.reload_owner:
+        return
+    count = [1 if node in nodes.reload_owner else 0 for node in range(len(nodes.location))]
+
+    def cb(i):
+        return count[manager.IndexToNode(i)]
+
+    keep.append(cb)
+    caps = [p.vehicle_types[t].max_reloads if p.vehicle_types[t].reload_depots else 0 for t in vehicles]
+    routing.AddDimensionWithVehicleCapacity(
+        routing.RegisterUnaryTransitCallback(cb), 0, caps, True, "reloads"
+    )
+
+
 def _read_routes(p, routing, manager, sol, nodes: _Nodes, vehicles, tdim) -> tuple[Route, ...]:
     out, used = [], {}
     for v, t in enumerate(vehicles):
@@ -266,7 +291,10 @@ def _read_routes(p, routing, manager, sol, nodes: _Nodes, vehicles, tdim) -> tup
                 visits.append(Visit(j, leave + int(dur_m[a, b]), at))
             else:
                 end_depot = nodes.reload_depot.get(node, vt.end_depot)
-                trips.append(Trip(depot, end_depot, tuple(visits)))
+                if visits or not trips:
+                    trips.append(Trip(depot, end_depot, tuple(visits)))
+                else:  # a reload with nothing carried since the last one: extend the last trip
+                    trips[-1] = Trip(trips[-1].start_depot, end_depot, trips[-1].visits)
                 visits, depot = [], end_depot
             prev, prev_start = node, at
             if routing.IsEnd(idx):

@@ -65,6 +65,8 @@ def to_pyvrp(problem: RoutingProblem) -> pyvrp.ProblemData:
     dist_mats, dur_mats = [], []
     vts = []
     for vt in p.vehicle_types:
+        if vt.count == 0:  # PyVRP wants num_available > 0; `_routes` maps type indices back
+            continue
         barred = frozenset(n_dep + j for j, job in enumerate(p.jobs) if not p.allowed(job, vt)) | frozenset(
             n_dep + n_jobs + 2 * k + e
             for k, sh in enumerate(p.shipments)
@@ -83,7 +85,7 @@ def to_pyvrp(problem: RoutingProblem) -> pyvrp.ProblemData:
                     m[cut, :] = UNREACHABLE
                     m[:, cut] = UNREACHABLE
                     m[cut, cut] = 0
-            big_d, big_t = _sentinels(p, dist, dur)
+            big_d, big_t = _sentinels(p, p.distances[vt.profile], p.durations[vt.profile])
             dist_mats.append(_cap(dist, big_d))
             dur_mats.append(_cap(dur, big_t))
         vts.append(
@@ -220,12 +222,13 @@ def solve_pyvrp(
         fallback = solve_ortools(problem, seed, time_limit_s, iterations, progress)
         return replace(fallback, engine="pyvrp>ortools", runtime_s=time.perf_counter() - t0)
     best = res.best
+    routes = _routes(best, [t for t, vt in enumerate(problem.vehicle_types) if vt.count > 0])
     return RoutingSolution(
-        routes=_routes(best),
+        routes=routes,
         unassigned=tuple(sorted(int(i) for i in _unassigned(best, len(problem.jobs)))),
         unassigned_shipments=tuple(sorted(_unassigned_shipments(best, len(problem.shipments)))),
         cost=_solution_cost(best),
-        feasible=bool(best.is_feasible()),
+        feasible=bool(best.is_feasible()) and not _uses_barred(problem, routes),
         engine="pyvrp",
         seed=seed,
         iterations=int(res.num_iterations),
@@ -239,16 +242,36 @@ def _unassigned(sol: pyvrp.Solution, n_jobs: int) -> set[int]:
     return set(range(n_jobs)) - served
 
 
+def _uses_barred(p: RoutingProblem, routes) -> bool:
+    """Whether a route took a sentinel arc: a job its type may not serve, or an unreachable leg."""
+    for r in routes:
+        vt = p.vehicle_types[r.vehicle_type]
+        dur = p.durations[vt.profile]
+        for t in r.trips:
+            here = p.depots[t.start_depot].location
+            for v in t.visits:
+                task = p.jobs[v.job] if v.kind == "job" else p.shipments[v.job]
+                loc = (
+                    task.location if v.kind == "job" else task.pickup if v.kind == "pickup" else task.delivery
+                )
+                if not p.allowed(task, vt) or dur[here, loc] >= UNREACHABLE:
+                    return True
+                here = loc
+            if dur[here, p.depots[t.end_depot].location] >= UNREACHABLE:
+                return True
+    return False
+
+
 def _unassigned_shipments(sol: pyvrp.Solution, n: int) -> set[int]:
     served = {int(a.idx) for r in sol.routes() for a in r.schedule() if a.is_pickup()}
     return set(range(n)) - served
 
 
-def _routes(sol: pyvrp.Solution) -> tuple[Route, ...]:
+def _routes(sol: pyvrp.Solution, types: list[int]) -> tuple[Route, ...]:
     used: dict[int, int] = {}
     out = []
     for r in sol.routes():
-        vt = int(r.vehicle_type())
+        vt = types[int(r.vehicle_type())]
         trips, visits, start_depot = [], [], None
         for a in r.schedule():
             if a.is_depot():
