@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from doc_blocks import write_block
 
 from network import ScenarioNetwork
 from network.matrices import TravelMatrix
@@ -40,7 +41,6 @@ from scenarios.model import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- allocation:start -->", "<!-- allocation:end -->"
 
 
@@ -244,12 +244,7 @@ def main() -> None:
     table = "\n".join(lines)
     print(table)
     if not args.no_write:
-        text = DOC.read_text()
-        if START in text:
-            text = text[: text.index(START)] + table + text[text.index(END) + len(END) :]
-        else:
-            text = text.rstrip() + "\n\n" + table + "\n"
-        DOC.write_text(text)
+        write_block(table, START, END)
 
 
 if __name__ == "__main__":

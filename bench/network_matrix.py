@@ -18,9 +18,9 @@ import time
 from pathlib import Path
 
 import numpy as np
+from doc_blocks import write_block
 
 ROOT = Path(__file__).resolve().parents[1]
-DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- network_matrix:start -->", "<!-- network_matrix:end -->"
 
 
@@ -177,16 +177,7 @@ def main() -> None:
     table = "\n".join(lines)
     print(table)
     if not args.no_write:
-        text = (
-            DOC.read_text()
-            if DOC.exists()
-            else "# Benchmarks\n\nNumbers from runs on this project's machine.\n"
-        )
-        if START in text:
-            text = text[: text.index(START)] + table + text[text.index(END) + len(END) :]
-        else:
-            text = text.rstrip() + "\n\n" + table + "\n"
-        DOC.write_text(text)
+        write_block(table, START, END)
 
 
 if __name__ == "__main__":

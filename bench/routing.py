@@ -25,13 +25,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from doc_blocks import write_block
 from routing_instances import READERS, all_instances
 
 from optimizer.routing import RoutingOptions, check_routes, solve_routing
 from optimizer.routing.ortools_engine import solve_ortools
 from optimizer.routing.pyvrp_engine import solve_pyvrp
 
-DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 START, END = "<!-- routing:start -->", "<!-- routing:end -->"
 SET_LABEL = {"X": "X", "solomon": "Solomon", "cordeau_mdvrp": "Cordeau"}
 
@@ -133,14 +133,7 @@ def table(rows, limit, seed, workers) -> str:
 
 
 def write_doc(text: str) -> None:
-    doc = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
-    block = f"{START}\n{text}{END}"
-    if START in doc:
-        pre, rest = doc.split(START, 1)
-        doc = pre + block + rest.split(END, 1)[1]
-    else:
-        doc = doc.rstrip("\n") + "\n\n" + block + "\n"
-    DOC.write_text(doc)
+    write_block(f"{START}\n{text}{END}", START, END)
 
 
 def main() -> None:
