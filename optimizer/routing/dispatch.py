@@ -249,6 +249,7 @@ def _part(s, tr: _Travel, fleet_w: dict, reach, w: str, day: int, loads: list[Lo
         dists.append(u.matrix_metres(d_km))
     base = round(st.prize_trips * _trip_cost_bound(types, dists, durs, tr))
     max_kg = max(u.capacity(tr.vt[v].capacity_kg, tr.vt[v].capacity_m3)[0] for v in types)
+    loc_of = {a: k + 1 for k, a in enumerate(areas)}
     classes: dict[frozenset, int] = {}
     jobs = []
     for ld in loads:
@@ -261,10 +262,9 @@ def _part(s, tr: _Travel, fleet_w: dict, reach, w: str, day: int, loads: list[Lo
         lo, hi = 0, INF_TIME
         if area.access_window_h is not None:
             lo, hi = (u.seconds(x + 24 * lag) for x in area.access_window_h)
-        kg, litres = u.load_amount(ld.kg, ld.m3)
         jobs.append(
             Job(
-                location=areas.index(ld.area) + 1,
+                location=loc_of[ld.area],
                 delivery=(kg, litres),
                 service=u.seconds(_service_h(ld, st)),
                 tw_early=lo,
