@@ -6,7 +6,8 @@ Per area and commodity, in this order:
 - `unreachable`: warehouses hold it, but no based vehicle type reaches the area from any of them;
 - `horizon`: it can be reached, but not within the horizon (or the stock left arrives too late);
 - `transport_capacity`: stock is left at a warehouse that reaches the area, and the fleet hours of a
-  vehicle type serving the area from there are used up on some day;
+  vehicle type serving the area from there are used up on some day (or a transport cut from routing
+  binds there);
 - `throughput`: stock is left, and the warehouse's handling throughput is used up.
 Unmet need is split over need days first-in first-out (the oldest need is served first).
 """
@@ -105,6 +106,9 @@ def _reason_table(inp: AllocationInputs, model: AllocationModel, values) -> np.n
     fleet_full = np.zeros((W, len(inp.vehicle_types)), bool)
     if len(fkeys):
         np.logical_or.at(fleet_full, (fkeys[fbind, 0], fkeys[fbind, 1]), True)
+    ckeys, cbind = _binding(model, activity, "cut")
+    if len(ckeys):
+        fleet_full[ckeys[cbind, 0], :] = True  # routing could carry no more from that warehouse
     tkeys, tbind = _binding(model, activity, "throughput")
     thr_full = np.zeros(W, bool)
     if len(tkeys):

@@ -1,6 +1,7 @@
 """Shipments -> vehicle loads: the goods one warehouse sends one area on one day, all commodities
 together, split into as few equal loads as fit the largest vehicle that can make the trip (weight and
-volume both count); small consignments stay whole. A commodity whose single unit is heavier or bulkier
+volume both count); small consignments stay whole. Whole units stay whole: a consignment of whole units
+is split into loads of whole units, as even as can be. A commodity whose single unit is heavier or bulkier
 than every such vehicle becomes its own load, marked `over_capacity`."""
 
 from __future__ import annotations
@@ -71,7 +72,40 @@ def _split(w, a, d, units, com, cap_kg, cap_m3, prio) -> list[Load]:
         n = max(
             1, math.ceil(kg / cap_kg * (1 + 1e-9)), math.ceil(m3 / cap_m3 * (1 + 1e-9)) if cap_m3 > 0 else 1
         )
-        while math.ceil(kg / n) > math.floor(cap_kg) or math.ceil(m3 * 1000 / n) > math.floor(cap_m3 * 1000):
-            n += 1
-    share = {c: u / n for c, u in units.items()}
-    return [Load(w, a, d, dict(share), kg / n, m3 / n, prio) for _ in range(n)]
+    whole = all(abs(u - round(u)) < 1e-9 for u in units.values())
+    while True:
+        shares = _whole_shares(units, n) if whole else [{c: u / n for c, u in units.items()}] * n
+        loads = [
+            Load(
+                w,
+                a,
+                d,
+                dict(sh),
+                sum(q * com[c].kg_per_unit for c, q in sh.items()),
+                sum(q * com[c].m3_per_unit for c, q in sh.items()),
+                prio,
+            )
+            for sh in shares
+            if any(q > 0 for q in sh.values())
+        ]
+        if not math.isfinite(cap_kg) or all(
+            math.ceil(ld.kg) <= math.floor(cap_kg) and math.ceil(ld.m3 * 1000) <= math.floor(cap_m3 * 1000)
+            for ld in loads
+        ):
+            return loads
+        n += 1
+
+
+def _whole_shares(units: dict[str, float], n: int) -> list[dict[str, float]]:
+    """Whole units over n loads, as even as can be: each commodity's remainder goes one unit a load,
+    continuing round the loads where the previous commodity's remainder stopped."""
+    shares: list[dict[str, float]] = [{} for _ in range(n)]
+    at = 0
+    for c, u in units.items():
+        q, r = divmod(round(u), n)
+        for k in range(n):
+            extra = 1 if (k - at) % n < r else 0
+            if q + extra:
+                shares[k][c] = float(q + extra)
+        at = (at + r) % n
+    return shares

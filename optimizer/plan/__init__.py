@@ -1,0 +1,21 @@
+"""The plan: needs -> network -> allocation -> routing, kept consistent, with KPIs and a checker."""
+
+from .kpis import delivered_from_trips, gini, plan_kpis
+from .pipeline import PlanOptions, plan_from_shipments, plan_scenario
+from .result import FORMAT, STATUSES, UNMET_REASONS, Plan
+from .served import Service, serve_groups
+
+__all__ = [
+    "FORMAT",
+    "STATUSES",
+    "UNMET_REASONS",
+    "Plan",
+    "PlanOptions",
+    "Service",
+    "delivered_from_trips",
+    "gini",
+    "plan_from_shipments",
+    "plan_kpis",
+    "plan_scenario",
+    "serve_groups",
+]

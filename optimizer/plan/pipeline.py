@@ -1,0 +1,273 @@
+"""`plan_scenario`: needs -> network (damage) -> allocation -> routing -> plan, kept consistent.
+
+Rounds: allocate, round to whole units, route with a short search. Loads the fleet could not carry go
+back to the allocation: `fleet_exhausted` loads as a transport cut (at most the kg the routing carried
+from that warehouse for that delivery day), `unreachable` and `time_window` loads by closing that
+warehouse-area link. Cuts only tighten, so the rounds settle; they stop when a round leaves nothing new
+to cut or after `max_rounds`. The first round's routes already make a feasible plan (its time is
+reported as `first_feasible_s`). Then the final routing search, with the whole budget, runs on the last
+round's shipments; the better of it and the last round's routes (more kg carried, then lower cost) is
+the plan. Shipments in the plan are what the trips carry; what they do not carry is unmet, with its
+reason. Pure and seeded: the same scenario, options, seed and iteration budget give the same plan.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from network import ScenarioNetwork, TravelMatrix
+from scenarios import compute_needs
+from scenarios.model import Scenario
+
+from ..allocation import AllocationOptions, AllocationResult, solve_allocation
+from ..routing import RoutingOptions
+from ..routing.dispatch import DEFAULT_SETTINGS, DispatchSettings, RoutingResult, route_shipments
+from .kpis import delivered_from_trips, plan_kpis
+from .result import Plan
+from .served import serve_groups
+from .whole import whole_units
+
+__all__ = ["PlanOptions", "plan_from_shipments", "plan_scenario"]
+
+Progress = Callable[[dict], None]
+ROUTE_REASON = {"fleet_exhausted": "transport_capacity"}
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """`routing` is the final search's budget (time limit and/or iterations, seed, engine, workers);
+    each round before it searches `round_share` of that budget."""
+
+    routing: RoutingOptions = field(default_factory=lambda: RoutingOptions(time_limit_s=30.0, workers=2))
+    allocation: AllocationOptions = field(default_factory=AllocationOptions)
+    dispatch: DispatchSettings = DEFAULT_SETTINGS
+    max_rounds: int = 3
+    round_share: float = 0.15
+    whole_units: bool = True
+
+    def __post_init__(self) -> None:
+        if self.max_rounds < 1:
+            raise ValueError(f"max_rounds {self.max_rounds}: expected >= 1")
+        if not 0 < self.round_share <= 1:
+            raise ValueError(f"round_share {self.round_share}: expected in (0, 1]")
+
+
+def _round_options(o: PlanOptions) -> RoutingOptions:
+    r = o.routing
+    limit = None if r.time_limit_s is None else max(0.5, r.time_limit_s * o.round_share)
+    iters = None if r.iterations is None else max(20, round(r.iterations * o.round_share))
+    return replace(r, time_limit_s=limit, iterations=iters)
+
+
+def plan_scenario(
+    scenario: Scenario, options: PlanOptions | None = None, progress: Progress | None = None
+) -> Plan:
+    """The plan for `scenario`: shipments, trips, unmet need with reasons, KPIs."""
+    o = options or PlanOptions()
+    report = progress or (lambda event: None)
+    t0 = time.perf_counter()
+    s = scenario
+    report({"stage": "needs", "fraction": 0.0})
+    needs = compute_needs(s)
+    report({"stage": "network", "fraction": 0.0})
+    sn = ScenarioNetwork(s)
+    travel = sn.warehouse_to_area()
+    timings = {"needs_network": time.perf_counter() - t0, "allocation": 0.0, "routing": 0.0}
+    cuts: dict[tuple[str, int], float] = {}
+    closed: dict[tuple[str, str], str] = {}
+    rounds: list[dict] = []
+    first_s, best = None, None
+    quick = _round_options(o)
+    for r in range(o.max_rounds):
+        t = time.perf_counter()
+        alloc = solve_allocation(
+            s,
+            replace(o.allocation, transport_cuts=tuple((w, d, kg) for (w, d), kg in sorted(cuts.items()))),
+            needs=needs,
+            travel=_close_links(s, travel, closed),
+            progress=lambda stage, f, r=r: report(
+                {"stage": "allocation", "round": r + 1, "step": stage, "fraction": f}
+            ),
+        )
+        ship = whole_units(s, alloc.shipments, needs) if o.whole_units else alloc.shipments
+        timings["allocation"] += time.perf_counter() - t
+        t = time.perf_counter()
+        routed = route_shipments(s, ship, quick, o.dispatch, sn, _routing_progress(report, r + 1))
+        timings["routing"] += time.perf_counter() - t
+        if first_s is None:
+            first_s = time.perf_counter() - t0
+            report({"stage": "first_feasible", "seconds": first_s, "fraction": 1.0})
+        score = _score(s, needs, routed)
+        if best is None or score < best[0]:
+            best = (score, alloc, ship, routed, dict(closed))
+        new = _tighten(routed, cuts, closed)
+        rounds.append(_round_record(r + 1, alloc, routed, new, cuts, closed, score))
+        if not new:
+            break
+    _, alloc, ship, routed, closed = best
+    t = time.perf_counter()
+    final = route_shipments(s, ship, o.routing, o.dispatch, sn, _routing_progress(report, 0))
+    timings["routing"] += time.perf_counter() - t
+    if _score(s, needs, final) <= best[0]:
+        routed = final
+    plan = _assemble(s, needs, alloc, routed, closed, o, timings, t0, first_s, rounds)
+    report({"stage": "done", "fraction": 1.0})
+    return plan
+
+
+def plan_from_shipments(
+    scenario: Scenario,
+    shipments: pd.DataFrame,
+    options: PlanOptions | None = None,
+    progress: Progress | None = None,
+    status: str = "feasible",
+) -> Plan:
+    """Route given shipments (e.g. a baseline's) and report them as a plan: no allocation rounds."""
+    o = options or PlanOptions()
+    report = progress or (lambda event: None)
+    t0 = time.perf_counter()
+    needs = compute_needs(scenario)
+    sn = ScenarioNetwork(scenario)
+    ship = whole_units(scenario, shipments, needs) if o.whole_units else shipments
+    routed = route_shipments(scenario, ship, o.routing, o.dispatch, sn, _routing_progress(report, 0))
+    timings = {"routing": time.perf_counter() - t0}
+    return _assemble(scenario, needs, None, routed, {}, o, timings, t0, time.perf_counter() - t0, [], status)
+
+
+def _routing_progress(report: Progress, round_no: int) -> Progress:
+    def relay(event: dict) -> None:
+        if "done" in event:
+            report(
+                {"stage": "routing", "round": round_no, "fraction": event["done"] / max(event["total"], 1)}
+            )
+
+    return relay
+
+
+def _close_links(s: Scenario, travel: dict, closed: dict) -> dict:
+    """Travel matrices with the closed warehouse-area links unreachable for every vehicle type."""
+    if not closed:
+        return travel
+    wi = {w.id: i for i, w in enumerate(s.warehouses)}
+    ai = {a.id: i for i, a in enumerate(s.areas)}
+    rows = np.array([wi[w] for w, _ in closed])
+    cols = np.array([ai[a] for _, a in closed])
+    out = {}
+    for v, m in travel.items():
+        t, d = m.time_h.copy(), m.distance_km.copy()
+        t[rows, cols] = np.inf
+        d[rows, cols] = np.inf
+        out[v] = TravelMatrix(m.vehicle_type, m.sources, m.targets, t, d, m.modes)
+    return out
+
+
+def _tighten(routed: RoutingResult, cuts: dict, closed: dict) -> bool:
+    """Add what the routing could not carry as cuts; True when anything new was added."""
+    un = routed.unassigned
+    if un.empty:
+        return False
+    new = False
+    carried: dict[tuple[str, int], float] = {}
+    for t in routed.trips:
+        key = (t["warehouse"], int(t["day"]))
+        carried[key] = carried.get(key, 0.0) + float(t["load_kg"])
+    short = un[un["reason"] == "fleet_exhausted"]
+    for w, d in short[["warehouse", "day"]].drop_duplicates().itertuples(index=False):
+        key = (str(w), int(d))
+        kg = carried.get(key, 0.0)
+        if kg < cuts.get(key, np.inf) - 1e-6:
+            cuts[key] = kg
+            new = True
+    for w, a, why in un[un["reason"].isin(["unreachable", "time_window"])][
+        ["warehouse", "area", "reason"]
+    ].itertuples(index=False):
+        if (w, a) not in closed:
+            closed[(str(w), str(a))] = str(why)
+            new = True
+    return new
+
+
+def _score(s: Scenario, needs: pd.DataFrame, r: RoutingResult) -> tuple[float, float]:
+    """(priority-weighted unmet need, cost) of the plan the routes make: lower is better."""
+    delivered = (
+        delivered_from_trips(r.trips).groupby(["area", "commodity", "day"], as_index=False)["units"].sum()
+    )
+    w = {g.id: g.priority_weight for g in s.groups}
+    un = serve_groups(needs, delivered, w, s.policy.horizon_days).unmet
+    return (round(float((un["units"] * un["group"].map(w)).sum()), 6), round(r.kpis["cost"], 2))
+
+
+def _round_record(no, alloc: AllocationResult, routed: RoutingResult, new: bool, cuts, closed, score) -> dict:
+    return {
+        "weighted_unmet": score[0],
+        "round": no,
+        "allocation_status": alloc.status,
+        "allocated_kg": round(float(alloc.shipments["kg"].sum()) if len(alloc.shipments) else 0.0, 3),
+        "carried_share": round(routed.kpis["kg_carried_share"], 6),
+        "uncarried_kg_by_reason": routed.kpis["unassigned_kg_by_reason"],
+        "transport_cuts": len(cuts),
+        "closed_links": len(closed),
+        "tightened": new,
+    }
+
+
+def _assemble(s, needs, alloc, routed, closed, o, timings, t0, first_s, rounds, status=None) -> Plan:
+    trips = routed.trips
+    shipments = delivered_from_trips(trips)
+    delivered = shipments.groupby(["area", "commodity", "day"], as_index=False)["units"].sum()
+    weights = {g.id: g.priority_weight for g in s.groups}
+    service = serve_groups(needs, delivered, weights, s.policy.horizon_days)
+    unmet = _with_reasons(service.unmet, alloc, routed.unassigned, closed)
+    kpis = plan_kpis(s, needs, trips, service)
+    if status is None:
+        if not routed.unassigned.empty:
+            status = "partial"
+        else:
+            status = "optimal" if alloc is not None and alloc.status == "optimal" else "feasible"
+    r = o.routing
+    return Plan(
+        scenario=s.id,
+        scenario_name=s.name,
+        status=status,
+        seed=r.seed,
+        engine=r.engine,
+        iterations=r.iterations,
+        time_limit_s=r.time_limit_s,
+        solve_seconds=round(time.perf_counter() - t0, 3),
+        first_feasible_s=round(first_s or 0.0, 3),
+        kpis=kpis,
+        shipments=shipments,
+        trips=trips,
+        unmet=unmet,
+        rounds=tuple(rounds),
+        timings={k: round(v, 3) for k, v in timings.items()},
+    )
+
+
+def _with_reasons(unmet: pd.DataFrame, alloc, uncarried: pd.DataFrame, closed: dict) -> pd.DataFrame:
+    """One reason per area and commodity: the cause of most of its unmet units, between the
+    allocation's (units it could not ship) and the routing's (units shipped but not carried); a link
+    closed for routing reasons names that reason where the allocation says `unreachable`; what is left
+    only by rounding to whole units is `whole_units`."""
+    cols = ["area", "commodity", "group", "day", "units", "reason"]
+    if unmet.empty:
+        return pd.DataFrame(columns=cols)
+    why_closed = {a: r for (_, a), r in sorted(closed.items())}
+    cand: dict[tuple[str, str], dict[str, float]] = {}
+    if alloc is not None and len(alloc.unmet):
+        for (a, c, why), u in alloc.unmet.groupby(["area", "commodity", "reason"])["units"].sum().items():
+            why = why_closed.get(a, why) if why == "unreachable" else why
+            cand.setdefault((a, c), {})[why] = cand.get((a, c), {}).get(why, 0.0) + u
+    if len(uncarried):
+        for (a, c, why), u in uncarried.groupby(["area", "commodity", "reason"])["units"].sum().items():
+            why = ROUTE_REASON.get(why, why)
+            cand.setdefault((a, c), {})[why] = cand.get((a, c), {}).get(why, 0.0) + u
+    reason = {k: max(sorted(v.items()), key=lambda kv: kv[1])[0] for k, v in cand.items()}
+    keys = list(zip(unmet["area"], unmet["commodity"], strict=True))
+    out = unmet.assign(reason=[reason.get(k, "whole_units") for k in keys])
+    return out[cols].reset_index(drop=True)

@@ -1,0 +1,66 @@
+"""Whole units: the LP ships fractions (12.4 family kits); a warehouse loads whole ones.
+
+Each shipment is rounded down, then, largest fraction first, rounded up where that keeps the
+warehouse within its initial stock (stock arriving later is not counted, so no dispatch day can run
+short) and the area's deliveries to date within its need to date plus less than one unit.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from scenarios.model import Scenario
+
+__all__ = ["whole_units"]
+
+EPS = 1e-9
+
+
+def whole_units(scenario: Scenario, shipments: pd.DataFrame, needs: pd.DataFrame) -> pd.DataFrame:
+    """`shipments` (warehouse, area, commodity, day, units, ...) with whole units; zero rows dropped."""
+    if shipments.empty:
+        return shipments
+    ship = shipments.sort_values(["warehouse", "area", "commodity", "day"]).reset_index(drop=True)
+    units = ship["units"].to_numpy(float)
+    base = np.floor(units + 1e-6)
+    frac = units - base
+    stock = {(w.id, c): u for w in scenario.warehouses for c, u in w.stock.items()}
+    used = pd.Series(base).groupby([ship["warehouse"], ship["commodity"]]).sum().to_dict()
+    H = scenario.policy.horizon_days
+    need = _cumulative(needs.groupby(["area", "commodity", "day"])["units"].sum(), H)
+    got = _cumulative(pd.Series(base).groupby([ship["area"], ship["commodity"], ship["day"]]).sum(), H)
+    for i in np.argsort(-frac, kind="stable"):
+        if frac[i] < 0.5 - EPS:
+            break
+        w, a, c, d = (
+            ship.at[i, "warehouse"],
+            ship.at[i, "area"],
+            ship.at[i, "commodity"],
+            int(ship.at[i, "day"]),
+        )
+        if stock.get((w, c), 0.0) - used.get((w, c), 0.0) < 1 - EPS:
+            continue
+        n, g = need.get((a, c), np.zeros(H)), got.setdefault((a, c), np.zeros(H))
+        if np.any(g[d - 1 :] + 1 > n[d - 1 :] + 1 - 1e-6):
+            continue
+        base[i] += 1
+        used[(w, c)] = used.get((w, c), 0.0) + 1
+        g[d - 1 :] += 1
+    out = ship.assign(units=base)
+    scale = np.where(units > 0, base / np.where(units > 0, units, 1.0), 0.0)
+    for col in ("kg", "m3"):
+        if col in out:
+            out[col] = ship[col].to_numpy() * scale
+    return out[out["units"] > 0].reset_index(drop=True)
+
+
+def _cumulative(series: pd.Series, horizon: int) -> dict[tuple[str, str], np.ndarray]:
+    out: dict[tuple[str, str], np.ndarray] = {}
+    for (a, c, d), u in series.items():
+        arr = out.setdefault((a, c), np.zeros(horizon))
+        if 1 <= int(d) <= horizon and math.isfinite(u):
+            arr[int(d) - 1 :] += u
+    return out
