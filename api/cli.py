@@ -425,5 +425,84 @@ def vroom(
     print(json.dumps(sol))  # noqa: T201
 
 
+@app.command()
+def plan(
+    scenario: ScenarioArg,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Write plan.json, routes.geojson, ...")
+    ] = None,
+    time_limit: Annotated[
+        float | None, typer.Option("--time-limit", help="Seconds of routing search for the final plan.")
+    ] = None,
+    iterations: IterationsOpt = None,
+    seed: SeedOpt = 0,
+    engine: EngineOpt = "pyvrp",
+    workers: Annotated[int, typer.Option("--workers", help="Processes for routing sub-problems.")] = 2,
+    lang: LangOpt = "id",
+) -> None:
+    """The main job: needs -> allocation -> routing -> a plan with dispatch sheets and KPIs."""
+    from optimizer.plan import PlanOptions, plan_scenario
+
+    from .plan_cli import kpi_table, plan_progress, worst_tables
+
+    lg = _lang(lang)
+    limit = time_limit if time_limit is not None else (None if iterations else 30.0)
+    opts = PlanOptions(routing=_routing_options(engine, limit, iterations, seed, workers))
+    s = _load(scenario)
+    with plan_progress(err, lg) as progress:
+        p = plan_scenario(s, opts, progress)
+    doc = p.to_dict()
+    out.print(
+        f"[bold]{t('plan_title', lg)}[/] — {s.name} ({s.id}): {t('status', lg)} {p.status}; "
+        f"{t('first_feasible', lg)} {p.first_feasible_s:.1f} s; {p.solve_seconds:.1f} {t('seconds', lg)}"
+    )
+    out.print(kpi_table(p.kpis, lg))
+    for table in worst_tables(s, doc, lg):
+        out.print(table)
+    if out_dir is not None:
+        from .export import write_plan
+
+        paths = write_plan(s, doc, out_dir, lg)
+        out.print(f"{t('written', lg)}: {out_dir} ({len(paths)} files)", markup=False)
+
+
+@app.command()
+def check(
+    scenario: ScenarioArg,
+    plan_file: Annotated[Path, typer.Argument(help="A plan.json (from siaga plan, or made by hand).")],
+    lang: LangOpt = "id",
+) -> None:
+    """Check a plan against the scenario: violations (exit 1 when any) and KPIs (exit 0 when feasible)."""
+    from optimizer.plan.check import check_plan
+
+    from .plan_cli import check_table, kpi_table
+
+    lg = _lang(lang)
+    s = _load(scenario)
+    try:
+        doc = json.loads(plan_file.read_text())
+    except (OSError, ValueError) as e:
+        err.print(f"{plan_file}: {e}", markup=False)
+        raise typer.Exit(2) from None
+    if not isinstance(doc, dict):
+        err.print(f"{plan_file}: expected a JSON object with trips, shipments, unmet", markup=False)
+        raise typer.Exit(2)
+    if doc.get("scenario") not in (None, s.id):
+        err.print(f"{plan_file}: plan is for scenario {doc['scenario']!r}, not {s.id!r}", markup=False)
+        raise typer.Exit(2)
+    c = check_plan(s, doc)
+    head = t("feasible_plan", lg) if c.feasible else t("infeasible_plan", lg)
+    out.print(
+        f"[bold]{t('check_title', lg)}[/] — {s.id}: {head}; {len(c.violations)} {t('violations', lg)}, "
+        f"{len(c.warnings)} {t('warnings', lg)}"
+    )
+    if c.violations:
+        out.print(check_table(c.violations, lg))
+    if c.warnings:
+        out.print(check_table(c.warnings, lg))
+    out.print(kpi_table(c.kpis, lg))
+    raise typer.Exit(0 if c.feasible else 1)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-__all__ = ["LABELS", "Lang", "t"]
+__all__ = ["LABELS", "REASONS", "Lang", "reason_label", "t"]
 
 Lang = Literal["id", "en"]
 
@@ -64,7 +64,61 @@ LABELS: dict[str, tuple[str, str]] = {
     "stops": ("Tujuan (jam tiba)", "Stops (arrival h)"),
     "load_kg": ("Muatan (kg)", "Load (kg)"),
     "unassigned_by_reason": ("Muatan tidak terangkut per alasan", "Loads not carried by reason"),
+    "plan_title": ("Rencana distribusi bantuan", "Relief distribution plan"),
+    "status": ("Status", "Status"),
+    "seconds": ("detik", "seconds"),
+    "first_feasible": ("rencana layak pertama", "first feasible plan"),
+    "kpi": ("Indikator", "Indicator"),
+    "value": ("Nilai", "Value"),
+    "kpi_fill_rate": ("Tingkat pemenuhan (rata-rata komoditas)", "Fill rate (mean over commodities)"),
+    "kpi_weighted_unmet": ("Kebutuhan tak terpenuhi x bobot prioritas", "Unmet need x priority weight"),
+    "kpi_person_days": ("Jiwa-hari kekurangan", "Person-days deprived"),
+    "kpi_arrival": (
+        "Waktu tiba pertama (jam): rata-rata / P90 / maks",
+        "First arrival (h): mean / P90 / max",
+    ),
+    "kpi_area_range": ("Pemenuhan wilayah: terendah / tertinggi", "Area fill rate: lowest / highest"),
+    "kpi_gini": ("Indeks Gini pemenuhan wilayah", "Gini index of area fill rates"),
+    "kpi_cost": ("Biaya (Rp)", "Cost (IDR)"),
+    "kpi_tonne_km": ("Ton-km", "Tonne-km"),
+    "kpi_vehicle_hours": ("Jam kendaraan", "Vehicle hours"),
+    "kpi_vehicles": ("Kendaraan dipakai / perjalanan", "Vehicles used / trips"),
+    "worst_areas": ("Wilayah paling kurang terlayani", "Worst-served areas"),
+    "groups_title": ("Pemenuhan per kelompok (PMKS/rentan)", "Fill rate by group (PMKS/vulnerable)"),
+    "main_reason": ("Alasan utama", "Main reason"),
+    "unmet_units": ("Tak terpenuhi (satuan)", "Unmet (units)"),
+    "written": ("Ditulis", "Written"),
+    "check_title": ("Pemeriksaan rencana", "Plan check"),
+    "violations": ("pelanggaran", "violation(s)"),
+    "warnings": ("peringatan", "warning(s)"),
+    "feasible_plan": ("Rencana layak", "Plan is feasible"),
+    "infeasible_plan": ("Rencana TIDAK layak", "Plan is NOT feasible"),
+    "kind": ("Jenis", "Kind"),
+    "where": ("Lokasi", "Where"),
+    "message": ("Keterangan", "Message"),
+    "stage_needs": ("Kebutuhan & jaringan", "Needs & network"),
+    "stage_allocation": ("Alokasi", "Allocation"),
+    "stage_routing": ("Rute", "Routing"),
+    "stage_final": ("Rute akhir", "Final routing"),
+    "round": ("putaran", "round"),
 }
+
+REASONS: dict[str, tuple[str, str]] = {
+    "no_stock": ("stok habis", "no stock"),
+    "unreachable": ("tidak terjangkau", "unreachable"),
+    "horizon": ("di luar horizon", "beyond the horizon"),
+    "transport_capacity": ("kapasitas angkut kurang", "transport capacity"),
+    "throughput": ("kapasitas bongkar-muat gudang", "warehouse throughput"),
+    "time_window": ("di luar jam akses", "outside the access window"),
+    "over_capacity": ("terlalu besar untuk kendaraan", "too big for any vehicle"),
+    "whole_units": ("pembulatan satuan utuh", "rounding to whole units"),
+}
+
+
+def reason_label(reason: str, lang: Lang = "id") -> str:
+    """An unmet-need reason in `lang` (the code itself when unknown)."""
+    pair = REASONS.get(reason)
+    return reason if pair is None else pair[0 if lang == "id" else 1]
 
 
 def t(key: str, lang: Lang = "id") -> str:

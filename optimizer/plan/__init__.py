@@ -1,5 +1,6 @@
 """The plan: needs -> network -> allocation -> routing, kept consistent, with KPIs and a checker."""
 
+from .baseline import baseline_shipments
 from .kpis import delivered_from_trips, gini, plan_kpis
 from .pipeline import PlanOptions, plan_from_shipments, plan_scenario
 from .result import FORMAT, STATUSES, UNMET_REASONS, Plan
@@ -12,6 +13,7 @@ __all__ = [
     "Plan",
     "PlanOptions",
     "Service",
+    "baseline_shipments",
     "delivered_from_trips",
     "gini",
     "plan_from_shipments",

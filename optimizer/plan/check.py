@@ -270,6 +270,7 @@ def _check_legs(s: Scenario, sn: ScenarioNetwork, trips, out: PlanCheck) -> dict
             out.add("late", where, f"delivery day {t['day']} outside the horizon 1..{H}")
         legs, clock = [], t.get("depart_h")
         prev = ("warehouses", w)
+        names = [t["warehouse"]] + [st["area"] for st in t["stops"]] + [t["warehouse"]]
         for st in t["stops"]:
             a = ai[st["area"]]
             legs.append(m(v, prev[0], "areas")[prev[1], a])
@@ -277,8 +278,7 @@ def _check_legs(s: Scenario, sn: ScenarioNetwork, trips, out: PlanCheck) -> dict
         legs.append(m(v, prev[0], "warehouses")[prev[1], w])
         for j, h in enumerate(legs):
             if not np.isfinite(h):
-                to = t["stops"][j]["area"] if j < len(t["stops"]) else t["warehouse"]
-                out.add("unreachable_stop", where, f"no path for {v} to {to} (leg {j + 1})")
+                out.add("unreachable_stop", where, f"no path for {v} from {names[j]} to {names[j + 1]}")
         if not all(np.isfinite(legs)):
             continue
         drive_h[k] = float(sum(legs))

@@ -1,0 +1,204 @@
+"""The baseline: what a coordinator does without SIAGA, to compare plans against.
+
+Requests are served first come, first served: day by day, each day's new requests (an area's need of a
+commodity on that day, all groups together, no priority for the vulnerable) join the queue behind the
+ones still open, areas in the order they report (scenario order), commodities in catalogue order. On
+dispatch day d every open request, oldest first, is filled from its nearest warehouse (by the fastest
+vehicle type based there) that still has stock of the commodity on day d (initial stock plus arrivals
+to date), then, for what is left, from the next nearest, and so on. Goods arrive on d + the whole days
+the fastest based type needs to get there (a shift a day, daylight-limited as in the allocation); a
+warehouse whose delivery would fall after the horizon is skipped. What is still open stays in the
+queue for the next day.
+
+Each warehouse dispatches at most its throughput (t/day) and roughly what its fleet carries in a day:
+to area a, `sum over based types v reaching a of count x capacity x max(1, floor(shift / round trip))`
+(round trip = 2 x one way + 1 h handling), in kg and in m3; a shipment uses that fraction of the
+warehouse's day, so a day's fleet is shared between near and far areas. A haul longer than a shift
+counts one trip a day (the dispatcher makes the same simplification). Loads are not consolidated
+across areas, so this is an approximation of what the routing will carry, not a promise.
+
+Pure and deterministic: no randomness, ties broken by warehouse order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from network import ScenarioNetwork
+from scenarios import compute_needs
+from scenarios.model import Scenario
+
+from ..allocation.inputs import DAYLIGHT_H, lag_days
+
+__all__ = ["baseline_shipments"]
+
+HANDLING_H = 1.0
+TOL = 1e-9
+COLUMNS = ["warehouse", "area", "commodity", "day", "units", "kg", "m3", "distance_km"]
+
+
+@dataclass(frozen=True)
+class _Links:
+    """Warehouse x area facts on the fastest based vehicle type, and the fleet's daily capacity."""
+
+    order: tuple[np.ndarray, ...]  # per area: reachable warehouse indices, nearest first
+    dist_km: np.ndarray  # [warehouse, area]
+    lag_days: np.ndarray  # [warehouse, area] (-1: unreachable)
+    day_kg: np.ndarray  # [warehouse, area] kg the fleet carries there in a day
+    day_m3: np.ndarray
+
+
+@dataclass
+class _Ledger:
+    """What is used so far: stock per warehouse and commodity, fleet-day share and kg per dispatch day."""
+
+    stock: np.ndarray  # [warehouse, commodity, day] units available from that day on (cumulative)
+    throughput_kg: np.ndarray  # per warehouse (inf: none)
+    used_units: np.ndarray  # [warehouse, commodity]
+    used_fleet: np.ndarray  # [warehouse, day] share of the day's fleet
+    used_kg: np.ndarray  # [warehouse, day]
+
+
+def baseline_shipments(
+    scenario: Scenario, needs: pd.DataFrame | None = None, travel: dict | None = None
+) -> pd.DataFrame:
+    """Shipments (warehouse, area, commodity, day, units, kg, m3, distance_km) of the first come, first
+    served, nearest-warehouse rule; `day` is the delivery day (1-based). `needs` (from `compute_needs`)
+    and `travel` (vehicle type -> warehouses x areas TravelMatrix) are computed when not given."""
+    s = scenario
+    needs = compute_needs(s) if needs is None else needs
+    travel = ScenarioNetwork(s).warehouse_to_area() if travel is None else travel
+    horizon = s.policy.horizon_days
+    links = _links(s, travel)
+    ledger = _ledger(s, horizon)
+    kg = np.array([c.kg_per_unit for c in s.commodities])
+    m3 = np.array([c.m3_per_unit for c in s.commodities])
+    rows: list[tuple[int, int, int, int, float]] = []
+    queue: list[list] = []
+    by_day = _requests(s, needs, horizon)
+    for day in range(1, horizon + 1):
+        queue += by_day.get(day, [])
+        for req in queue:
+            req[3] -= _fill(req, day, horizon, links, ledger, kg, m3, rows)
+        queue = [r for r in queue if r[3] > TOL]
+    return _frame(s, rows, links)
+
+
+def _links(s: Scenario, travel: dict) -> _Links:
+    W, A, V = len(s.warehouses), len(s.areas), len(s.vehicle_types)
+    w_ix = {w.id: i for i, w in enumerate(s.warehouses)}
+    v_ix = {v.id: k for k, v in enumerate(s.vehicle_types)}
+    count = np.zeros((W, V))
+    for f in s.fleet:
+        count[w_ix[f.warehouse], v_ix[f.vehicle_type]] += f.count
+    time_h = np.full((W, A, V), np.inf)
+    dist = np.full((W, A, V), np.inf)
+    for k, v in enumerate(s.vehicle_types):
+        m = travel[v.id]
+        time_h[:, :, k] = np.where(count[:, [k]] > 0, m.time_h, np.inf)
+        dist[:, :, k] = m.distance_km
+    shift = np.array([min(v.shift_h, DAYLIGHT_H) if v.daylight_only else v.shift_h for v in s.vehicle_types])
+    fastest = np.argmin(time_h, axis=2)
+    best_h = np.take_along_axis(time_h, fastest[:, :, None], axis=2)[:, :, 0]
+    lag = np.where(np.isfinite(best_h), lag_days(best_h, shift[fastest]), -1)
+    trips = np.where(np.isfinite(time_h), np.maximum(1, np.floor(shift / (2 * time_h + HANDLING_H))), 0)
+    cap_kg = np.array([v.capacity_kg for v in s.vehicle_types])
+    cap_m3 = np.array([v.capacity_m3 for v in s.vehicle_types])
+    day_kg = (count[:, None, :] * trips * cap_kg).sum(axis=2)
+    day_m3 = (count[:, None, :] * trips * cap_m3).sum(axis=2)
+    order = tuple(_nearest_first(best_h[:, a]) for a in range(A))
+    dist_best = np.take_along_axis(dist, fastest[:, :, None], axis=2)[:, :, 0]
+    return _Links(order, np.where(np.isfinite(best_h), dist_best, np.inf), lag, day_kg, day_m3)
+
+
+def _nearest_first(hours: np.ndarray) -> np.ndarray:
+    ok = np.flatnonzero(np.isfinite(hours))
+    return ok[np.argsort(hours[ok], kind="stable")]
+
+
+def _ledger(s: Scenario, horizon: int) -> _Ledger:
+    W, C = len(s.warehouses), len(s.commodities)
+    c_ix = {c.id: i for i, c in enumerate(s.commodities)}
+    stock = np.zeros((W, C, horizon))
+    for i, w in enumerate(s.warehouses):
+        for c, units in w.stock.items():
+            stock[i, c_ix[c], :] += units
+        for arr in w.arrivals:
+            if arr.day <= horizon:
+                stock[i, c_ix[arr.commodity], arr.day - 1 :] += arr.units
+    throughput = np.array(
+        [np.inf if w.throughput_t_per_day is None else 1000 * w.throughput_t_per_day for w in s.warehouses]
+    )
+    return _Ledger(stock, throughput, np.zeros((W, C)), np.zeros((W, horizon)), np.zeros((W, horizon)))
+
+
+def _requests(s: Scenario, needs: pd.DataFrame, horizon: int) -> dict[int, list[list]]:
+    """Need day -> requests [need day, area index, commodity index, units open], in reporting order."""
+    if needs.empty:
+        return {}
+    a_ix = {a.id: i for i, a in enumerate(s.areas)}
+    c_ix = {c.id: i for i, c in enumerate(s.commodities)}
+    g = needs.assign(a=needs["area"].map(a_ix), c=needs["commodity"].map(c_ix))
+    g = g[g["day"] <= horizon].groupby(["day", "a", "c"], sort=True)["units"].sum()
+    out: dict[int, list[list]] = {}
+    for (d, a, c), units in g.items():
+        if units > TOL:
+            out.setdefault(int(d), []).append([int(d), int(a), int(c), float(units)])
+    return out
+
+
+def _fill(req: list, day: int, horizon: int, links: _Links, led: _Ledger, kg, m3, rows: list) -> float:
+    """Units of `req` shipped on dispatch `day`, nearest warehouse with stock first; appends rows."""
+    _, a, c, want = req
+    done = 0.0
+    for w in links.order[a]:
+        arrive = day + int(links.lag_days[w, a])
+        if arrive > horizon:
+            continue
+        units = min(want - done, _room(w, a, c, day, links, led, kg, m3))
+        if units <= TOL:
+            continue
+        led.used_units[w, c] += units
+        led.used_fleet[w, day - 1] += units * max(kg[c] / links.day_kg[w, a], m3[c] / links.day_m3[w, a])
+        led.used_kg[w, day - 1] += units * kg[c]
+        rows.append((int(w), a, c, arrive, units))
+        done += units
+        if want - done <= TOL:
+            break
+    return done
+
+
+def _room(w: int, a: int, c: int, day: int, links: _Links, led: _Ledger, kg, m3) -> float:
+    """Units of commodity c warehouse w can still send area a on dispatch `day`: stock, fleet, throughput."""
+    stock = led.stock[w, c, day - 1] - led.used_units[w, c]
+    fleet_share = max(0.0, 1.0 - led.used_fleet[w, day - 1])
+    by_fleet = fleet_share / max(kg[c] / links.day_kg[w, a], m3[c] / links.day_m3[w, a])
+    by_throughput = max(0.0, led.throughput_kg[w] - led.used_kg[w, day - 1]) / kg[c]
+    return max(0.0, min(stock, by_fleet, by_throughput))
+
+
+def _frame(s: Scenario, rows: list, links: _Links) -> pd.DataFrame:
+    if not rows:
+        return pd.DataFrame({c: pd.Series(dtype=float if c in COLUMNS[4:] else object) for c in COLUMNS})
+    w, a, c, d, u = (np.array(x) for x in zip(*rows, strict=True))
+    frame = pd.DataFrame(
+        {
+            "warehouse": np.array([x.id for x in s.warehouses], dtype=object)[w],
+            "area": np.array([x.id for x in s.areas], dtype=object)[a],
+            "commodity": np.array([x.id for x in s.commodities], dtype=object)[c],
+            "day": d.astype(np.int64),
+            "units": u.astype(float),
+            "distance_km": links.dist_km[w, a],
+        }
+    )
+    keys = ["warehouse", "area", "commodity", "day"]
+    out = frame.groupby(keys, sort=False, as_index=False).agg(
+        units=("units", "sum"), distance_km=("distance_km", "first")
+    )
+    per_kg = out["commodity"].map({x.id: x.kg_per_unit for x in s.commodities})
+    per_m3 = out["commodity"].map({x.id: x.m3_per_unit for x in s.commodities})
+    out = out.assign(kg=out["units"] * per_kg, m3=out["units"] * per_m3)
+    return out[COLUMNS].reset_index(drop=True)
