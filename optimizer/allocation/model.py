@@ -8,8 +8,9 @@ Data: N[z,c,k,d] need; S[w,c,e] stock available by day e (initial stock plus arr
 from dispatch to delivery on the fastest based vehicle, lag[l,v] per vehicle type; kg_c, m3_c per unit;
 cap_kg_v, cap_m3_v; rt[l,v] round-trip hours (2 x one way + handling); n[w,v] vehicles based at w;
 h_v shift hours (12 h of daylight for daylight-only types); T_w throughput t/day; omega_k priority
-weight; K[w,d] a transport cut: the kg the routing could carry from w for delivery on day d (the plan
-feeds loads its vehicles could not carry back this way); f_d = 1 + g (d - 1) the daily growth of
+weight; K[w,d] a transport cut: the vehicle hours (as this model counts them) of what the routing
+could really carry from w for delivery on day d (the plan feeds loads its vehicles could not carry back
+this way); f_d = 1 + g (d - 1) the daily growth of
 deprivation (g = `deprivation_growth_per_day`); F_d = sum_{d' >= d} f_{d'}.
 
 Variables (all >= 0): x[l,c,d] units delivered on day d over link l (only where w holds c and z needs it,
@@ -24,7 +25,7 @@ Constraints:
     (fleet)      sum_{l at w, d - lag[l,v] = e} rt[l,v] y[l,v,d] <= n[w,v] h_v        for w, v, e
     (stock)      sum_{l at w, d - lag[l] <= e} x[l,c,d] <= S[w,c,e]                    for w, c, e
     (throughput) sum_{l at w, d - lag[l] = e} sum_c kg_c x[l,c,d] / 1000 <= T_w       for w, e
-    (cut)        sum_{l at w} sum_c kg_c x[l,c,d] <= K[w,d]                            for (w, d) cut
+    (cut)        sum_{l at w, v} rt[l,v] y[l,v,d] <= K[w,d]                           for (w, d) cut
     (equity)     phi <= (1/|C_z|) sum_{c in C_z} sum_{k,d} s[z,c,k,d] / N[z,c]           for z with need
 
 Objective, lexicographic; each stage keeps the previous optimum: exactly (on the optimal face, by
@@ -84,9 +85,9 @@ def _start(ids: np.ndarray) -> int:
 
 
 def build_model(
-    inp: AllocationInputs, growth: float, equity: bool, cuts_kg: np.ndarray | None = None
+    inp: AllocationInputs, growth: float, equity: bool, cuts_h: np.ndarray | None = None
 ) -> AllocationModel:
-    """`cuts_kg[w, d]`: at most this many kg from warehouse w delivered on day d (inf: no cut)."""
+    """`cuts_h[w, d]`: at most this many vehicle hours from warehouse w for delivery on day d (inf: none)."""
     H = inp.horizon
     C, K = len(inp.commodities), len(inp.class_weight)
     lp = LinearProgram()
@@ -175,12 +176,12 @@ def build_model(
         rows["throughput"] = (_start(first_t), uniq_t, cap_t)
 
     # transport cuts (w, d), delivery day
-    if cuts_kg is not None:
-        cut = np.isfinite(cuts_kg[x_w, x_d])
+    if cuts_h is not None:
+        cut = np.isfinite(cuts_h[y_w, y_d])
         if cut.any():
-            r_c, uniq_c = _keys(x_w[cut], x_d[cut])
-            cap_c = cuts_kg[uniq_c[:, 0], uniq_c[:, 1]]
-            first_c = lp.add_rows(r_c, x[cut], inp.kg[x_c[cut]], len(uniq_c), ub=cap_c)
+            r_c, uniq_c = _keys(y_w[cut], y_d[cut])
+            cap_c = cuts_h[uniq_c[:, 0], uniq_c[:, 1]]
+            first_c = lp.add_rows(r_c, y[cut], inp.lv_rt[y_l[cut], y_v[cut]], len(uniq_c), ub=cap_c)
             rows["cut"] = (_start(first_c), uniq_c, cap_c)
 
     # equity (z)

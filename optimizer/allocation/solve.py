@@ -32,8 +32,9 @@ class AllocationOptions:
     `k_nearest` candidate warehouses per area; `max_rounds` of stage-1 solves on coarse zones whose
     duals price farther links from warehouses with stock left (column generation; the last round is the
     final model on fine zones). The rounds run on coarse zones also with `aggregate=False`, so the
-    per-area model solves over exactly the zone model's links. `transport_cuts` bound the kg a warehouse
-    delivers on a day (from routing: what its vehicles could really carry)."""
+    per-area model solves over exactly the zone model's links. `transport_cuts` bound the vehicle hours
+    (round trips as this model counts them) a warehouse spends on deliveries of a day: from routing,
+    the hours of what its vehicles could really carry."""
 
     aggregate: bool = True
     k_nearest: int = 3
@@ -43,7 +44,7 @@ class AllocationOptions:
     handling_h: float = 1.0
     time_limit_s: float | None = None
     algorithm: str = "barrier"
-    transport_cuts: tuple[tuple[str, int, float], ...] = ()  # (warehouse, delivery day, max kg)
+    transport_cuts: tuple[tuple[str, int, float], ...] = ()  # (warehouse, delivery day, vehicle hours)
 
     def __post_init__(self) -> None:
         if self.k_nearest < 1:
@@ -85,7 +86,7 @@ def solve_allocation(
             # exactly the zone model's links: only then can their optima be compared
             agg = opts.aggregate or not fine
             inp = build_inputs(scenario, needs, travel, opts.k_nearest, agg, opts.handling_h, extra, fine)
-        model = build_model(inp, growth, equity, _cuts_kg(inp, opts.transport_cuts))
+        model = build_model(inp, growth, equity, _cuts_h(inp, opts.transport_cuts))
         timings["build"] += time.perf_counter() - t1
         return inp, model
 
@@ -121,17 +122,17 @@ def solve_allocation(
     return result
 
 
-def _cuts_kg(inp: AllocationInputs, cuts) -> np.ndarray | None:
+def _cuts_h(inp: AllocationInputs, cuts) -> np.ndarray | None:
     if not cuts:
         return None
     out = np.full((len(inp.warehouses), inp.horizon), np.inf)
     wi = {w: i for i, w in enumerate(inp.warehouses)}
-    for w, day, kg in cuts:
+    for w, day, hours in cuts:
         if w not in wi or not 1 <= day <= inp.horizon:
             raise ValueError(
                 f"transport cut ({w!r}, day {day}): unknown warehouse or day outside the horizon"
             )
-        out[wi[w], day - 1] = min(out[wi[w], day - 1], max(float(kg), 0.0))
+        out[wi[w], day - 1] = min(out[wi[w], day - 1], max(float(hours), 0.0))
     return out
 
 
@@ -226,8 +227,7 @@ def _priced_links(inp: AllocationInputs, model: AllocationModel, sol) -> dict[in
     (on the vehicle type cheapest in the fleet-hour duals):
 
         gain = -pi_balance[z,c,d] - sum_{e >= d - lag} pi_stock[w,c,e] - kg_c/1000 pi_throughput[w,d - lag]
-               - kg_c pi_cut[w,d]
-               - min_v max(kg_c / cap_kg_v, m3_c / cap_m3_v) rt[z,w,v] pi_fleet[w,v,d - lag_v]
+               - min_v max(kg_c / cap_kg_v, m3_c / cap_m3_v) rt[z,w,v] (pi_fleet[w,v,d - lag_v] + pi_cut[w,d])
 
     (rt the zone's need-weighted mean round trip, lag its smallest delay). Where some gain is positive
     the link can raise the deprivation objective; such w (the best-priced pairs first, at most a quarter
@@ -283,7 +283,8 @@ def _priced_links(inp: AllocationInputs, model: AllocationModel, sol) -> dict[in
     gain = np.full((Z, C, W), -np.inf)
     for d in range(H):
         ok = lz <= d  # [z, w, v]
-        hours = np.where(ok, rt_z * fleet[w_ix, v_ix, np.clip(d - lz, 0, H - 1)], np.inf)
+        price_h = fleet[w_ix, v_ix, np.clip(d - lz, 0, H - 1)] + cut[:, d][None, :, None]
+        hours = np.where(ok, rt_z * price_h, np.inf)
         e0 = np.clip(d - l_lag, 0, H - 1)
         on_time = ok.any(axis=2)
         for c in np.flatnonzero(left.any(axis=0)):
@@ -291,7 +292,6 @@ def _priced_links(inp: AllocationInputs, model: AllocationModel, sol) -> dict[in
                 -bal[:, c, d][:, None]
                 - stock_tail[np.arange(W)[None, :], c, e0]
                 - thr[np.arange(W)[None, :], e0] * inp.kg[c] / 1000
-                - cut[np.arange(W)[None, :], d] * inp.kg[c]
                 - (per_unit[c][None, None, :] * hours).min(axis=2)
             )
             usable = on_time & open_pair & left[:, c][None, :] & (nz[:, c] > 0)[:, None]

@@ -153,18 +153,22 @@ def _requests(s: Scenario, needs: pd.DataFrame, horizon: int) -> dict[int, list[
 def _fill(req: list, day: int, horizon: int, links: _Links, led: _Ledger, kg, m3, rows: list) -> float:
     """Units of `req` shipped on dispatch `day`, nearest warehouse with stock first; appends rows."""
     _, a, c, want = req
+    order = links.order[a]
+    ok = (
+        (led.stock[order, c, day - 1] - led.used_units[order, c] > TOL)
+        & (links.lag_days[order, a] + day <= horizon)
+        & (led.used_fleet[order, day - 1] < 1 - TOL)
+        & (led.used_kg[order, day - 1] < led.throughput_kg[order] - TOL)
+    )
     done = 0.0
-    for w in links.order[a]:
-        arrive = day + int(links.lag_days[w, a])
-        if arrive > horizon:
-            continue
+    for w in order[ok].tolist():
         units = min(want - done, _room(w, a, c, day, links, led, kg, m3))
         if units <= TOL:
             continue
         led.used_units[w, c] += units
         led.used_fleet[w, day - 1] += units * max(kg[c] / links.day_kg[w, a], m3[c] / links.day_m3[w, a])
         led.used_kg[w, day - 1] += units * kg[c]
-        rows.append((int(w), a, c, arrive, units))
+        rows.append((w, a, c, day + int(links.lag_days[w, a]), units))
         done += units
         if want - done <= TOL:
             break

@@ -1,14 +1,17 @@
 """`plan_scenario`: needs -> network (damage) -> allocation -> routing -> plan, kept consistent.
 
 Rounds: allocate, round to whole units, route with a short search. Loads the fleet could not carry go
-back to the allocation: `fleet_exhausted` loads as a transport cut (at most the kg the routing carried
-from that warehouse for that delivery day), `unreachable` and `time_window` loads by closing that
-warehouse-area link. Cuts only tighten, so the rounds settle; they stop when a round leaves nothing new
-to cut or after `max_rounds`. The first round's routes already make a feasible plan (its time is
-reported as `first_feasible_s`). Then the final routing search, with the whole budget, runs on the last
-round's shipments; the better of it and the last round's routes (more kg carried, then lower cost) is
-the plan. Shipments in the plan are what the trips carry; what they do not carry is unmet, with its
-reason. Pure and seeded: the same scenario, options, seed and iteration budget give the same plan.
+back to the allocation: `fleet_exhausted` loads as a transport cut (the warehouse may spend on that
+delivery day at most the vehicle hours, as the allocation counts round trips, of what its trips did
+carry: the allocation then moves need to warehouses with transport to spare, or to nearer areas),
+`unreachable` and `time_window` loads by closing that warehouse-area link. Cuts only tighten, so the
+rounds settle; they stop when a round leaves nothing new to cut or after `max_rounds`. The round whose
+routes leave the least priority-weighted unmet need is kept. The first round's routes already make a
+feasible plan (its time is reported as `first_feasible_s`). Then the final routing search, with the
+whole budget, runs on the kept round's shipments, and replaces its routes unless they leave more
+priority-weighted unmet need. Shipments in the plan are what the trips carry; what they do not carry
+is unmet, with its reason. Pure and seeded: the same scenario, options, seed and iteration budget give
+the same plan.
 """
 
 from __future__ import annotations
@@ -105,7 +108,7 @@ def plan_scenario(
         score = _score(s, needs, routed)
         if best is None or score < best[0]:
             best = (score, alloc, ship, routed, dict(closed))
-        new = _tighten(routed, cuts, closed)
+        new = _tighten(routed, alloc, ship, cuts, closed)
         rounds.append(_round_record(r + 1, alloc, routed, new, cuts, closed, score))
         if not new:
             break
@@ -166,23 +169,26 @@ def _close_links(s: Scenario, travel: dict, closed: dict) -> dict:
     return out
 
 
-def _tighten(routed: RoutingResult, cuts: dict, closed: dict) -> bool:
-    """Add what the routing could not carry as cuts; True when anything new was added."""
+def _tighten(
+    routed: RoutingResult, alloc: AllocationResult, ship: pd.DataFrame, cuts: dict, closed: dict
+) -> bool:
+    """Add what the routing could not carry as cuts; True when anything new was added.
+
+    A warehouse and delivery day with `fleet_exhausted` loads gets a transport cut: the vehicle hours,
+    as the allocation counts them, of the share of each of its links' goods the trips carried."""
     un = routed.unassigned
     if un.empty:
         return False
     new = False
-    carried: dict[tuple[str, int], float] = {}
-    for t in routed.trips:
-        key = (t["warehouse"], int(t["day"]))
-        carried[key] = carried.get(key, 0.0) + float(t["load_kg"])
     short = un[un["reason"] == "fleet_exhausted"]
-    for w, d in short[["warehouse", "day"]].drop_duplicates().itertuples(index=False):
-        key = (str(w), int(d))
-        kg = carried.get(key, 0.0)
-        if kg < cuts.get(key, np.inf) - 1e-6:
-            cuts[key] = kg
-            new = True
+    if len(short):
+        hours = _carried_hours(routed, alloc, ship)
+        for w, d in short[["warehouse", "day"]].drop_duplicates().itertuples(index=False):
+            key = (str(w), int(d))
+            h = hours.get(key, 0.0)
+            if h < cuts.get(key, np.inf) - 1e-6:
+                cuts[key] = h
+                new = True
     for w, a, why in un[un["reason"].isin(["unreachable", "time_window"])][
         ["warehouse", "area", "reason"]
     ].itertuples(index=False):
@@ -190,6 +196,17 @@ def _tighten(routed: RoutingResult, cuts: dict, closed: dict) -> bool:
             closed[(str(w), str(a))] = str(why)
             new = True
     return new
+
+
+def _carried_hours(routed: RoutingResult, alloc: AllocationResult, ship: pd.DataFrame) -> dict:
+    """(warehouse, day) -> the allocation's vehicle hours for the share of each link's kg carried."""
+    key = ["warehouse", "area", "day"]
+    lp_h = alloc.vehicle_loads.assign(h=lambda f: f["loads"] * f["round_trip_h"]).groupby(key)["h"].sum()
+    sent = ship.groupby(key)["kg"].sum()
+    left = routed.unassigned.groupby(key)["kg"].sum().reindex(sent.index, fill_value=0.0)
+    share = ((sent - left) / sent.where(sent > 0)).fillna(0.0).clip(0.0, 1.0)
+    h = (lp_h.reindex(sent.index, fill_value=0.0) * share).groupby(level=["warehouse", "day"]).sum()
+    return {(str(w), int(d)): float(v) for (w, d), v in h.items()}
 
 
 def _score(s: Scenario, needs: pd.DataFrame, r: RoutingResult) -> tuple[float, float]:

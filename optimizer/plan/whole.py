@@ -2,7 +2,9 @@
 
 Each shipment is rounded down, then, largest fraction first, rounded up where that keeps the
 warehouse within its initial stock (stock arriving later is not counted, so no dispatch day can run
-short) and the area's deliveries to date within its need to date plus less than one unit.
+short), its throughput (where it has one, only while all it sends fits one day's throughput, as the
+dispatch day of a shipment is not known here) and the area's deliveries to date within its need to
+date plus less than one unit.
 """
 
 from __future__ import annotations
@@ -29,6 +31,12 @@ def whole_units(scenario: Scenario, shipments: pd.DataFrame, needs: pd.DataFrame
     frac = units - base
     stock = {(w.id, c): u for w in scenario.warehouses for c, u in w.stock.items()}
     used = pd.Series(base).groupby([ship["warehouse"], ship["commodity"]]).sum().to_dict()
+    kg_unit = {c.id: c.kg_per_unit for c in scenario.commodities}
+    room_t = {w.id: w.throughput_t_per_day for w in scenario.warehouses if w.throughput_t_per_day is not None}
+    unit_kg = ship["commodity"].map(kg_unit).to_numpy(float)
+    for w, t in (pd.Series(base * unit_kg / 1000).groupby(ship["warehouse"]).sum()).items():
+        if w in room_t:
+            room_t[w] -= t
     H = scenario.policy.horizon_days
     need = _cumulative(needs.groupby(["area", "commodity", "day"])["units"].sum(), H)
     got = _cumulative(pd.Series(base).groupby([ship["area"], ship["commodity"], ship["day"]]).sum(), H)
@@ -43,11 +51,15 @@ def whole_units(scenario: Scenario, shipments: pd.DataFrame, needs: pd.DataFrame
         )
         if stock.get((w, c), 0.0) - used.get((w, c), 0.0) < 1 - EPS:
             continue
+        if w in room_t and room_t[w] < unit_kg[i] / 1000 + 1e-9:
+            continue
         n, g = need.get((a, c), np.zeros(H)), got.setdefault((a, c), np.zeros(H))
         if np.any(g[d - 1 :] + 1 > n[d - 1 :] + 1 - 1e-6):
             continue
         base[i] += 1
         used[(w, c)] = used.get((w, c), 0.0) + 1
+        if w in room_t:
+            room_t[w] -= unit_kg[i] / 1000
         g[d - 1 :] += 1
     out = ship.assign(units=base)
     scale = np.where(units > 0, base / np.where(units > 0, units, 1.0), 0.0)
