@@ -12,7 +12,7 @@ status, fill rate, priority-weighted unmet need and mean arrival hour; then the 
 `kaltim-province` (generated, seeded): every desa of the bundled library as an area (10 % of its
 estimated population affected, as bench/allocation.py), the bundled warehouses, stock and fleet, plus
 `--extra-warehouses` generated posko warehouses at the most populous desa of kecamatan drawn by
-population, each with generated stock (a share of the province's need) and a generated fleet (trucks,
+sqrt(population), each with generated stock (a share of the province's need) and a generated fleet (trucks,
 4x4 pickups, and longboats where the desa lies on a river edge). Every generated number is an estimate
 for benchmarking, not data. The tables go into docs/benchmarks.md between the `plan` markers.
 """
@@ -71,7 +71,8 @@ def _generated_posko(rng, n: int, need: pd.Series) -> tuple[tuple[Warehouse, ...
     edges = pd.read_csv(LIBRARY_DIR / "kaltim" / "edges.csv")
     river = set(edges.loc[edges["mode"] == "river", ["source", "target"]].to_numpy().ravel())
     pop = kec["population"].to_numpy(float)
-    picks = kec.iloc[np.sort(rng.choice(len(kec), size=n, replace=False, p=pop / pop.sum()))]
+    weight = np.sqrt(pop)  # by population, damped so that the posko spread beyond the two cities
+    picks = kec.iloc[np.sort(rng.choice(len(kec), size=n, replace=False, p=weight / weight.sum()))]
     share = pop[picks.index] / pop[picks.index].sum()
     warehouses, fleet = [], []
     for k, (r, sh) in enumerate(zip(picks.itertuples(), share, strict=True)):

@@ -25,9 +25,8 @@ from api.export import (
 from api.export.formats import day_clock, eta, number
 from api.export.xlsx import HEADER_KEYS, SHEETS
 from network import ScenarioNetwork
-from optimizer.allocation import solve_allocation
+from optimizer.plan import PlanOptions, plan_scenario
 from optimizer.routing import RoutingOptions
-from optimizer.routing.dispatch import route_shipments
 from scenarios import Scenario, load_scenario
 
 KALTIM_LON = (113.0, 120.0)
@@ -35,26 +34,9 @@ KALTIM_LAT = (-3.0, 3.0)
 
 
 def _plan(scenario: Scenario, iterations: int = 200) -> dict:
-    """The content of plan.json from allocation and routing (to be replaced by optimizer.plan)."""
-    alloc = solve_allocation(scenario)
+    """The content of plan.json, from the plan pipeline on a fixed seed and iteration budget."""
     opts = RoutingOptions("pyvrp", time_limit_s=None, iterations=iterations, seed=0)
-    routed = route_shipments(scenario, alloc.shipments, opts)
-    shipments = alloc.shipments[["warehouse", "area", "commodity", "day", "units"]]
-    return {
-        "format": "siaga-plan/1",
-        "scenario": scenario.id,
-        "scenario_name": scenario.name,
-        "status": routed.status,
-        "seed": 0,
-        "engine": "pyvrp",
-        "iterations": iterations,
-        "time_limit_s": None,
-        "solve_seconds": alloc.solve_seconds + routed.solve_seconds,
-        "kpis": {**alloc.kpis, **routed.kpis},
-        "shipments": shipments.to_dict("records"),
-        "trips": routed.trips,
-        "unmet": alloc.unmet.to_dict("records"),
-    }
+    return plan_scenario(scenario, PlanOptions(routing=opts)).to_dict()
 
 
 @pytest.fixture(scope="module")
