@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/siaga route banjir-samarinda-2019 --time-limit 20 --out out/trips.json
+	$(BIN)/siaga plan banjir-samarinda-2019 --out out/
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

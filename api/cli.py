@@ -452,6 +452,11 @@ def plan(
     with plan_progress(err, lg) as progress:
         p = plan_scenario(s, opts, progress)
     doc = p.to_dict()
+    written = []
+    if out_dir is not None:  # files first: the summary goes to a terminal or pipe that may close
+        from .export import write_plan
+
+        written = write_plan(s, doc, out_dir, lg)
     out.print(
         f"[bold]{t('plan_title', lg)}[/] — {s.name} ({s.id}): {t('status', lg)} {p.status}; "
         f"{t('first_feasible', lg)} {p.first_feasible_s:.1f} s; {p.solve_seconds:.1f} {t('seconds', lg)}"
@@ -460,10 +465,7 @@ def plan(
     for table in worst_tables(s, doc, lg):
         out.print(table)
     if out_dir is not None:
-        from .export import write_plan
-
-        paths = write_plan(s, doc, out_dir, lg)
-        out.print(f"{t('written', lg)}: {out_dir} ({len(paths)} files)", markup=False)
+        out.print(f"{t('written', lg)}: {out_dir} ({len(written)} files)", markup=False)
 
 
 @app.command()
