@@ -1,20 +1,22 @@
-"""Benchmark: the plan pipeline (allocation -> routing rounds -> final routing) on the bundled scenarios
-and on a generated province-scale scenario, side by side with a first come, first served baseline.
+"""Benchmark: the plan pipeline on the bundled scenarios and a province-scale one, against a baseline.
 
-    .venv/bin/python bench/plan.py [--time-limit 30] [--province-time-limit 40] [--seed 0] [--only NAME]
-                                   [--quick] [--no-write]
+    .venv/bin/python bench/plan.py [--time-limit 30] [--province-time-limit 15] [--seed 0] [--only NAME]
+                                   [--extra-warehouses 20] [--quick] [--no-write]
 
-Per scenario: seconds to the first feasible plan (the first round's routes) and to the final plan,
-status, fill rate, priority-weighted unmet need and mean arrival hour; then the same scenario planned by
-`baseline_shipments` (nearest warehouse with stock, first come first served, no priority) routed by
-`plan_from_shipments` with the same routing options, and the ratios SIAGA / baseline.
+The pipeline: allocation -> routing rounds -> final routing. Per scenario: seconds to the first
+feasible plan (the first round's routes) and to the final plan, status, fill rate, priority-weighted
+unmet need and mean arrival hour; then the same scenario planned by `baseline_shipments` (nearest
+warehouse with stock, first come first served, no priority) routed by `plan_from_shipments` with the
+same routing options, and the ratios SIAGA / baseline. Bundled scenarios run at the default
+PlanOptions; the province at `province_options` (see there, and docs/benchmarks.md, for why).
 
 `kaltim-province` (generated, seeded): every desa of the bundled library as an area (10 % of its
 estimated population affected, as bench/allocation.py), the bundled warehouses, stock and fleet, plus
 `--extra-warehouses` generated posko warehouses at the most populous desa of kecamatan drawn by
-sqrt(population), each with generated stock (a share of the province's need) and a generated fleet (trucks,
-4x4 pickups, and longboats where the desa lies on a river edge). Every generated number is an estimate
-for benchmarking, not data. The tables go into docs/benchmarks.md between the `plan` markers.
+sqrt(population), each with generated stock (a share of the province's need) and a generated fleet
+(trucks, 4x4 pickups, and longboats where the desa lies on a river edge). Every generated number is an
+estimate for benchmarking, not data. The tables go into docs/benchmarks.md between the `plan` markers
+(not with --quick, --only or --no-write).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import os
 import platform
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from allocation import kaltim_province
 from doc_blocks import write_block
 
+from optimizer.allocation import AllocationOptions
 from optimizer.plan import PlanOptions, baseline_shipments, plan_from_shipments, plan_scenario
 from optimizer.routing import RoutingOptions
 from scenarios import compute_needs, load_scenario
@@ -44,6 +48,8 @@ from scenarios.model import FleetLine, Scenario, Warehouse
 START, END = "<!-- plan:start -->", "<!-- plan:end -->"
 BUNDLED = ("banjir-samarinda-2019", "banjir-mahakam-ulu-2024", "karhutla-2019")
 PROVINCE = "kaltim-province"
+PROVINCE_TIME_LIMIT_S = 15.0
+PROVINCE_ITERATIONS = 400
 GENERATED_NOTE = "generated estimate for the plan benchmark (bench/plan.py), not data"
 
 
@@ -95,39 +101,188 @@ def _generated_posko(rng, n: int, need: pd.Series) -> tuple[tuple[Warehouse, ...
         counts = {"truk": rng.integers(2, 5), "pickup_4x4": rng.integers(2, 5)}
         if node in river:
             counts["longboat"] = rng.integers(1, 4)
-        fleet += [FleetLine(warehouse=wid, vehicle_type=v, count=int(c), note=GENERATED_NOTE) for v, c in counts.items()]
+        fleet += [
+            FleetLine(warehouse=wid, vehicle_type=v, count=int(c), note=GENERATED_NOTE)
+            for v, c in counts.items()
+        ]
     return tuple(warehouses), tuple(fleet)
 
 
-def options_for(time_limit_s: float, seed: int, round_share: float = 0.15) -> PlanOptions:
+def bundled_options(time_limit_s: float, seed: int) -> PlanOptions:
+    """The default PlanOptions (the routing budget and seed as given)."""
+    d = PlanOptions()
+    return replace(d, routing=replace(d.routing, time_limit_s=time_limit_s, seed=seed))
+
+
+def province_options(time_limit_s: float, seed: int, iterations: int = PROVINCE_ITERATIONS) -> PlanOptions:
+    """Budgets for the province: one allocation solve without column generation, one round whose
+    routing stops at 20 iterations per part, then the final search (`iterations` per part or
+    `time_limit_s` over all parts, whichever first). Chosen for the targets (first plan <= 10 s, final
+    <= 60 s): the pipeline spends ~35 s outside the final search at this size (routing set-up per call,
+    three passes of the service rule), and a round's routing takes >= 0.1 s per warehouse-day problem
+    under a time limit alone (a 0.2 s floor each, two workers); the iteration cap ends small ones early."""
     return PlanOptions(
-        routing=RoutingOptions(time_limit_s=time_limit_s, seed=seed, workers=2), round_share=round_share
+        routing=RoutingOptions(time_limit_s=time_limit_s, iterations=iterations, seed=seed, workers=2),
+        allocation=AllocationOptions(max_rounds=1),
+        max_rounds=1,
+        round_share=20 / iterations,
     )
 
 
 def run_pair(name: str, s: Scenario, o: PlanOptions) -> dict:
-    """SIAGA's plan and the baseline's, timed; one row of the tables."""
+    """SIAGA's plan and the baseline's (same routing options), timed: one row of the tables."""
     seen: dict = {}
+
+    def progress(event: dict) -> None:
+        if event["stage"] == "first_feasible":
+            seen["first_s"] = event["seconds"]
+
     t0 = time.perf_counter()
-    plan = plan_scenario(s, o, lambda e: seen.setdefault("first", e["seconds"]) if e["stage"] == "first_feasible" else None)
-    wall = time.perf_counter() - t0
+    plan = plan_scenario(s, o, progress)
+    final_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     ship = baseline_shipments(s)
-    base_ship_s = time.perf_counter() - t0
     base = plan_from_shipments(s, ship, o)
     return {
         "scenario": name,
         "areas": len(s.areas),
         "warehouses": len(s.warehouses),
         "vehicles": sum(f.count for f in s.fleet),
-        "time_limit_s": o.routing.time_limit_s,
-        "round_share": o.round_share,
-        "first_s": seen.get("first", plan.first_feasible_s),
-        "final_s": wall,
+        "options": o,
+        "first_s": seen.get("first_s", plan.first_feasible_s),
+        "final_s": final_s,
         "rounds": len(plan.rounds),
         "status": plan.status,
         "siaga": plan.kpis,
         "base": base.kpis,
-        "base_s": base_ship_s + base.solve_seconds,
+        "base_s": time.perf_counter() - t0,
         "base_shipped_kg": float(ship["kg"].sum()) if len(ship) else 0.0,
     }
+
+
+def _ratio(a: float | None, b: float | None) -> str:
+    if a is None or b is None:
+        return "n/a"
+    return "n/a" if b == 0 else f"{a / b:.3f}"
+
+
+def _num(x: float | None, fmt: str) -> str:
+    return "n/a" if x is None else format(x, fmt)
+
+
+def _budget(o: PlanOptions) -> str:
+    r = o.routing
+    parts = [f"{r.time_limit_s:g} s"] if r.time_limit_s is not None else []
+    if r.iterations is not None:
+        parts.append(f"{r.iterations} it.")
+    return " / ".join(parts)
+
+
+def speed_table(rows: list[dict]) -> list[str]:
+    lines = [
+        "| scenario | areas | warehouses | vehicles | routing budget | first feasible s | final s | rounds "
+        "| status | fill rate | weighted unmet | mean arrival h |",
+        "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: |",
+    ]
+    for r in rows:
+        k = r["siaga"]
+        lines.append(
+            f"| {r['scenario']} | {r['areas']:,} | {r['warehouses']} | {r['vehicles']} "
+            f"| {_budget(r['options'])} | {r['first_s']:.1f} | {r['final_s']:.1f} | {r['rounds']} "
+            f"| {r['status']} | {k['fill_rate']:.3f} | {k['weighted_unmet']:,.0f} "
+            f"| {_num(k['arrival_h']['mean'], '.1f')} |"
+        )
+    return lines
+
+
+def quality_table(rows: list[dict]) -> list[str]:
+    lines = [
+        "| scenario | weighted unmet SIAGA | weighted unmet baseline | SIAGA / baseline "
+        "| mean arrival h SIAGA | mean arrival h baseline | SIAGA / baseline | areas reached S/B "
+        "| fill rate S/B | delivered t S/B | baseline s |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | ---: |",
+    ]
+    for r in rows:
+        s, b = r["siaga"], r["base"]
+        sa, ba = s["arrival_h"]["mean"], b["arrival_h"]["mean"]
+        lines.append(
+            f"| {r['scenario']} | {s['weighted_unmet']:,.0f} | {b['weighted_unmet']:,.0f} "
+            f"| {_ratio(s['weighted_unmet'], b['weighted_unmet'])} | {_num(sa, '.1f')} | {_num(ba, '.1f')} "
+            f"| {_ratio(sa, ba)} | {s['arrival_h']['areas']}/{b['arrival_h']['areas']} "
+            f"| {s['fill_rate']:.3f}/{b['fill_rate']:.3f} "
+            f"| {s['delivered_kg'] / 1000:,.1f}/{b['delivered_kg'] / 1000:,.1f} | {r['base_s']:.1f} |"
+        )
+    return lines
+
+
+def block(rows: list[dict], args: argparse.Namespace, load: tuple[float, float, float]) -> str:
+    cmd = f".venv/bin/python bench/plan.py --time-limit {args.time_limit:g} --seed {args.seed}"
+    cmd += f" --province-time-limit {args.province_time_limit:g}" + (" --quick" if args.quick else "")
+    return "\n".join(
+        [
+            START,
+            "### Plan pipeline: time to a plan, and quality against a first come, first served baseline",
+            "",
+            f"Command: `{cmd}`; {time.strftime('%Y-%m-%d')}, Python {platform.python_version()}, "
+            f"{os.cpu_count()} cores, load average {load[0]:.2f} at the start. Bundled scenarios: the "
+            "default PlanOptions (PyVRP, 2 workers, up to 3 allocation-routing rounds at 15 % of the "
+            f"routing budget each, then the final search). `{PROVINCE}`: {province_note(args)}",
+            "",
+            *speed_table(rows),
+            "",
+            "Baseline: `baseline_shipments` (each request from the nearest warehouse with stock, first come "
+            "first served, no priority for vulnerable groups; stock, throughput and roughly the fleet's day "
+            "respected) routed by `plan_from_shipments` with the same routing options. Ratios below 1 "
+            "favour SIAGA. Mean arrival is over the areas that receive anything (areas reached S/B).",
+            "",
+            *quality_table(rows),
+            END,
+        ]
+    )
+
+
+def province_note(args: argparse.Namespace) -> str:
+    o = province_options(args.province_time_limit, args.seed)
+    return (
+        f"every desa of the bundled library as an area (10 % of its estimated population affected), the "
+        f"bundled warehouses and fleet plus {args.extra_warehouses} generated posko warehouses with "
+        f"generated stock and fleet (seed {args.seed}); PlanOptions(routing=RoutingOptions(time_limit_s="
+        f"{o.routing.time_limit_s:g}, iterations={o.routing.iterations}, workers=2), allocation="
+        f"AllocationOptions(max_rounds={o.allocation.max_rounds}), max_rounds={o.max_rounds}, "
+        f"round_share={o.round_share:.3g})."
+    )
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--time-limit", type=float, default=30.0, help="routing budget, bundled scenarios (s)")
+    p.add_argument("--province-time-limit", type=float, default=PROVINCE_TIME_LIMIT_S)
+    p.add_argument("--extra-warehouses", type=int, default=20)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--only", help="one scenario: a bundled name or kaltim-province")
+    p.add_argument("--quick", action="store_true", help="small budgets, a smoke run (no write)")
+    p.add_argument("--no-write", action="store_true")
+    args = p.parse_args()
+    if args.quick:
+        args.time_limit, args.province_time_limit = 3.0, 5.0
+    load = os.getloadavg()
+    names = [*BUNDLED, PROVINCE] if args.only is None else [args.only]
+    rows = []
+    for name in names:
+        if name == PROVINCE:
+            s = province_scenario(args.extra_warehouses, args.seed)
+            o = province_options(
+                args.province_time_limit, args.seed, 100 if args.quick else PROVINCE_ITERATIONS
+            )
+        else:
+            s, o = load_scenario(name), bundled_options(args.time_limit, args.seed)
+        rows.append(run_pair(name, s, o))
+        print({k: v for k, v in rows[-1].items() if k not in ("siaga", "base", "options")}, flush=True)
+    text = block(rows, args, load)
+    print(text)
+    if not (args.no_write or args.quick or args.only):
+        write_block(text, START, END)
+
+
+if __name__ == "__main__":
+    main()

@@ -11,11 +11,12 @@ warehouse whose delivery would fall after the horizon is skipped. What is still 
 queue for the next day.
 
 Each warehouse dispatches at most its throughput (t/day) and roughly what its fleet carries in a day:
-to area a, `sum over based types v reaching a of count x capacity x max(1, floor(shift / round trip))`
-(round trip = 2 x one way + 1 h handling), in kg and in m3; a shipment uses that fraction of the
-warehouse's day, so a day's fleet is shared between near and far areas. A haul longer than a shift
-counts one trip a day (the dispatcher makes the same simplification). Loads are not consolidated
-across areas, so this is an approximation of what the routing will carry, not a promise.
+to area a, `sum over based types v reaching a of count x capacity x trips`, trips = floor(shift / round
+trip) (round trip = 2 x one way + 1 h handling) when a round trip fits a shift, else shift / round trip
+(a longer haul takes round trip / shift vehicle-days, as the allocation counts fleet hours), in kg and
+in m3; a shipment uses that fraction of the warehouse's day, so a day's fleet is shared between near
+and far areas. Loads are not consolidated across areas, so this approximates what the routing will
+carry; it is not a promise.
 
 Pure and deterministic: no randomness, ties broken by warehouse order.
 """
@@ -104,7 +105,7 @@ def _links(s: Scenario, travel: dict) -> _Links:
     fastest = np.argmin(time_h, axis=2)
     best_h = np.take_along_axis(time_h, fastest[:, :, None], axis=2)[:, :, 0]
     lag = np.where(np.isfinite(best_h), lag_days(best_h, shift[fastest]), -1)
-    trips = np.where(np.isfinite(time_h), np.maximum(1, np.floor(shift / (2 * time_h + HANDLING_H))), 0)
+    trips = _trips_per_day(time_h, shift)
     cap_kg = np.array([v.capacity_kg for v in s.vehicle_types])
     cap_m3 = np.array([v.capacity_m3 for v in s.vehicle_types])
     day_kg = (count[:, None, :] * trips * cap_kg).sum(axis=2)
@@ -112,6 +113,14 @@ def _links(s: Scenario, travel: dict) -> _Links:
     order = tuple(_nearest_first(best_h[:, a]) for a in range(A))
     dist_best = np.take_along_axis(dist, fastest[:, :, None], axis=2)[:, :, 0]
     return _Links(order, np.where(np.isfinite(best_h), dist_best, np.inf), lag, day_kg, day_m3)
+
+
+def _trips_per_day(time_h: np.ndarray, shift_h: np.ndarray) -> np.ndarray:
+    """Round trips a vehicle makes a day: whole ones within a shift, or a share of a multi-day haul."""
+    rt = 2 * time_h + HANDLING_H
+    with np.errstate(invalid="ignore"):
+        per_day = np.where(rt <= shift_h, np.floor(shift_h / rt), shift_h / rt)
+    return np.where(np.isfinite(time_h), per_day, 0.0)
 
 
 def _nearest_first(hours: np.ndarray) -> np.ndarray:

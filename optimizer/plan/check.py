@@ -31,7 +31,7 @@ from network import ScenarioNetwork
 from scenarios import compute_needs
 from scenarios.model import Scenario
 
-from .kpis import plan_kpis
+from .kpis import delivered_from_trips, plan_kpis
 from .served import serve_groups
 
 __all__ = ["PlanCheck", "Violation", "check_plan"]
@@ -74,7 +74,7 @@ def check_plan(scenario: Scenario, plan: dict, network: ScenarioNetwork | None =
     _check_fleet(s, trips, drive_h, out)
     _check_stock(s, trips, out)
     needs = compute_needs(s)
-    delivered = _delivered(trips)
+    delivered = delivered_from_trips(trips)
     _check_shipments(plan.get("shipments"), delivered, out)
     by_day = delivered.groupby(["area", "commodity", "day"], as_index=False)["units"].sum()
     service = serve_groups(needs, by_day, {g.id: g.priority_weight for g in s.groups}, s.policy.horizon_days)
@@ -136,17 +136,6 @@ def _valid_trips(s: Scenario, trips, out: PlanCheck) -> list[dict]:
         if good_stops:
             ok.append(t)
     return ok
-
-
-def _delivered(trips: list[dict]) -> pd.DataFrame:
-    rows = [
-        (t["warehouse"], st["area"], c, int(t["day"]), float(q))
-        for t in trips
-        for st in t["stops"]
-        for c, q in st["deliver"].items()
-    ]
-    cols = ["warehouse", "area", "commodity", "day", "units"]
-    return pd.DataFrame(rows, columns=cols).groupby(cols[:-1], as_index=False)["units"].sum()
 
 
 def _dispatch_day(t: dict) -> int:
