@@ -47,6 +47,7 @@ class ScenarioNetwork:
         access_speed_kmh: float = ACCESS_SPEED_KMH,
         network: Network | None = None,
         max_transfer_km: float = MAX_TRANSFER_KM,
+        workers: int = 1,
     ):
         self.scenario = scenario
         self.net = network if network is not None else Network.from_model(scenario.network)
@@ -57,6 +58,8 @@ class ScenarioNetwork:
         self.max_transfer_km = max_transfer_km
         self.access_speed_kmh = access_speed_kmh
         self._placements: dict[tuple[str, str], Placement] = {}
+        self._matrices: dict[tuple, TravelMatrix] = {}
+        self.workers = workers
 
     @cached_property
     def vehicle_types(self) -> dict[str, VehicleType]:
@@ -100,7 +103,17 @@ class ScenarioNetwork:
 
     def matrix(self, vt: VehicleType, rows: str, cols: str, limit_h: float | None = None) -> TravelMatrix:
         """Fastest hours and km between `rows` and `cols` ("warehouses" or "areas") for `vt`,
-        access legs included; unreachable pairs are inf."""
+        access legs included; unreachable pairs are inf. Computed once per network (read-only arrays;
+        `workers` > 1 forks that many processes for the shortest paths)."""
+        key = (vt.id, rows, cols, limit_h)
+        if key not in self._matrices:
+            m = self._matrix(vt, rows, cols, limit_h)
+            for a in (m.time_h, m.distance_km, m.modes):
+                a.setflags(write=False)
+            self._matrices[key] = m
+        return self._matrices[key]
+
+    def _matrix(self, vt: VehicleType, rows: str, cols: str, limit_h: float | None) -> TravelMatrix:
         pr, pc = self.place(vt, rows), self.place(vt, cols)
         ids_r = tuple(x.id for x in getattr(self.scenario, rows))
         ids_c = tuple(x.id for x in getattr(self.scenario, cols))
@@ -109,7 +122,9 @@ class ScenarioNetwork:
         modes = np.zeros(time.shape, np.int64)
         r_ok, c_ok = np.flatnonzero(pr.node >= 0), np.flatnonzero(pc.node >= 0)
         if len(r_ok) and len(c_ok):
-            t, d, m = self.graph.matrix(vt, pr.node[r_ok], pc.node[c_ok], limit_h=limit_h)
+            t, d, m = self.graph.matrix(
+                vt, pr.node[r_ok], pc.node[c_ok], limit_h=limit_h, workers=self.workers
+            )
             access = pr.snap_km[r_ok][:, None] + pc.snap_km[c_ok][None, :]
             time[np.ix_(r_ok, c_ok)] = t + access / self.access_speed_kmh
             dist[np.ix_(r_ok, c_ok)] = d + access

@@ -44,7 +44,10 @@ ROUTE_REASON = {"fleet_exhausted": "transport_capacity"}
 @dataclass(frozen=True)
 class PlanOptions:
     """`routing` is the final search's budget (time limit and/or iterations, seed, engine, workers);
-    each round before it searches `round_share` of that budget."""
+    each round before it searches `round_share` of that budget. With `quick_first` (and an allocation
+    with priced links, `max_rounds` > 1) an extra first round allocates without them (one LP): its
+    plan comes sooner; the `max_rounds` rounds after it use the full allocation, without its transport
+    cuts (those were measured on other loads)."""
 
     routing: RoutingOptions = field(default_factory=lambda: RoutingOptions(time_limit_s=30.0, workers=2))
     allocation: AllocationOptions = field(default_factory=AllocationOptions)
@@ -52,6 +55,7 @@ class PlanOptions:
     max_rounds: int = 3
     round_share: float = 0.15
     whole_units: bool = True
+    quick_first: bool = True  # round 1 allocates without column generation (a first plan sooner)
 
     def __post_init__(self) -> None:
         if self.max_rounds < 1:
@@ -78,7 +82,7 @@ def plan_scenario(
     report({"stage": "needs", "fraction": 0.0})
     needs = compute_needs(s)
     report({"stage": "network", "fraction": 0.0})
-    sn = ScenarioNetwork(s)
+    sn = ScenarioNetwork(s, workers=o.routing.workers)
     travel = sn.warehouse_to_area()
     timings = {"needs_network": time.perf_counter() - t0, "allocation": 0.0, "routing": 0.0}
     cuts: dict[tuple[str, int], float] = {}
@@ -86,11 +90,13 @@ def plan_scenario(
     rounds: list[dict] = []
     first_s, best = None, None
     quick = _round_options(o)
-    for r in range(o.max_rounds):
+    quick_alloc = o.quick_first and o.allocation.max_rounds > 1
+    for r in range(o.max_rounds + quick_alloc):
         t = time.perf_counter()
+        a_opts = replace(o.allocation, max_rounds=1) if quick_alloc and r == 0 else o.allocation
         alloc = solve_allocation(
             s,
-            replace(o.allocation, transport_cuts=tuple((w, d, kg) for (w, d), kg in sorted(cuts.items()))),
+            replace(a_opts, transport_cuts=tuple((w, d, h) for (w, d), h in sorted(cuts.items()))),
             needs=needs,
             travel=_close_links(s, travel, closed),
             progress=lambda stage, f, r=r: report(
@@ -110,7 +116,9 @@ def plan_scenario(
             best = (score, alloc, ship, routed, dict(closed))
         new = _tighten(routed, alloc, ship, cuts, closed)
         rounds.append(_round_record(r + 1, alloc, routed, new, cuts, closed, score))
-        if not new:
+        if quick_alloc and r == 0:
+            cuts.clear()  # measured on another allocation's loads: the full one starts afresh
+        elif not new:
             break
     _, alloc, ship, routed, closed = best
     t = time.perf_counter()
@@ -128,18 +136,19 @@ def plan_from_shipments(
     shipments: pd.DataFrame,
     options: PlanOptions | None = None,
     progress: Progress | None = None,
-    status: str = "feasible",
 ) -> Plan:
-    """Route given shipments (e.g. a baseline's) and report them as a plan: no allocation rounds."""
+    """Route given shipments (e.g. a baseline's) and report them as a plan: no allocation rounds.
+    Need the shipments leave out is unmet for `not_shipped`; status `partial` when the trips do not
+    carry every load, else `feasible`."""
     o = options or PlanOptions()
     report = progress or (lambda event: None)
     t0 = time.perf_counter()
     needs = compute_needs(scenario)
-    sn = ScenarioNetwork(scenario)
+    sn = ScenarioNetwork(scenario, workers=o.routing.workers)
     ship = whole_units(scenario, shipments, needs) if o.whole_units else shipments
     routed = route_shipments(scenario, ship, o.routing, o.dispatch, sn, _routing_progress(report, 0))
     timings = {"routing": time.perf_counter() - t0}
-    return _assemble(scenario, needs, None, routed, {}, o, timings, t0, time.perf_counter() - t0, [], status)
+    return _assemble(scenario, needs, None, routed, {}, o, timings, t0, time.perf_counter() - t0, [])
 
 
 def _routing_progress(report: Progress, round_no: int) -> Progress:
@@ -233,7 +242,7 @@ def _round_record(no, alloc: AllocationResult, routed: RoutingResult, new: bool,
     }
 
 
-def _assemble(s, needs, alloc, routed, closed, o, timings, t0, first_s, rounds, status=None) -> Plan:
+def _assemble(s, needs, alloc, routed, closed, o, timings, t0, first_s, rounds) -> Plan:
     trips = routed.trips
     shipments = delivered_from_trips(trips)
     delivered = shipments.groupby(["area", "commodity", "day"], as_index=False)["units"].sum()
@@ -241,11 +250,10 @@ def _assemble(s, needs, alloc, routed, closed, o, timings, t0, first_s, rounds, 
     service = serve_groups(needs, delivered, weights, s.policy.horizon_days)
     unmet = _with_reasons(service.unmet, alloc, routed.unassigned, closed)
     kpis = plan_kpis(s, needs, trips, service)
-    if status is None:
-        if not routed.unassigned.empty:
-            status = "partial"
-        else:
-            status = "optimal" if alloc is not None and alloc.status == "optimal" else "feasible"
+    if not routed.unassigned.empty:
+        status = "partial"
+    else:
+        status = "optimal" if alloc is not None and alloc.status == "optimal" else "feasible"
     r = o.routing
     return Plan(
         scenario=s.id,
@@ -270,7 +278,8 @@ def _with_reasons(unmet: pd.DataFrame, alloc, uncarried: pd.DataFrame, closed: d
     """One reason per area and commodity: the cause of most of its unmet units, between the
     allocation's (units it could not ship) and the routing's (units shipped but not carried); a link
     closed for routing reasons names that reason where the allocation says `unreachable`; what is left
-    only by rounding to whole units is `whole_units`."""
+    only by rounding to whole units is `whole_units` (`not_shipped` for given shipments: no allocation
+    to say why)."""
     cols = ["area", "commodity", "group", "day", "units", "reason"]
     if unmet.empty:
         return pd.DataFrame(columns=cols)
@@ -286,5 +295,6 @@ def _with_reasons(unmet: pd.DataFrame, alloc, uncarried: pd.DataFrame, closed: d
             cand.setdefault((a, c), {})[why] = cand.get((a, c), {}).get(why, 0.0) + u
     reason = {k: max(sorted(v.items()), key=lambda kv: kv[1])[0] for k, v in cand.items()}
     keys = list(zip(unmet["area"], unmet["commodity"], strict=True))
-    out = unmet.assign(reason=[reason.get(k, "whole_units") for k in keys])
+    rest = "whole_units" if alloc is not None else "not_shipped"
+    out = unmet.assign(reason=[reason.get(k, rest) for k in keys])
     return out[cols].reset_index(drop=True)

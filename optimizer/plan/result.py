@@ -22,6 +22,7 @@ UNMET_REASONS = (
     "time_window",
     "over_capacity",
     "whole_units",
+    "not_shipped",
 )
 
 

@@ -35,54 +35,71 @@ class Service:
 def serve_groups(
     needs: pd.DataFrame, delivered: pd.DataFrame, weights: dict[str, float], horizon: int
 ) -> Service:
-    """`needs` (area, commodity, group, day, units); `delivered` (area, commodity, day, units)."""
-    got = delivered.groupby(["area", "commodity", "day"])["units"].sum().to_dict() if len(delivered) else {}
-    served, unmet, backlog, excess = [], [], [], []
-    for (a, c), g in needs.groupby(["area", "commodity"], sort=False):
-        groups = list(dict.fromkeys(g["group"]))
-        need = np.zeros((len(groups), horizon))
-        gi = {x: i for i, x in enumerate(groups)}
-        np.add.at(need, (g["group"].map(gi).to_numpy(), g["day"].to_numpy() - 1), g["units"].to_numpy())
-        w = np.array([weights[x] for x in groups])
-        rem = np.zeros_like(need)  # unserved need by (group, need day)
-        left = 0.0  # held at the area from earlier days
-        for d in range(horizon):
-            rem[:, d] = need[:, d]
-            left += got.get((a, c, d + 1), 0.0)
-            give = np.zeros(len(groups))
-            for weight in sorted(set(w.tolist()), reverse=True):
-                cls = np.flatnonzero(w == weight)
-                lack = rem[cls, : d + 1].sum(axis=1)
-                total = lack.sum()
-                if left <= TOL or total <= TOL:
-                    continue
-                take = min(left, total)
-                give[cls] = take * lack / total
-                left -= take
-            for i in np.flatnonzero(give > TOL):
-                _consume(rem[i, : d + 1], give[i])
-                served.append((a, c, groups[i], d + 1, give[i]))
-            if left > 1e-6:
-                excess.append((a, c, d + 1, left))
-            cum = need[:, : d + 1].sum(axis=1)
-            back = rem[:, : d + 1].sum(axis=1)
-            backlog += [(a, c, groups[i], d + 1, back[i], cum[i]) for i in range(len(groups)) if cum[i] > 0]
-        for i, d in zip(*np.nonzero(rem > 1e-6), strict=True):
-            unmet.append((a, c, groups[i], int(d) + 1, rem[i, d]))
-    key = ["area", "commodity", "group", "day"]
+    """`needs` (area, commodity, group, day, units); `delivered` (area, commodity, day, units).
+
+    Vectorised over every (area, commodity) at once: arrays [key, group, day]."""
+    H = horizon
+    key_cols = ["area", "commodity"]
+    keys = needs[key_cols].drop_duplicates().reset_index(drop=True)
+    K = len(keys)
+    kix = pd.MultiIndex.from_frame(keys)
+    groups = list(dict.fromkeys(needs["group"]))
+    G = len(groups)
+    need = np.zeros((K, G, H))
+    k_of = kix.get_indexer(pd.MultiIndex.from_frame(needs[key_cols]))
+    g_of = pd.Index(groups).get_indexer(needs["group"])
+    np.add.at(need, (k_of, g_of, needs["day"].to_numpy() - 1), needs["units"].to_numpy(float))
+    got = np.zeros((K, H))
+    if len(delivered):
+        dk = kix.get_indexer(pd.MultiIndex.from_frame(delivered[key_cols]))
+        ok = (dk >= 0) & delivered["day"].between(1, H).to_numpy()
+        np.add.at(got, (dk[ok], delivered["day"].to_numpy()[ok] - 1), delivered["units"].to_numpy(float)[ok])
+    w = np.array([weights[g] for g in groups])
+    classes = [np.flatnonzero(w == x) for x in sorted(set(w.tolist()), reverse=True)]
+    rem = np.zeros_like(need)
+    left = np.zeros(K)
+    served = np.zeros((K, G, H))
+    back = np.zeros((K, G, H))
+    excess = np.zeros((K, H))
+    for d in range(H):
+        rem[:, :, d] = need[:, :, d]
+        left += got[:, d]
+        for cls in classes:
+            lack = rem[:, cls, : d + 1].sum(axis=2)  # [K, |cls|]
+            total = lack.sum(axis=1)
+            take = np.minimum(left, total)
+            share = np.divide(lack, total[:, None], out=np.zeros_like(lack), where=total[:, None] > TOL)
+            give = take[:, None] * share
+            left -= take
+            served[:, cls, d] = give
+            _consume(rem, cls, d, give)
+        excess[:, d] = np.where(left > 1e-6, left, 0.0)
+        back[:, :, d] = rem[:, :, : d + 1].sum(axis=2)
+    cum = np.cumsum(need, axis=2)
+    a_arr, c_arr = keys["area"].to_numpy(), keys["commodity"].to_numpy()
+    g_arr = np.asarray(groups, dtype=object)
+
+    def frame(mask: np.ndarray, **cols) -> pd.DataFrame:
+        k, g, d = np.nonzero(mask)
+        out = pd.DataFrame({"area": a_arr[k], "commodity": c_arr[k], "group": g_arr[g], "day": d + 1})
+        for name, arr in cols.items():
+            out[name] = arr[k, g, d]
+        return out
+
+    ke, de = np.nonzero(excess > 0)
     return Service(
-        pd.DataFrame(served, columns=[*key, "units"]),
-        pd.DataFrame(unmet, columns=[*key, "units"]),
-        pd.DataFrame(backlog, columns=[*key, "backlog", "cum_need"]),
-        pd.DataFrame(excess, columns=["area", "commodity", "day", "units"]),
+        frame(served > TOL, units=served),
+        frame(rem > 1e-6, units=rem),
+        frame(cum > 0, backlog=back, cum_need=cum),
+        pd.DataFrame({"area": a_arr[ke], "commodity": c_arr[ke], "day": de + 1, "units": excess[ke, de]}),
     )
 
 
-def _consume(rem: np.ndarray, amount: float) -> None:
-    """Take `amount` from the oldest entries of `rem` first (in place)."""
-    for d in range(len(rem)):
-        take = min(rem[d], amount)
-        rem[d] -= take
+def _consume(rem: np.ndarray, cls: np.ndarray, d: int, give: np.ndarray) -> None:
+    """Take `give` [K, |cls|] from the oldest need days (0..d) of the groups `cls` first (in place)."""
+    amount = give.copy()
+    for dd in range(d + 1):
+        r = rem[:, cls, dd]
+        take = np.minimum(r, amount)
+        rem[:, cls, dd] = r - take
         amount -= take
-        if amount <= TOL:
-            return

@@ -40,15 +40,11 @@ def whole_units(scenario: Scenario, shipments: pd.DataFrame, needs: pd.DataFrame
     H = scenario.policy.horizon_days
     need = _cumulative(needs.groupby(["area", "commodity", "day"])["units"].sum(), H)
     got = _cumulative(pd.Series(base).groupby([ship["area"], ship["commodity"], ship["day"]]).sum(), H)
+    ws, as_, cs, ds = (ship[k].tolist() for k in ("warehouse", "area", "commodity", "day"))
     for i in np.argsort(-frac, kind="stable"):
         if frac[i] < 0.5 - EPS:
             break
-        w, a, c, d = (
-            ship.at[i, "warehouse"],
-            ship.at[i, "area"],
-            ship.at[i, "commodity"],
-            int(ship.at[i, "day"]),
-        )
+        w, a, c, d = ws[i], as_[i], cs[i], int(ds[i])
         if stock.get((w, c), 0.0) - used.get((w, c), 0.0) < 1 - EPS:
             continue
         if w in room_t and room_t[w] < unit_kg[i] / 1000 + 1e-9:

@@ -43,6 +43,7 @@ __all__ = ["REASONS", "DispatchPart", "DispatchSettings", "RoutingResult", "rout
 
 REASONS = ("unreachable", "over_capacity", "time_window", "fleet_exhausted")
 DAYLIGHT_H = (6.0, 18.0)
+MIN_PART_S = 0.02  # search seconds for the smallest warehouse-day problem under a time limit
 
 
 @dataclass(frozen=True)
@@ -340,7 +341,9 @@ def _solve_parts(parts, o: RoutingOptions, progress) -> list[tuple[DispatchPart,
     for p in parts:
         limit = None
         if o.time_limit_s is not None:
-            limit = min(o.time_limit_s, max(0.2, o.time_limit_s * workers * len(p.problem.jobs) / total))
+            limit = min(
+                o.time_limit_s, max(MIN_PART_S, o.time_limit_s * workers * len(p.problem.jobs) / total)
+            )
         # one part alone may use the parallel seeds; several parts share the cores instead
         runs.append((p, replace(o, time_limit_s=limit, workers=o.workers if workers == 1 else 1)))
     out = []

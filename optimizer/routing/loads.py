@@ -39,9 +39,13 @@ def make_loads(
     com = {c.id: c for c in scenario.commodities}
     priority = priority or {}
     out: list[Load] = []
-    ship = shipments[shipments["units"] > 1e-9]
-    for (w, a, d), g in ship.groupby(["warehouse", "area", "day"], sort=True):
-        units = {str(c): float(u) for c, u in zip(g["commodity"], g["units"], strict=True)}
+    ship = shipments[shipments["units"] > 1e-9].sort_values(["warehouse", "area", "day"], kind="stable")
+    cols = [ship[c].tolist() for c in ("warehouse", "area", "day", "commodity", "units")]
+    groups: dict[tuple, dict[str, float]] = {}
+    for w, a, d, c, u in zip(*cols, strict=True):
+        units_of = groups.setdefault((w, a, int(d)), {})
+        units_of[str(c)] = units_of.get(str(c), 0.0) + float(u)
+    for (w, a, d), units in groups.items():
         cap_kg, cap_m3 = capacity.get((w, a), (math.inf, math.inf))
         prio = max((priority.get((a, c, int(d)), 1.0) for c in units), default=1.0)
         big = {c: u for c, u in units.items() if com[c].kg_per_unit > cap_kg or com[c].m3_per_unit > cap_m3}
