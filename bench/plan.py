@@ -1,6 +1,6 @@
 """Benchmark: the plan pipeline on the bundled scenarios and a province-scale one, against a baseline.
 
-    .venv/bin/python bench/plan.py [--time-limit 30] [--province-time-limit 15] [--seed 0] [--only NAME]
+    .venv/bin/python bench/plan.py [--time-limit 30] [--province-time-limit 30] [--seed 0] [--only NAME]
                                    [--extra-warehouses 20] [--quick] [--no-write]
 
 The pipeline: allocation -> routing rounds -> final routing. Per scenario: seconds to the first
@@ -38,7 +38,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from allocation import kaltim_province
 from doc_blocks import write_block
 
-from optimizer.allocation import AllocationOptions
 from optimizer.plan import PlanOptions, baseline_shipments, plan_from_shipments, plan_scenario
 from optimizer.routing import RoutingOptions
 from scenarios import compute_needs, load_scenario
@@ -48,8 +47,7 @@ from scenarios.model import FleetLine, Scenario, Warehouse
 START, END = "<!-- plan:start -->", "<!-- plan:end -->"
 BUNDLED = ("banjir-samarinda-2019", "banjir-mahakam-ulu-2024", "karhutla-2019")
 PROVINCE = "kaltim-province"
-PROVINCE_TIME_LIMIT_S = 15.0
-PROVINCE_ITERATIONS = 400
+PROVINCE_TIME_LIMIT_S = 30.0
 GENERATED_NOTE = "generated estimate for the plan benchmark (bench/plan.py), not data"
 
 
@@ -114,18 +112,14 @@ def bundled_options(time_limit_s: float, seed: int) -> PlanOptions:
     return replace(d, routing=replace(d.routing, time_limit_s=time_limit_s, seed=seed))
 
 
-def province_options(time_limit_s: float, seed: int, iterations: int = PROVINCE_ITERATIONS) -> PlanOptions:
-    """Budgets for the province: one allocation solve without column generation, one round whose
-    routing stops at 20 iterations per part, then the final search (`iterations` per part or
-    `time_limit_s` over all parts, whichever first). Chosen for the targets (first plan <= 10 s, final
-    <= 60 s): the pipeline spends ~35 s outside the final search at this size (routing set-up per call,
-    three passes of the service rule), and a round's routing takes >= 0.1 s per warehouse-day problem
-    under a time limit alone (a 0.2 s floor each, two workers); the iteration cap ends small ones early."""
+def province_options(time_limit_s: float, seed: int) -> PlanOptions:
+    """Budgets for the province: the default allocation (priced links) after a quick first round
+    without them (`quick_first`), one full round, 3 % of the routing budget per round, then the final
+    search with `time_limit_s`. Chosen for the targets (first plan <= 10 s, final <= 60 s)."""
     return PlanOptions(
-        routing=RoutingOptions(time_limit_s=time_limit_s, iterations=iterations, seed=seed, workers=2),
-        allocation=AllocationOptions(max_rounds=1),
+        routing=RoutingOptions(time_limit_s=time_limit_s, seed=seed, workers=2),
         max_rounds=1,
-        round_share=20 / iterations,
+        round_share=0.03,
     )
 
 
@@ -247,9 +241,8 @@ def province_note(args: argparse.Namespace) -> str:
         f"every desa of the bundled library as an area (10 % of its estimated population affected), the "
         f"bundled warehouses and fleet plus {args.extra_warehouses} generated posko warehouses with "
         f"generated stock and fleet (seed {args.seed}); PlanOptions(routing=RoutingOptions(time_limit_s="
-        f"{o.routing.time_limit_s:g}, iterations={o.routing.iterations}, workers=2), allocation="
-        f"AllocationOptions(max_rounds={o.allocation.max_rounds}), max_rounds={o.max_rounds}, "
-        f"round_share={o.round_share:.3g})."
+        f"{o.routing.time_limit_s:g}, workers=2), max_rounds={o.max_rounds}, round_share="
+        f"{o.round_share:.3g}) with the default quick first round."
     )
 
 
@@ -271,9 +264,7 @@ def main() -> None:
     for name in names:
         if name == PROVINCE:
             s = province_scenario(args.extra_warehouses, args.seed)
-            o = province_options(
-                args.province_time_limit, args.seed, 100 if args.quick else PROVINCE_ITERATIONS
-            )
+            o = province_options(args.province_time_limit, args.seed)
         else:
             s, o = load_scenario(name), bundled_options(args.time_limit, args.seed)
         rows.append(run_pair(name, s, o))

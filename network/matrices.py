@@ -190,25 +190,30 @@ class TravelGraph:
         return time, dist, mask
 
     def _walk(self, csr: _Csr, pred, sources, targets, ok) -> tuple[np.ndarray, np.ndarray]:
-        """Sum edge km and OR edge modes along each tree path, from the targets back."""
+        """Sum edge km and OR edge modes along each tree path, by pointer jumping: every node keeps
+        the km and modes from its ancestor `anc` to itself; each pass adds the ancestor's own and jumps
+        to the ancestor's ancestor, so log2(depth) passes cover the deepest path."""
         n = self.net.n_nodes
-        b, t = len(sources), len(targets)
-        km = np.where(ok, 0.0, np.inf)
-        modes = np.zeros((b, t), np.int64)
-        row = np.repeat(np.arange(b), t)
-        cur = np.tile(targets, b)
-        live = np.flatnonzero(ok.ravel() & (cur != sources[row]))
-        km_flat, mode_flat = km.ravel(), modes.ravel()
-        length, mode_bit = self.net.length_km, np.left_shift(1, self.net.mode.astype(np.int64))
-        while len(live):
-            r, c = row[live], cur[live]
-            p = pred[r, c]
-            e = csr.edge[np.searchsorted(csr.keys, p * n + c)]
-            km_flat[live] += length[e]
-            mode_flat[live] |= mode_bit[e]
-            cur[live] = p
-            live = live[p != sources[r]]
-        return km_flat.reshape(b, t), mode_flat.reshape(b, t)
+        b = len(sources)
+        has = pred >= 0  # scipy marks the source and unreached nodes with -9999
+        node = np.broadcast_to(np.arange(n), pred.shape)
+        anc = np.where(has, pred, node)
+        keys = np.where(has, pred, 0).astype(np.int64) * n + node
+        e = csr.edge[np.minimum(np.searchsorted(csr.keys, keys[has]), len(csr.keys) - 1)]
+        km = np.zeros((b, n))
+        modes = np.zeros((b, n), np.int64)
+        km[has] = self.net.length_km[e]
+        modes[has] = np.left_shift(1, self.net.mode.astype(np.int64))[e]
+        while True:
+            nxt = np.take_along_axis(anc, anc, axis=1)
+            if np.array_equal(nxt, anc):
+                break
+            km += np.take_along_axis(km, anc, axis=1)
+            modes |= np.take_along_axis(modes, anc, axis=1)
+            anc = nxt
+        out_km = np.where(ok, km[:, targets], np.inf)
+        out_modes = np.where(ok, modes[:, targets], 0)
+        return out_km, out_modes
 
     def path(self, vt: VehicleType, source: int, target: int) -> list[int]:
         """Node indices of the fastest path (empty when unreachable)."""
