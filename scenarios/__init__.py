@@ -23,12 +23,15 @@ from .model import (
     Warehouse,
 )
 from .needs import NEEDS_COLUMNS, compute_needs, needs_totals
+from .updates import UPDATE_KINDS, Delivered, UpdateError, apply_updates
 
 __all__ = [
     "NEEDS_COLUMNS",
+    "UPDATE_KINDS",
     "Area",
     "Commodity",
     "Damage",
+    "Delivered",
     "Edge",
     "FleetLine",
     "Group",
@@ -40,8 +43,10 @@ __all__ = [
     "ScenarioError",
     "StandardItem",
     "StandardsProfile",
+    "UpdateError",
     "VehicleType",
     "Warehouse",
+    "apply_updates",
     "bundled_scenarios",
     "compute_needs",
     "find_bundled",

@@ -31,3 +31,45 @@ def run_siaga(*args: str, stdin: str | None = None) -> subprocess.CompletedProce
     """Run the `siaga` command line in a child process, as a user would."""
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
     return subprocess.run([*SIAGA, *args], input=stdin, capture_output=True, text=True, env=env, timeout=120)
+
+
+PG_ADMIN_URL = os.environ.get("SIAGA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _pg_available() -> str | None:
+    """None when PostgreSQL answers, else why not."""
+    try:
+        import sqlalchemy as sa
+
+        with sa.create_engine(PG_ADMIN_URL).connect() as c:
+            c.execute(sa.text("select 1"))
+        return None
+    except Exception as e:  # any driver or connection error means: not here
+        return f"{type(e).__name__}: {e}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """A fresh, empty database for one test: a SQLite file under tmp_path, or a new schema in the
+    PostgreSQL at 127.0.0.1:5432 (database `test`), dropped afterwards. Without PostgreSQL the
+    PostgreSQL case is skipped, except under CI=true, where it fails."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'siaga.db'}"
+        return
+    why = _pg_available()
+    if why is not None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL is required under CI=true: {why}")
+        pytest.skip(f"PostgreSQL not available: {why}")
+    import uuid
+
+    import sqlalchemy as sa
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(PG_ADMIN_URL)
+    with admin.begin() as c:
+        c.execute(sa.text(f'create schema "{schema}"'))
+    yield f"{PG_ADMIN_URL}?options=-csearch_path%3D{schema}"
+    with admin.begin() as c:
+        c.execute(sa.text(f'drop schema "{schema}" cascade'))
+    admin.dispose()

@@ -77,13 +77,16 @@ def check_plan(scenario: Scenario, plan: dict, network: ScenarioNetwork | None =
     delivered = delivered_from_trips(trips)
     _check_shipments(plan.get("shipments"), delivered, out)
     by_day = delivered.groupby(["area", "commodity", "day"], as_index=False)["units"].sum()
+    committed = _committed(plan.get("committed"), out)
+    if len(committed):  # delivered before the plan (an incident's confirmed deliveries): count on day 1
+        by_day = pd.concat([by_day, committed.assign(day=1)], ignore_index=True)
     service = serve_groups(needs, by_day, {g.id: g.priority_weight for g in s.groups}, s.policy.horizon_days)
     last = service.excess[service.excess["day"] == s.policy.horizon_days]
     for r in last.itertuples(index=False):
         if r.units > 1.0:
             out.add("over_need", f"{r.area}/{r.commodity}", f"{r.units:,.3f} units delivered beyond the need")
     if "unmet" in plan:
-        _check_unmet(s, plan["unmet"], needs, delivered, out)
+        _check_unmet(s, plan["unmet"], needs, by_day, out)
     out.kpis = plan_kpis(s, needs, trips, service)
     return out
 
@@ -136,6 +139,17 @@ def _valid_trips(s: Scenario, trips, out: PlanCheck) -> list[dict]:
         if good_stops:
             ok.append(t)
     return ok
+
+
+def _committed(records, out: PlanCheck) -> pd.DataFrame:
+    cols = ["area", "commodity", "units"]
+    try:
+        frame = pd.DataFrame(records or [], columns=cols)
+        frame["units"] = frame["units"].astype(float)
+    except (ValueError, TypeError) as e:
+        out.add("bad_field", "committed", f"expected records with area, commodity, units: {e}")
+        return pd.DataFrame(columns=cols)
+    return frame
 
 
 def _dispatch_day(t: dict) -> int:

@@ -72,15 +72,24 @@ def _round_options(o: PlanOptions) -> RoutingOptions:
 
 
 def plan_scenario(
-    scenario: Scenario, options: PlanOptions | None = None, progress: Progress | None = None
+    scenario: Scenario,
+    options: PlanOptions | None = None,
+    progress: Progress | None = None,
+    committed: pd.DataFrame | None = None,
 ) -> Plan:
-    """The plan for `scenario`: shipments, trips, unmet need with reasons, KPIs."""
+    """The plan for `scenario`: shipments, trips, unmet need with reasons, KPIs.
+
+    `committed` (area, commodity, units): goods already delivered (e.g. confirmed during an incident);
+    they stay delivered: they serve need first (by the service rule, from day 1), the plan covers the
+    rest, and the KPIs count both. The scenario's stock must already be net of them."""
     o = options or PlanOptions()
     report = progress or (lambda event: None)
     t0 = time.perf_counter()
     s = scenario
     report({"stage": "needs", "fraction": 0.0})
-    needs = compute_needs(s)
+    full_needs = compute_needs(s)
+    committed = _committed(committed)
+    needs = _residual(s, full_needs, committed)
     report({"stage": "network", "fraction": 0.0})
     sn = ScenarioNetwork(s, workers=o.routing.workers)
     travel = sn.warehouse_to_area()
@@ -126,7 +135,7 @@ def plan_scenario(
     timings["routing"] += time.perf_counter() - t
     if _score(s, needs, final) <= best[0]:
         routed = final
-    plan = _assemble(s, needs, alloc, routed, closed, o, timings, t0, first_s, rounds)
+    plan = _assemble(s, full_needs, alloc, routed, closed, o, timings, t0, first_s, rounds, committed)
     report({"stage": "done", "fraction": 1.0})
     return plan
 
@@ -242,10 +251,35 @@ def _round_record(no, alloc: AllocationResult, routed: RoutingResult, new: bool,
     }
 
 
-def _assemble(s, needs, alloc, routed, closed, o, timings, t0, first_s, rounds) -> Plan:
+def _committed(committed: pd.DataFrame | None) -> pd.DataFrame:
+    cols = ["area", "commodity", "units"]
+    if committed is None or committed.empty:
+        return pd.DataFrame({"area": [], "commodity": [], "units": []}).astype({"units": float})
+    return committed.groupby(["area", "commodity"], as_index=False, sort=True)["units"].sum()[cols]
+
+
+def _residual(s: Scenario, needs: pd.DataFrame, committed: pd.DataFrame) -> pd.DataFrame:
+    """The need left once committed deliveries (counted on day 1) have served it."""
+    if committed.empty:
+        return needs
+    w = {g.id: g.priority_weight for g in s.groups}
+    left = serve_groups(needs, committed.assign(day=1), w, s.policy.horizon_days).unmet
+    kg = {c.id: c.kg_per_unit for c in s.commodities}
+    m3 = {c.id: c.m3_per_unit for c in s.commodities}
+    left = left.assign(
+        kg=left["units"] * left["commodity"].map(kg), m3=left["units"] * left["commodity"].map(m3)
+    )
+    order = needs[["area", "commodity", "group", "day"]].reset_index().rename(columns={"index": "order"})
+    left = left.merge(order, on=["area", "commodity", "group", "day"], how="left").sort_values("order")
+    return left[list(needs.columns)].reset_index(drop=True)
+
+
+def _assemble(s, needs, alloc, routed, closed, o, timings, t0, first_s, rounds, committed=None) -> Plan:
     trips = routed.trips
     shipments = delivered_from_trips(trips)
     delivered = shipments.groupby(["area", "commodity", "day"], as_index=False)["units"].sum()
+    if committed is not None and len(committed):
+        delivered = pd.concat([delivered, committed.assign(day=1)], ignore_index=True)
     weights = {g.id: g.priority_weight for g in s.groups}
     service = serve_groups(needs, delivered, weights, s.policy.horizon_days)
     unmet = _with_reasons(service.unmet, alloc, routed.unassigned, closed)
@@ -271,6 +305,7 @@ def _assemble(s, needs, alloc, routed, closed, o, timings, t0, first_s, rounds) 
         unmet=unmet,
         rounds=tuple(rounds),
         timings={k: round(v, 3) for k, v in timings.items()},
+        committed=committed if committed is not None else _committed(None),
     )
 
 

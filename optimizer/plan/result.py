@@ -46,6 +46,7 @@ class Plan:
     unmet: pd.DataFrame
     rounds: tuple[dict, ...] = ()
     timings: dict = field(default_factory=dict)
+    committed: pd.DataFrame | None = None  # (area, commodity, units) delivered before this plan
 
     def to_dict(self) -> dict:
         return {
@@ -63,6 +64,12 @@ class Plan:
             "shipments": _records(self.shipments, ["warehouse", "area", "commodity", "day", "units"]),
             "trips": self.trips,
             "unmet": _records(self.unmet, ["area", "commodity", "group", "day", "units", "reason"]),
+            "committed": [
+                {"area": a, "commodity": c, "units": round(float(u), 6)}
+                for a, c, u in (self.committed[["area", "commodity", "units"]].itertuples(index=False))
+            ]
+            if self.committed is not None
+            else [],
             "rounds": list(self.rounds),
             "timings": self.timings,
         }

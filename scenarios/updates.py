@@ -1,0 +1,143 @@
+"""Incident updates: what changed during an incident, applied to its scenario in order.
+
+Kinds and payloads (ids are the scenario's):
+- `road_closed` `{"edge"}`: the network link is closed;
+- `road_reopened` `{"edge"}`: every damage record on the link is lifted;
+- `road_degraded` `{"edge", "speed_factor"?, "max_weight_t"?}`: slower (0 < factor <= 1) and/or
+  a weight limit;
+- `people_changed` `{"area", "people": {group: count}}`: the area's counts for those groups;
+- `stock_received` `{"warehouse", "commodity", "units"}`: stock arrived at a warehouse;
+- `stock_dispatched` `{"warehouse", "commodity", "units"}`: stock left a warehouse outside the plan;
+- `delivery_confirmed` `{"area", "commodity", "units", "warehouse"?}`: goods arrived at an area; they
+  stay delivered: the need they cover is met, and when `warehouse` is given they left its stock.
+
+`apply_updates` returns the updated scenario and the confirmed deliveries; an update that names
+something the scenario lacks, or takes more stock than a warehouse holds, raises `UpdateError` with
+the update's index and field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .model import Damage, Scenario
+
+__all__ = ["UPDATE_KINDS", "Delivered", "UpdateError", "apply_updates"]
+
+UPDATE_KINDS = (
+    "road_closed",
+    "road_reopened",
+    "road_degraded",
+    "people_changed",
+    "stock_received",
+    "stock_dispatched",
+    "delivery_confirmed",
+)
+
+
+class UpdateError(ValueError):
+    """An update that cannot apply: `index` of the update, `field` (a JSON pointer into its payload)."""
+
+    def __init__(self, index: int, field: str, message: str):
+        super().__init__(f"update {index}: {field}: {message}")
+        self.index, self.field, self.message = index, field, message
+
+
+@dataclass(frozen=True)
+class Delivered:
+    area: str
+    commodity: str
+    units: float
+    warehouse: str | None = None
+
+
+def apply_updates(
+    scenario: Scenario, updates: list[tuple[str, dict[str, Any]]]
+) -> tuple[Scenario, list[Delivered]]:
+    """The scenario after `updates` ((kind, payload) in order), and the confirmed deliveries."""
+    damage = list(scenario.damage)
+    people = {a.id: dict(a.people) for a in scenario.areas}
+    stock = {w.id: dict(w.stock) for w in scenario.warehouses}
+    delivered: list[Delivered] = []
+    ids = _Ids(scenario)
+    for i, (kind, p) in enumerate(updates):
+        if kind not in UPDATE_KINDS:
+            raise UpdateError(i, "/kind", f"{kind!r} is not one of {', '.join(UPDATE_KINDS)}")
+        if kind.startswith("road_"):
+            edge = ids.check(i, p, "edge", ids.edges)
+            if kind == "road_closed":
+                damage.append(Damage(id=f"update-{i}", edge=edge, effect="closed"))
+            elif kind == "road_reopened":
+                damage = [d for d in damage if d.edge != edge]
+            else:
+                damage += _degraded(i, edge, p)
+        elif kind == "people_changed":
+            area = ids.check(i, p, "area", ids.areas)
+            counts = p.get("people")
+            if not isinstance(counts, dict) or not counts:
+                raise UpdateError(i, "/people", "expected {group: count, ...}")
+            for g, n in counts.items():
+                if g not in ids.groups:
+                    raise UpdateError(i, f"/people/{g}", "not a group of the scenario")
+                people[area][g] = _units(i, {"n": n}, "n", f"/people/{g}")
+        elif kind in ("stock_received", "stock_dispatched"):
+            w = ids.check(i, p, "warehouse", ids.warehouses)
+            c = ids.check(i, p, "commodity", ids.commodities)
+            u = _units(i, p, "units")
+            have = stock[w].get(c, 0.0)
+            if kind == "stock_dispatched" and u > have + 1e-9:
+                raise UpdateError(i, "/units", f"{u:g} dispatched but {w} holds {have:g} of {c}")
+            stock[w][c] = have + u if kind == "stock_received" else max(have - u, 0.0)
+        else:
+            a = ids.check(i, p, "area", ids.areas)
+            c = ids.check(i, p, "commodity", ids.commodities)
+            u = _units(i, p, "units")
+            w = p.get("warehouse")
+            if w is not None:
+                w = ids.check(i, p, "warehouse", ids.warehouses)
+                stock[w][c] = max(stock[w].get(c, 0.0) - u, 0.0)
+            delivered.append(Delivered(a, c, u, w))
+    areas = tuple(a.model_copy(update={"people": people[a.id]}) for a in scenario.areas)
+    warehouses = tuple(w.model_copy(update={"stock": stock[w.id]}) for w in scenario.warehouses)
+    updated = scenario.model_copy(update={"damage": tuple(damage), "areas": areas, "warehouses": warehouses})
+    return updated, delivered
+
+
+class _Ids:
+    def __init__(self, s: Scenario):
+        self.edges = {e.id for e in s.network.edges}
+        self.areas = {a.id for a in s.areas}
+        self.groups = {g.id for g in s.groups}
+        self.warehouses = {w.id for w in s.warehouses}
+        self.commodities = {c.id for c in s.commodities}
+
+    def check(self, i: int, p: dict, field: str, known: set[str]) -> str:
+        value = p.get(field)
+        if not isinstance(value, str) or value not in known:
+            raise UpdateError(i, f"/{field}", f"{value!r} is not a {field} of the scenario")
+        return value
+
+
+def _units(i: int, p: dict, field: str, pointer: str | None = None) -> float:
+    v = p.get(field)
+    if isinstance(v, bool) or not isinstance(v, int | float) or not v >= 0 or v == float("inf"):
+        raise UpdateError(i, pointer or f"/{field}", f"{v!r}: expected a number >= 0")
+    return float(v)
+
+
+def _degraded(i: int, edge: str, p: dict) -> list[Damage]:
+    out = []
+    if "speed_factor" in p:
+        f = p["speed_factor"]
+        if isinstance(f, bool) or not isinstance(f, int | float) or not 0 < f <= 1:
+            raise UpdateError(i, "/speed_factor", f"{f!r}: expected 0 < factor <= 1")
+        out.append(Damage(id=f"update-{i}", edge=edge, effect="degraded", speed_factor=float(f)))
+    if "max_weight_t" in p:
+        t = p["max_weight_t"]
+        if isinstance(t, bool) or not isinstance(t, int | float) or not t > 0:
+            raise UpdateError(i, "/max_weight_t", f"{t!r}: expected tonnes > 0")
+        out.append(Damage(id=f"update-{i}-w", edge=edge, effect="weight_limit", max_weight_t=float(t)))
+    if not out:
+        raise UpdateError(i, "/speed_factor", "give speed_factor and/or max_weight_t")
+    return out
