@@ -82,42 +82,42 @@ def test_same_input_and_seed_give_the_same_plan(tiny_flood):
     pd.testing.assert_frame_equal(a.unmet, b.unmet)
 
 
-@pytest.mark.parametrize("name", ["banjir-samarinda-2019", "banjir-mahakam-ulu-2024"])
+@pytest.mark.parametrize("name", ["banjir-samarinda-2019", "banjir-mahakam-ulu-2024", "karhutla-2019"])
 def test_zone_model_matches_per_area_model(name):
     """The zone/class model's deprivation optimum equals the per-area, per-group model's on the same
-    links where fleet hours do not bind (here: fleets multiplied by 50). Where they bind, zones share
-    round trips in proportion to need, which the per-area model can beat by favouring near areas
-    (docs/allocation.md)."""
-    s = load_scenario(name)
-    s = s.model_copy(update={"fleet": tuple(f.model_copy(update={"count": f.count * 50}) for f in s.fleet)})
-    every_link = 20  # more than the 15 warehouses: both models see the same links
-    zoned = solve_allocation(s, AllocationOptions(k_nearest=every_link))
-    per_area = solve_allocation(s, AllocationOptions(k_nearest=every_link, aggregate=False))
-    assert zoned.model_size["zones"] < per_area.model_size["zones"]
-    assert zoned.stage_objectives["deprivation"] == pytest.approx(
-        per_area.stage_objectives["deprivation"], rel=1e-6
-    )
-    assert check_allocation(s, zoned.shipments).ok
-
-
-@pytest.mark.parametrize("name", ["banjir-samarinda-2019", "banjir-mahakam-ulu-2024"])
-def test_per_area_model_gets_the_zone_models_links(name):
-    """With the default link generation (k nearest plus priced links) both models solve over the same
-    links: with ample fleets their deprivation optima are equal (before, the per-area model priced its
-    own links: 0.67 % apart on Samarinda, and on the Kaltim province the zone model came out lower). With
-    the bundled fleets, where hours bind, the per-area model can only do better (the zone model is a
-    restriction of it on the same links), by little."""
+    links, with ample fleets (multiplied by 50) and with the bundled ones, whose hours bind: there the
+    zones of warehouses with binding fleet rows are split until none is left (`fleet_exact`)."""
     base = load_scenario(name)
     for mult in (50, 1):
         fleet = tuple(f.model_copy(update={"count": f.count * mult}) for f in base.fleet)
         s = base.model_copy(update={"fleet": fleet})
-        zoned = solve_allocation(s).stage_objectives["deprivation"]
-        per_area = solve_allocation(s, AllocationOptions(aggregate=False)).stage_objectives["deprivation"]
-        if mult > 1:
-            assert zoned == pytest.approx(per_area, rel=1e-6)
-        else:
-            assert per_area <= zoned * (1 + 1e-7)
-            assert zoned <= per_area * (1 + 1e-3)
+        zoned = solve_allocation(s)
+        per_area = solve_allocation(s, AllocationOptions(aggregate=False))
+        assert zoned.model_size["fleet_exact"]
+        assert zoned.stage_objectives["deprivation"] == pytest.approx(
+            per_area.stage_objectives["deprivation"], rel=1e-6
+        )
+        assert check_allocation(s, zoned.shipments).ok
+
+
+def test_zone_model_with_fleet_splitting_off_is_a_restriction():
+    """Without splitting (`exact_fleet=False`), zones share round trips in proportion to need where
+    fleet hours bind: a restriction of the per-area model, so never better, and close (Samarinda)."""
+    s = load_scenario("banjir-samarinda-2019")
+    approx = solve_allocation(s, AllocationOptions(exact_fleet=False))
+    exact = solve_allocation(s)
+    assert not approx.model_size["fleet_exact"]
+    a, e = approx.stage_objectives["deprivation"], exact.stage_objectives["deprivation"]
+    assert e <= a * (1 + 1e-7) and a <= e * (1 + 1e-3)
+
+
+def test_fleet_splitting_stops_at_the_zone_cap():
+    """When splitting would make more zones than `max_exact_zones`, the zone-mean round trips are kept
+    and the result says so."""
+    s = load_scenario("banjir-samarinda-2019")
+    r = solve_allocation(s, AllocationOptions(max_exact_zones=2))
+    assert not r.model_size["fleet_exact"]
+    assert r.model_size["zones"] < len(s.areas)
 
 
 def test_higher_priority_never_ends_with_a_lower_fill_rate():

@@ -87,7 +87,10 @@ def build_inputs(
     handling_h: float = 1.0,
     extra: dict[int, set[int]] | None = None,
     split_nearest: bool = True,
+    alone: frozenset[int] = frozenset(),
 ) -> AllocationInputs:
+    """`alone`: warehouses whose candidate areas each get a zone of their own (where their fleet
+    hours bind, zone-mean round trips would misprice the trips; see solve.py)."""
     s = scenario
     A, W = len(s.areas), len(s.warehouses)
     C, H = len(s.commodities), int(needs["day"].max()) if len(needs) else s.policy.horizon_days
@@ -159,7 +162,7 @@ def build_inputs(
     candidates = _candidates(best_h, reachable, holder, need.sum(axis=(2, 3)) > 0, k_nearest, extra)
     lags = lag_days(time_h, shift[None, None, :])  # [w, a, v]
     nearest = _nearest(best_h, candidates) if split_nearest else None
-    zone_of, n_zones = _zones(candidates, lags, aggregate, nearest)
+    zone_of, n_zones = _zones(candidates, lags, aggregate, nearest, alone)
 
     # links: unique (zone, warehouse)
     pairs = {(int(zone_of[a]), w) for a in range(A) for w in candidates[a]}
@@ -238,11 +241,14 @@ def _nearest(best_h: np.ndarray, candidates) -> np.ndarray:
     return np.where(mask.any(axis=0), near, -1)
 
 
-def _zones(candidates, lags, aggregate: bool, nearest: np.ndarray | None) -> tuple[np.ndarray, int]:
+def _zones(
+    candidates, lags, aggregate: bool, nearest: np.ndarray | None, alone: frozenset[int] = frozenset()
+) -> tuple[np.ndarray, int]:
     """Areas with the same key share a zone: candidate warehouses with their delays per vehicle type,
     and (when given) the nearest candidate. The nearest candidate matters where fleet hours bind: a zone
     shares its round trips in proportion to need, so areas near different warehouses kept in one zone
-    would make the near ones pay for the far ones' trips."""
+    would make the near ones pay for the far ones' trips. Areas with a candidate in `alone` are zones
+    of their own."""
     A = len(candidates)
     if not aggregate:
         return np.arange(A, dtype=np.int64), A
@@ -252,6 +258,8 @@ def _zones(candidates, lags, aggregate: bool, nearest: np.ndarray | None) -> tup
         key = tuple((w, tuple(lags[w, a].tolist())) for w in sorted(candidates[a]))
         if nearest is not None:
             key = (int(nearest[a]), key)
+        if alone and not alone.isdisjoint(candidates[a]):
+            key = ("alone", a)
         zone[a] = keys.setdefault(key, len(keys))
     return zone, len(keys)
 

@@ -24,6 +24,7 @@ __all__ = ["AllocationOptions", "solve_allocation"]
 
 Progress = Callable[[str, float], None]
 PRICE_TOL = 1e-7  # relative to the largest objective coefficient: below it a reduced cost is round-off
+MAX_SPLITS = 4  # stage-1 re-solves that split zones where fleet hours bind
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class AllocationOptions:
     time_limit_s: float | None = None
     algorithm: str = "barrier"
     transport_cuts: tuple[tuple[str, int, float], ...] = ()  # (warehouse, delivery day, vehicle hours)
+    exact_fleet: bool = True  # split zones where fleet hours bind, so stage 1 equals the per-area model's
+    max_exact_zones: int = 600  # ... unless that would make more zones than this (then approximate)
 
     def __post_init__(self) -> None:
         if self.k_nearest < 1:
@@ -75,6 +78,8 @@ def solve_allocation(
         travel = ScenarioNetwork(scenario).warehouse_to_area()
     timings = {"network_and_needs": time.perf_counter() - t0, "build": 0.0, "solve": 0.0, "split": 0.0}
     extra: dict[int, set[int]] = {}
+    alone: set[int] = set()  # warehouses whose areas are zones of their own (binding fleet hours)
+    info = {"fleet_exact": True}
     known = None  # the stage-1 solution of the final model, when an earlier solve already gave it
     growth = scenario.policy.deprivation_growth_per_day
     equity = "equity" in scenario.policy.stages
@@ -85,7 +90,9 @@ def solve_allocation(
             # the rounds always run on coarse zones, so the per-area model (`aggregate=False`) gets
             # exactly the zone model's links: only then can their optima be compared
             agg = opts.aggregate or not fine
-            inp = build_inputs(scenario, needs, travel, opts.k_nearest, agg, opts.handling_h, extra, fine)
+            inp = build_inputs(
+                scenario, needs, travel, opts.k_nearest, agg, opts.handling_h, extra, fine, frozenset(alone)
+            )
         model = build_model(inp, growth, equity, _cuts_h(inp, opts.transport_cuts))
         timings["build"] += time.perf_counter() - t1
         return inp, model
@@ -116,10 +123,73 @@ def solve_allocation(
         for a, ws in more.items():
             extra.setdefault(a, set()).update(ws)
         report("augment", (round_no + 1) / opts.max_rounds)
+    if stage1 and opts.aggregate and opts.exact_fleet:
+        inp, model, known = _split_fleet_zones(inp, model, known, alone, build, scenario, opts, timings, info)
+    elif opts.aggregate:
+        info["fleet_exact"] = False
     status, values, stages = _solve_stages(model, scenario, opts, report, timings, known)
-    result = _result(scenario, needs, inp, model, values, status, stages, timings)
+    result = _result(scenario, needs, inp, model, values, status, stages, timings, info)
     report("done", 1.0)
     return result
+
+
+def _split_fleet_zones(inp, model, known, alone: set[int], build, scenario, opts, timings, info):
+    """Make the zone model's stage 1 exact where fleet hours bind. A zone's trips use its areas'
+    need-weighted mean round trip, which is exact for the proportional split unless a warehouse's
+    fleet hours bind (a positive dual): then the per-area model would send the fleet to the nearer
+    areas first. So every area with a candidate warehouse whose fleet row binds, in a zone of several
+    areas, gets a zone of its own, and stage 1 is solved again, until no such zone is left (at most
+    `MAX_SPLITS` times). With no binding fleet row on a multi-area zone's warehouses, the reduced costs
+    of the per-area model's columns equal their zone's, so the split solution is optimal there too.
+    Where splitting would make more than `max_exact_zones` zones (a province and up: the per-area model
+    is what does not scale), the zone-mean round trips are kept; `model_size["fleet_exact"]` says which."""
+    for _ in range(MAX_SPLITS):
+        t = time.perf_counter()
+        sol = (
+            known
+            if known is not None
+            else model.lp.solve(model.benefit, maximize=True, **_common(opts, scenario.policy))
+        )
+        timings["solve"] += time.perf_counter() - t
+        if sol.status != "optimal":
+            return inp, model, sol
+        bound = _fleet_bound(inp, model, sol) - alone
+        if not bound:
+            return inp, model, sol
+        if _zones_if_alone(inp, alone | bound) > opts.max_exact_zones:
+            info["fleet_exact"] = False  # zone-mean round trips kept where fleet hours bind
+            return inp, model, sol
+        alone |= bound
+        inp, model = build(fine=True)
+        known = None
+    info["fleet_exact"] = False  # still binding after MAX_SPLITS re-solves
+    return inp, model, None
+
+
+def _zones_if_alone(inp: AllocationInputs, alone: set[int]) -> int:
+    """How many zones there would be with the areas of `alone`'s warehouses in zones of their own."""
+    single = np.array([not alone.isdisjoint(c) for c in inp.candidates])
+    return int(single.sum()) + len(np.unique(inp.zone_of[~single]))
+
+
+def _fleet_bound(inp: AllocationInputs, model: AllocationModel, sol) -> set[int]:
+    """Warehouses with a binding fleet row (nonzero dual, or at capacity when the solver gives no
+    duals) that serve a zone of more than one area."""
+    if "fleet" not in model.rows or not len(model.rows["fleet"][1]):
+        return set()
+    first, keys, cap = model.rows["fleet"]
+    if sol.duals is not None:
+        tight = np.abs(sol.duals[first : first + len(keys)]) > PRICE_TOL * max(
+            1.0, float(np.abs(model.benefit).max(initial=0.0))
+        )
+    else:
+        r, c, v = model.lp.matrix()
+        act = np.bincount(r, weights=v * sol.x[c], minlength=model.lp.n_rows)[first : first + len(keys)]
+        tight = act >= cap - 1e-6 * np.maximum(1.0, cap)
+    ws = set(keys[tight, 0].tolist())
+    size = np.bincount(inp.zone_of, minlength=inp.n_zones)
+    multi = {int(w) for z, w in zip(inp.l_zone, inp.l_wh, strict=True) if size[z] > 1}
+    return ws & multi
 
 
 def _cuts_h(inp: AllocationInputs, cuts) -> np.ndarray | None:
@@ -310,7 +380,7 @@ def _priced_links(inp: AllocationInputs, model: AllocationModel, sol) -> dict[in
     return out
 
 
-def _result(scenario, needs, inp, model, values, status, stages, timings) -> AllocationResult:
+def _result(scenario, needs, inp, model, values, status, stages, timings, info=None) -> AllocationResult:
     from .split import split_solution
 
     t = time.perf_counter()
@@ -325,6 +395,7 @@ def _result(scenario, needs, inp, model, values, status, stages, timings) -> All
         "links": len(inp.l_zone),
         "variables": model.lp.n_cols,
         "constraints": model.lp.n_rows,
+        **(info or {}),
     }
     return AllocationResult(
         shipments=shipments,
