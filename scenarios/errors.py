@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from dataclasses import field as _field
 from typing import Any
 
 __all__ = ["Issue", "ScenarioError", "format_value"]
@@ -26,13 +27,15 @@ def format_value(value: Any) -> str:
 
 @dataclass(frozen=True)
 class Issue:
-    """One problem in the input, located as precisely as the source allows."""
+    """One problem in the input, located as precisely as the source allows. `path` is the place in the
+    scenario document (e.g. ("areas", 3, "people", "lansia")) when known: the HTTP API's JSON pointer."""
 
     file: str
     line: int | None
     field: str
     message: str
     value: Any = _MISSING
+    path: tuple[str | int, ...] | None = _field(default=None, compare=False)
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"

@@ -61,7 +61,7 @@ class SourceMap:
             name = _dotted(rest)
         else:
             name = _dotted(path)
-        return Issue(loc.file, loc.line, name, message, value)
+        return Issue(loc.file, loc.line, name, message, value, tuple(path))
 
 
 def _part(p: str | int) -> str:

@@ -1,0 +1,129 @@
+"""API keys and roles. A key reads `siaga_<prefix>_<secret>`: the prefix (12 hex digits) is stored and
+looked up, the secret only as its SHA-256, compared in constant time. Roles are ordered: viewer (read)
+< coordinator (plans, incidents, updates, optimization) < admin (keys, scenarios).
+
+Routes declare their role with `Depends(require(role))`; the dependency carries the role as `.role`,
+so a test can enumerate the routes and check each one's."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .db.models import ROLES, ApiKey
+from .deps import SessionDep
+from .problems import Problem
+
+__all__ = [
+    "Admin",
+    "Caller",
+    "Coordinator",
+    "Viewer",
+    "create_key",
+    "hash_secret",
+    "parse_key",
+    "require",
+    "verify_key",
+]
+
+KEY_HEAD = "siaga_"
+PREFIX_LEN = 12
+_bearer = HTTPBearer(auto_error=False, description="an API key: `Authorization: Bearer siaga_...`")
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who sent a request: the key's id, prefix, name and role."""
+
+    id: str
+    prefix: str
+    name: str
+    role: str
+
+    @property
+    def actor(self) -> str:
+        """How updates record their sender: the key's name and prefix."""
+        return f"{self.name} ({self.prefix})" if self.name else self.prefix
+
+    def at_least(self, role: str) -> bool:
+        return ROLES.index(self.role) >= ROLES.index(role)
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_key(session: Session, role: str, name: str = "") -> tuple[ApiKey, str]:
+    """A new key (added to `session`, not committed) and its full text, which is never stored."""
+    if role not in ROLES:
+        raise ValueError(f"role {role!r}: expected one of {', '.join(ROLES)}")
+    prefix, secret = secrets.token_hex(PREFIX_LEN // 2), secrets.token_urlsafe(32)
+    key = ApiKey(prefix=prefix, secret_hash=hash_secret(secret), role=role, name=name)
+    session.add(key)
+    return key, f"{KEY_HEAD}{prefix}_{secret}"
+
+
+def parse_key(text: str) -> tuple[str, str] | None:
+    """(prefix, secret) of a key's text, or None when it is not shaped like a key."""
+    if not text.startswith(KEY_HEAD):
+        return None
+    rest = text[len(KEY_HEAD) :]
+    prefix, sep, secret = rest[:PREFIX_LEN], rest[PREFIX_LEN : PREFIX_LEN + 1], rest[PREFIX_LEN + 1 :]
+    return (prefix, secret) if sep == "_" and secret else None
+
+
+def verify_key(session: Session, text: str) -> ApiKey | None:
+    """The live key `text` is, or None (unknown prefix, wrong secret, revoked)."""
+    parts = parse_key(text)
+    if parts is None:
+        return None
+    key = session.scalars(select(ApiKey).where(ApiKey.prefix == parts[0])).one_or_none()
+    given = hash_secret(parts[1])
+    if key is None or not hmac.compare_digest(key.secret_hash, given) or key.revoked:
+        return None
+    return key
+
+
+def _unauthorized(detail: str) -> Problem:
+    return Problem(401, detail, headers={"WWW-Authenticate": 'Bearer realm="siaga"'})
+
+
+def authenticate(
+    session: SessionDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Caller:
+    """The caller of a request with a valid key; 401 without one."""
+    if credentials is None:
+        raise _unauthorized("An API key is required: send `Authorization: Bearer <key>`.")
+    key = verify_key(session, credentials.credentials)
+    if key is None:
+        raise _unauthorized("The API key is not valid (unknown, revoked or mistyped).")
+    return Caller(key.id, key.prefix, key.name, key.role)
+
+
+def require(role: str) -> Callable[[Caller], Caller]:
+    """A dependency: the caller, who must hold `role` or a higher one (else 403)."""
+    if role not in ROLES:
+        raise ValueError(f"role {role!r}: expected one of {', '.join(ROLES)}")
+
+    def check(caller: Annotated[Caller, Depends(authenticate)]) -> Caller:
+        if not caller.at_least(role):
+            raise Problem(403, f"This needs the {role} role; the key has the {caller.role} role.")
+        return caller
+
+    check.role = role  # type: ignore[attr-defined]
+    check.__name__ = f"require_{role}"
+    return check
+
+
+Viewer = Annotated[Caller, Depends(require("viewer"))]
+Coordinator = Annotated[Caller, Depends(require("coordinator"))]
+Admin = Annotated[Caller, Depends(require("admin"))]
