@@ -20,7 +20,7 @@ import pandas as pd
 
 from scenarios.model import Scenario
 
-__all__ = ["AllocationInputs", "build_inputs", "index_of"]
+__all__ = ["AllocationInputs", "build_inputs", "index_of", "stock_by_day"]
 
 DAYLIGHT_H = 12.0
 
@@ -61,6 +61,19 @@ class AllocationInputs:
     lv_dist: np.ndarray  # [link, vehicle type] one-way km
     candidates: tuple[frozenset, ...]  # per area: warehouse indices linked
     handling_h: float = 1.0  # loading and unloading per trip
+
+
+def stock_by_day(s: Scenario, horizon: int) -> np.ndarray:
+    """[warehouse, commodity, day]: units available from that day on (initial stock plus arrivals)."""
+    c_ix = {c.id: i for i, c in enumerate(s.commodities)}
+    stock = np.zeros((len(s.warehouses), len(s.commodities), horizon))
+    for i, w in enumerate(s.warehouses):
+        for c, u in w.stock.items():
+            stock[i, c_ix[c], :] += u
+        for arr in w.arrivals:
+            if arr.day <= horizon:
+                stock[i, c_ix[arr.commodity], arr.day - 1 :] += arr.units
+    return stock
 
 
 def index_of(values, ids) -> np.ndarray:
@@ -122,13 +135,7 @@ def build_inputs(
             needs["units"].to_numpy(),
         )
 
-    stock = np.zeros((W, C, H))
-    for i, w in enumerate(s.warehouses):
-        for c, u in w.stock.items():
-            stock[i, c_ix[c], :] += u
-        for arr in w.arrivals:
-            if arr.day <= H:
-                stock[i, c_ix[arr.commodity], arr.day - 1 :] += arr.units
+    stock = stock_by_day(s, H)
     throughput = np.array(
         [np.inf if w.throughput_t_per_day is None else w.throughput_t_per_day for w in s.warehouses]
     )

@@ -32,7 +32,7 @@ from network import ScenarioNetwork
 from scenarios import compute_needs
 from scenarios.model import Scenario
 
-from ..allocation.inputs import DAYLIGHT_H, lag_days
+from ..allocation.inputs import DAYLIGHT_H, lag_days, stock_by_day
 
 __all__ = ["baseline_shipments"]
 
@@ -130,14 +130,7 @@ def _nearest_first(hours: np.ndarray) -> np.ndarray:
 
 def _ledger(s: Scenario, horizon: int) -> _Ledger:
     W, C = len(s.warehouses), len(s.commodities)
-    c_ix = {c.id: i for i, c in enumerate(s.commodities)}
-    stock = np.zeros((W, C, horizon))
-    for i, w in enumerate(s.warehouses):
-        for c, units in w.stock.items():
-            stock[i, c_ix[c], :] += units
-        for arr in w.arrivals:
-            if arr.day <= horizon:
-                stock[i, c_ix[arr.commodity], arr.day - 1 :] += arr.units
+    stock = stock_by_day(s, horizon)
     throughput = np.array(
         [np.inf if w.throughput_t_per_day is None else 1000 * w.throughput_t_per_day for w in s.warehouses]
     )
