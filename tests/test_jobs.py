@@ -472,14 +472,10 @@ def test_local_executor_results_errors_and_limits():
         ex.shutdown()
 
 
-def test_dask_scheduler_without_dask_says_what_to_install():
-    """With SIAGA_DASK_SCHEDULER set but Dask's `distributed` missing, make_executor says so."""
-    try:
-        import distributed  # noqa: F401
-    except ImportError:
-        pass
-    else:
-        pytest.skip("distributed is installed")
+def test_dask_scheduler_without_dask_says_what_to_install(monkeypatch):
+    """With SIAGA_DASK_SCHEDULER set but Dask's `distributed` missing (made unimportable here, whether
+    or not it is installed), make_executor says what to install."""
+    monkeypatch.setitem(sys.modules, "distributed", None)
     with pytest.raises(RuntimeError, match="distributed"):
         make_executor(Settings(dask_scheduler="tcp://127.0.0.1:8786"))
 

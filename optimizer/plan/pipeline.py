@@ -115,7 +115,7 @@ def plan_scenario(
         ship = whole_units(s, alloc.shipments, needs) if o.whole_units else alloc.shipments
         timings["allocation"] += time.perf_counter() - t
         t = time.perf_counter()
-        routed = route_shipments(s, ship, quick, o.dispatch, sn, _routing_progress(report, r + 1))
+        routed = route_shipments(s, ship, quick, o.dispatch, sn, _routing_progress(report, r + 1), needs)
         timings["routing"] += time.perf_counter() - t
         if first_s is None:
             first_s = time.perf_counter() - t0
@@ -131,7 +131,7 @@ def plan_scenario(
             break
     _, alloc, ship, routed, closed = best
     t = time.perf_counter()
-    final = route_shipments(s, ship, o.routing, o.dispatch, sn, _routing_progress(report, 0))
+    final = route_shipments(s, ship, o.routing, o.dispatch, sn, _routing_progress(report, 0), needs)
     timings["routing"] += time.perf_counter() - t
     if _score(s, needs, final) <= best[0]:
         routed = final
@@ -155,7 +155,7 @@ def plan_from_shipments(
     needs = compute_needs(scenario)
     sn = ScenarioNetwork(scenario, workers=o.routing.workers)
     ship = whole_units(scenario, shipments, needs) if o.whole_units else shipments
-    routed = route_shipments(scenario, ship, o.routing, o.dispatch, sn, _routing_progress(report, 0))
+    routed = route_shipments(scenario, ship, o.routing, o.dispatch, sn, _routing_progress(report, 0), needs)
     timings = {"routing": time.perf_counter() - t0}
     return _assemble(scenario, needs, None, routed, {}, o, timings, t0, time.perf_counter() - t0, [])
 

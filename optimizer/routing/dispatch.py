@@ -117,8 +117,8 @@ def _lag(out_h: float, vt: ScenarioVehicle, day_start_h: float) -> int:
     return max(math.ceil(out_h / shift) - 1, 0)
 
 
-def _priorities(scenario: Scenario) -> dict[tuple[str, str, int], float]:
-    needs = compute_needs(scenario)
+def _priorities(scenario: Scenario, needs: pd.DataFrame | None = None) -> dict[tuple[str, str, int], float]:
+    needs = compute_needs(scenario) if needs is None else needs
     if needs.empty:
         return {}
     w = {g.id: g.priority_weight for g in scenario.groups}
@@ -135,8 +135,10 @@ def route_shipments(
     settings: DispatchSettings = DEFAULT_SETTINGS,
     network: ScenarioNetwork | None = None,
     progress: Callable[[dict], None] | None = None,
+    needs: pd.DataFrame | None = None,
 ) -> RoutingResult:
-    """Trips that carry `shipments` (warehouse, area, commodity, day, units), best first by priority."""
+    """Trips that carry `shipments` (warehouse, area, commodity, day, units), best first by priority
+    (load priorities from `needs`, computed from the scenario when not given)."""
     t0 = time.perf_counter()
     s = scenario
     tr = _Travel(s, network or ScenarioNetwork(s))
@@ -152,7 +154,7 @@ def route_shipments(
         if types:
             best = max(types, key=lambda v: (tr.vt[v].capacity_kg, tr.vt[v].capacity_m3))
             cap[(w, a)] = (tr.vt[best].capacity_kg, tr.vt[best].capacity_m3)
-    loads = make_loads(s, shipments, cap, _priorities(s))
+    loads = make_loads(s, shipments, cap, _priorities(s, needs))
     parts, rejected = _parts(s, tr, fleet, reach, loads, settings)
     solved = _solve_parts(parts, options, progress)
     return _result(s, tr, solved, rejected, time.perf_counter() - t0)
