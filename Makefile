@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -e ".[dev,dask]"
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -20,7 +20,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint
+# the dashboard's browser tests drive Debian's Chromium (tests/test_dashboard.py)
+CHROMIUM := /usr/bin/chromium
+$(VENV)/.chromium: $(STAMP)
+	test -x $(CHROMIUM) || apt-get install -y --no-install-recommends chromium fonts-dejavu-core \
+		|| (apt-get update && apt-get install -y --no-install-recommends chromium fonts-dejavu-core)
+	touch $@
+
+test: lint $(VENV)/.chromium
 	$(BIN)/pytest -q
 
 format: $(STAMP)

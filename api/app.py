@@ -22,7 +22,7 @@ from .jobs import JobRunner
 from .limits import BodyLimitMiddleware
 from .metrics import Metrics, MetricsMiddleware
 from .problems import MEDIA_TYPE, install_problem_handlers
-from .routers import ROUTERS
+from .routers import ROUTERS, dashboard
 from .routers.health import service_version
 from .scenario_cache import ScenarioCache
 from .settings import Settings
@@ -79,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_replay_handler(app)
     for router in ROUTERS:
         app.include_router(router)
+    app.include_router(dashboard.router)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)  # outermost: sees every answer
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]

@@ -11,6 +11,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from scenarios import Scenario, ScenarioError, bundled_scenarios, compute_needs, load_scenario
@@ -504,6 +505,84 @@ def check(
         out.print(check_table(c.warnings, lg))
     out.print(kpi_table(c.kpis, lg))
     raise typer.Exit(0 if c.feasible else 1)
+
+
+@app.command()
+def study(
+    study_ref: Annotated[
+        str, typer.Argument(metavar="STUDY", help="A study YAML file or a bundled study name.")
+    ],
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Write study.json, study.csv, report.html and plots.")
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers", help="Processes (default: all cores); Dask workers with --scheduler local."
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler", help="A Dask scheduler (tcp://HOST:PORT), or 'local' for a LocalCluster."
+        ),
+    ] = None,
+    lang: LangOpt = "id",
+) -> None:
+    """A stockpile study: every option on every hazard scenario, the pre-positioning optimum, a report."""
+    from optimizer.study import run_study
+    from scenarios.sets import load_scenario_set
+
+    from .study_cli import StudyFileError, load_study, study_executor, study_progress
+    from .study_report import recommendation, write_study
+
+    lg = _lang(lang)
+    try:
+        spec, path = load_study(study_ref)
+        try:
+            scenario_set = load_scenario_set(spec.scenario_set)
+        except (ValueError, KeyError) as e:
+            raise StudyFileError(f"{path}: scenario_set: {e}") from None
+        with study_executor(workers, scheduler) as (executor, label):
+            err.print(f"{spec.id}: {len(scenario_set.scenarios)} scenarios on {label}", markup=False)
+            with study_progress(err, lg) as progress:
+                result = run_study(spec, scenario_set, executor, progress)
+    except (StudyFileError, ValueError) as e:
+        err.print(str(e), markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    written = write_study(result, out_dir, scenario_set.scenarios[0]) if out_dir is not None else []
+    out.print(_study_table(result, lg))
+    rec = recommendation(result)
+    out.print(rec["text_id"] if lg == "id" else rec["text_en"], markup=False)
+    if out_dir is not None:
+        out.print(f"{t('written', lg)}: {out_dir} ({len(written)} files)", markup=False)
+
+
+def _study_table(result, lg: Lang) -> Table:
+    en = lg == "en"
+    table = Table(
+        title=f"{result.spec.name} ({len(result.scenario_ids)} {'scenarios' if en else 'skenario'})"
+    )
+    heads = (
+        ["#", "option", "cost", "E[unmet]", "worst 10 %", "fill", "arrival h", "P90 h"]
+        if en
+        else ["#", "opsi", "biaya", "E[tak terpenuhi]", "10 % terburuk", "pemenuhan", "tiba jam", "P90 jam"]
+    )
+    for h in heads:
+        table.add_column(escape(h), justify="left" if h in ("option", "opsi") else "right")
+    for o in sorted(result.options, key=lambda o: o.rank):
+        m = o.metrics
+        table.add_row(
+            str(o.rank),
+            o.id,
+            f"{o.cost:,.0f}",
+            f"{m['expected_weighted_unmet']:,.0f}",
+            f"{m['worst_decile_weighted_unmet']:,.0f}",
+            f"{m['fill_rate']:.1%}",
+            "-" if m["mean_arrival_h"] is None else f"{m['mean_arrival_h']:.1f}",
+            "-" if m["p90_arrival_h"] is None else f"{m['p90_arrival_h']:.1f}",
+        )
+    return table
 
 
 keys_app = typer.Typer(help="API keys of the HTTP service (in SIAGA_DATABASE_URL).", no_args_is_help=True)

@@ -49,13 +49,16 @@ class LinearProgram:
     row_ub: list = field(default_factory=list)
     rows: list = field(default_factory=list)  # (row ids, col ids, coef) blocks
     n_rows: int = 0
+    integer_cols: list = field(default_factory=list)  # index blocks of integer columns (a MIP)
     _matrix: tuple | None = field(default=None, repr=False)
 
-    def add_cols(self, n: int, lb=0.0, ub=INF) -> np.ndarray:
-        """Add `n` columns; returns their indices."""
+    def add_cols(self, n: int, lb=0.0, ub=INF, integer: bool = False) -> np.ndarray:
+        """Add `n` columns (integer ones make the model a MIP); returns their indices."""
         idx = np.arange(self.n_cols, self.n_cols + n, dtype=np.int64)
         self.lb.append(np.broadcast_to(np.asarray(lb, float), (n,)).copy())
         self.ub.append(np.broadcast_to(np.asarray(ub, float), (n,)).copy())
+        if integer:
+            self.integer_cols.append(idx)
         self.n_cols += n
         return idx
 
@@ -122,7 +125,10 @@ class LinearProgram:
         m.variables.ids.extend(range(self.n_cols))
         m.variables.lower_bounds.extend(lb.tolist())
         m.variables.upper_bounds.extend(ub.tolist())
-        m.variables.integers.extend([False] * self.n_cols)
+        integers = np.zeros(self.n_cols, bool)
+        for block in self.integer_cols:
+            integers[block] = True
+        m.variables.integers.extend(integers.tolist())
         nz = np.flatnonzero(objective)
         m.objective.maximize = maximize
         m.objective.linear_coefficients.ids.extend(nz.tolist())
@@ -145,20 +151,26 @@ class LinearProgram:
         threads: int = 1,
         seed: int = 0,
         algorithm: str = "default",
+        relative_gap: float | None = None,
     ) -> LpSolution:
         """Solve with `solver` (highs or glop) and `algorithm` (default, dual, primal, barrier; the
-        barrier ends with a crossover to a vertex); falls back to GLOP when HiGHS fails."""
+        barrier ends with a crossover to a vertex); falls back to GLOP when HiGHS fails (LPs only).
+        A MIP (integer columns) is solved by HiGHS's branch and bound to `relative_gap`."""
         model = self.proto(np.asarray(objective, float), maximize)
-        sol = _solve(model, solver, time_limit_s, threads, seed, self.n_cols, algorithm)
-        if sol.status == "error" and solver != "glop":
+        sol = _solve(model, solver, time_limit_s, threads, seed, self.n_cols, algorithm, relative_gap)
+        if sol.status == "error" and solver != "glop" and not self.integer_cols:
             sol = _solve(model, "glop", time_limit_s, threads, seed, self.n_cols, "default")
         return sol
 
 
-def _solve(model, solver: str, time_limit_s, threads: int, seed: int, n: int, algorithm: str) -> LpSolution:
+def _solve(
+    model, solver: str, time_limit_s, threads: int, seed: int, n: int, algorithm: str, gap=None
+) -> LpSolution:
     params = parameters_pb2.SolveParametersProto(
         enable_output=False, random_seed=seed, lp_algorithm=ALGORITHMS[algorithm]
     )
+    if gap is not None:
+        params.relative_gap_tolerance = gap
     if solver == "highs":
         params.highs.int_options["threads"] = threads
     if time_limit_s is not None:

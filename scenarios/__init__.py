@@ -5,6 +5,8 @@ Imports nothing of the other SIAGA packages.
 
 from .bundled import bundled_scenarios, find_bundled
 from .errors import Issue, ScenarioError
+from .gulf_coast import load_gulf_coast
+from .hazards import kaltim_hazard_set
 from .loaders import load_directory, load_document, load_json, load_scenario
 from .model import (
     Area,
@@ -23,6 +25,7 @@ from .model import (
     Warehouse,
 )
 from .needs import NEEDS_COLUMNS, compute_needs, needs_totals
+from .sets import ScenarioSet, load_scenario_set
 from .updates import UPDATE_KINDS, Delivered, UpdateError, apply_updates
 
 __all__ = [
@@ -41,6 +44,7 @@ __all__ = [
     "Policy",
     "Scenario",
     "ScenarioError",
+    "ScenarioSet",
     "StandardItem",
     "StandardsProfile",
     "UpdateError",
@@ -50,9 +54,12 @@ __all__ = [
     "bundled_scenarios",
     "compute_needs",
     "find_bundled",
+    "kaltim_hazard_set",
     "load_directory",
     "load_document",
+    "load_gulf_coast",
     "load_json",
     "load_scenario",
+    "load_scenario_set",
     "needs_totals",
 ]

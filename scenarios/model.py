@@ -104,7 +104,11 @@ class StandardsProfile(_Frozen):
 
 
 class Area(_Frozen):
-    """A demand point (desa, kelurahan, kecamatan or shelter) with its people by group."""
+    """A demand point (desa, kelurahan, kecamatan or shelter) with its people by group.
+
+    `needs` are needs assessed in the field (or given by a dataset): units of a commodity for the
+    whole horizon. They replace the standards-based needs of that commodity in this area.
+    """
 
     id: Id
     name: Text
@@ -115,6 +119,7 @@ class Area(_Frozen):
     lon: Lon | None = None
     node: Id | None = None
     people: dict[Id, NonNeg] = Field(default_factory=dict)
+    needs: dict[Id, NonNeg] = Field(default_factory=dict)
     displaced_share: Share = 1.0
     access_window_h: tuple[Hour, Hour] | None = None
     modes: tuple[Mode, ...] | None = None

@@ -9,6 +9,10 @@ for items needed every day, and `people * basis_share * quantity / per_persons` 
 one-off items (`per_days` is None). `basis_share` is 1 for `basis: affected` and the area's
 `displaced_share` for `basis: displaced`. Needs are linear in people: doubling every count
 doubles every need exactly (no rounding happens here; loads round later).
+
+Assessed needs (`Area.needs`, units for the whole horizon) replace every standards-based row of
+that area and commodity: the assessed units are needed on day 1 by the scenario's first group of
+kind `general` (the first group when there is none).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import pandas as pd
 
 from .model import Scenario
 
-__all__ = ["NEEDS_COLUMNS", "compute_needs", "needs_totals"]
+__all__ = ["NEEDS_COLUMNS", "assessed_needs_group", "compute_needs", "needs_totals"]
 
 NEEDS_COLUMNS = ["area", "commodity", "group", "day", "units", "kg", "m3"]
 
@@ -27,27 +31,27 @@ def compute_needs(scenario: Scenario, standards: str | None = None, days: int | 
     """Tidy needs table with columns `area, commodity, group, day, units, kg, m3`.
 
     `standards` picks a profile (default: the policy's); `days` overrides the horizon.
-    Rows with zero units are left out; rows are ordered by area, commodity, group, day as the
-    scenario lists them.
+    Assessed needs (`Area.needs`) replace the standards rows of their area and commodity (day 1,
+    general group). Rows with zero units are left out; rows are ordered by area, commodity, group,
+    day as the scenario lists them.
     """
     profile = scenario.standards_profile(standards)
     horizon = days if days is not None else scenario.policy.horizon_days
     if horizon < 1:
         raise ValueError(f"days must be >= 1, got {horizon}")
-    people = _people(scenario)
-    items = _items(profile, scenario)
-    if people.empty or items.empty:
-        return _empty()
-    rows = people.merge(items, on="group", how="inner")
-    share = np.where(rows["basis"] == "displaced", rows["displaced_share"], 1.0)
-    once = rows["per_days"].isna()
-    base = rows["people"].to_numpy() * share * rows["quantity"].to_numpy()
-    base = base / rows["per_persons"].to_numpy()
-    daily = np.where(once, base, base / rows["per_days"].fillna(1.0).to_numpy())
-    rows = rows.assign(rate=daily, once=once)
-    frames = [rows.loc[~rows["once"] | (day == 1)].assign(day=day) for day in range(1, horizon + 1)]
-    long = pd.concat(frames, ignore_index=True)
+    long = _standard_rows(scenario, profile, horizon)
+    assessed = _assessed_rows(scenario)
+    if not assessed.empty:
+        n_c = len(scenario.commodities)
+        replaced = np.isin(
+            long["a_ord"].to_numpy(np.int64) * n_c + long["c_ord"].to_numpy(np.int64),
+            assessed["a_ord"].to_numpy(np.int64) * n_c + assessed["c_ord"].to_numpy(np.int64),
+        )
+        parts = [p for p in (long.loc[~replaced], assessed) if not p.empty]
+        long = pd.concat(parts, ignore_index=True)
     long = long[long["rate"] > 0]
+    if long.empty:
+        return _empty()
     out = long.groupby(["a_ord", "c_ord", "g_ord", "day"], sort=True, as_index=False).agg(
         area=("area", "first"),
         commodity=("commodity", "first"),
@@ -60,6 +64,49 @@ def compute_needs(scenario: Scenario, standards: str | None = None, days: int | 
     out = out.assign(kg=out["units"] * kg, m3=out["units"] * m3)
     out["day"] = out["day"].astype("int64")
     return out[NEEDS_COLUMNS].reset_index(drop=True)
+
+
+_LONG_COLUMNS = ["a_ord", "c_ord", "g_ord", "day", "area", "commodity", "group", "rate"]
+
+
+def _standard_rows(scenario: Scenario, profile, horizon: int) -> pd.DataFrame:
+    """One row per area, standards item, group and day (columns `_LONG_COLUMNS`, rates unsummed)."""
+    people = _people(scenario)
+    items = _items(profile, scenario)
+    if people.empty or items.empty:
+        return pd.DataFrame({c: pd.Series(dtype="int64") for c in _LONG_COLUMNS})
+    rows = people.merge(items, on="group", how="inner")
+    share = np.where(rows["basis"] == "displaced", rows["displaced_share"], 1.0)
+    once = rows["per_days"].isna()
+    base = rows["people"].to_numpy() * share * rows["quantity"].to_numpy()
+    base = base / rows["per_persons"].to_numpy()
+    daily = np.where(once, base, base / rows["per_days"].fillna(1.0).to_numpy())
+    rows = rows.assign(rate=daily, once=once)
+    frames = [rows.loc[~rows["once"] | (day == 1)].assign(day=day) for day in range(1, horizon + 1)]
+    return pd.concat(frames, ignore_index=True)[_LONG_COLUMNS]
+
+
+def assessed_needs_group(scenario: Scenario) -> str:
+    """The group that carries assessed needs: the first of kind `general`, else the first group."""
+    for g in scenario.groups:
+        if g.kind == "general":
+            return g.id
+    return scenario.groups[0].id
+
+
+def _assessed_rows(s: Scenario) -> pd.DataFrame:
+    """Assessed needs as day-1 rows of the general group (columns `_LONG_COLUMNS`)."""
+    records = []
+    if any(a.needs for a in s.areas):
+        c_ord = {c.id: k for k, c in enumerate(s.commodities)}
+        group = assessed_needs_group(s)
+        g_ord = next(k for k, g in enumerate(s.groups) if g.id == group)
+        records = [
+            (k, c_ord[c], g_ord, 1, a.id, c, group, float(units))
+            for k, a in enumerate(s.areas)
+            for c, units in a.needs.items()
+        ]
+    return pd.DataFrame.from_records(records, columns=_LONG_COLUMNS)
 
 
 def _people(s: Scenario) -> pd.DataFrame:

@@ -75,6 +75,10 @@ def reference_problems(s: Scenario) -> list[Problem]:
     for i, a in enumerate(s.areas):
         for g in a.people:
             out += _unknown(("areas", i, "people", g), g, groups, "group", is_key=True)
+        for c in a.needs:
+            out += _unknown(("areas", i, "needs", c), c, commodities, "commodity", is_key=True)
+        if a.needs and not groups:
+            out.append(Problem(("areas", i, "needs"), "needs a group to carry them; none are defined", None))
         out += _check_place("areas", i, a, nodes)
     for i, w in enumerate(s.warehouses):
         for c in w.stock:

@@ -61,7 +61,7 @@ TABLES: dict[str, TableSpec] = {
             ),
             ("id", "name"),
             lists=frozenset({"modes"}),
-            prefixes={"people_": "people"},
+            prefixes={"people_": "people", "need_": "needs"},
             pairs={"access_window_h": ("access_open_h", "access_close_h")},
         ),
         TableSpec(

@@ -257,7 +257,7 @@ def test_ample_transport_delivers_the_max_flow(seed, n_w, n_a):
     stock to need over the reachable links (one day, so no delays), even when each area starts linked
     to its nearest warehouse only: the augmentation rounds link the stranded stock."""
     s = _instance(seed, n_w, n_a, 1, ample=True)
-    r = solve_allocation(s, AllocationOptions(k_nearest=1, max_rounds=6))
+    r = solve_allocation(s, AllocationOptions(k_nearest=1))
     from scenarios import compute_needs
 
     needs = compute_needs(s).groupby(["area", "commodity"])["units"].sum()

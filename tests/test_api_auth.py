@@ -42,6 +42,12 @@ ROUTE_ROLES: dict[tuple[str, str], str | None] = {
     ("GET", "/v1/incidents/{incident_id}"): "viewer",
     ("POST", "/v1/incidents/{incident_id}/updates"): "coordinator",
     ("POST", "/v1/optimization"): "coordinator",
+    ("GET", "/"): None,  # the dashboard page and its files: no key (the page asks for one)
+    ("GET", "/dashboard/{asset}"): None,
+    ("GET", "/v1/dashboard/boundaries"): "viewer",
+    ("GET", "/v1/dashboard/bundled"): "viewer",
+    ("POST", "/v1/dashboard/bundled/{name}"): "coordinator",
+    ("GET", "/v1/dashboard/scenarios/{scenario_id}/map"): "viewer",
 }
 
 
@@ -71,7 +77,7 @@ def _routes() -> list[tuple[str, str, BaseRoute]]:
 
 def test_every_route_is_listed_with_its_role():
     """Each route of the app is in ROUTE_ROLES (and each entry is a route), and declares exactly the
-    listed role through a `require(role)` dependency (/health alone declares none)."""
+    listed role through a `require(role)` dependency (/health and the dashboard's page declare none)."""
     seen = set()
     for method, path, route in _routes():
         assert (method, path) in ROUTE_ROLES, f"{method} {path}: a new route? list it with its role"
@@ -83,13 +89,15 @@ def test_every_route_is_listed_with_its_role():
 
 
 def _url(path: str) -> str:
+    if path == "/dashboard/{asset}":
+        return "/dashboard/index.html"
     return re.sub(r"\{\w+\}", "x", path)
 
 
 @pytest.mark.parametrize(("method", "path"), sorted(ROUTE_ROLES))
 def test_route_answers_by_key_and_role(sqlite_service, method, path):  # noqa: F811
     """No key or a bad key: 401 (problem+json, WWW-Authenticate); a key one role too low: 403; the
-    listed role (or higher): neither. /health needs no key."""
+    listed role (or higher): neither. /health and the dashboard page need no key."""
     c, auth = sqlite_service.client, sqlite_service.auth
     role = ROUTE_ROLES[(method, path)]
     kwargs = {"json": {}} if method == "POST" else {}

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from scenarios import NEEDS_COLUMNS, compute_needs, load_document, load_scenario
+from scenarios import NEEDS_COLUMNS, ScenarioError, compute_needs, load_document, load_scenario
 from scenarios.document import split_affected
 
 from .conftest import DATA_DIR
@@ -144,3 +144,68 @@ def test_unknown_standards_profile_is_an_error(tiny_flood):
     """Asking for a profile the scenario lacks raises KeyError naming the known ones."""
     with pytest.raises(KeyError, match="bnpb"):
         compute_needs(tiny_flood, standards="unicef")
+
+
+def test_assessed_needs_replace_the_standards_rows_of_their_commodity():
+    """desa_a assessed at 5,000 L drinking water and 0 blankets: those two commodities become one
+    day-1 row of `umum` (5,000 L) and nothing; other commodities and desa_b keep the standards."""
+    doc = _doc()
+    plain = compute_needs(load_document(doc))
+    doc["areas"][0]["needs"] = {"air_minum": 5000, "selimut": 0}
+    needs = compute_needs(load_document(doc))
+    water = needs[(needs["area"] == "desa_a") & (needs["commodity"] == "air_minum")]
+    assert water[["group", "day", "units"]].values.tolist() == [["umum", 1, 5000.0]]
+    assert _units(needs, area="desa_a", commodity="selimut") == 0
+    assert _units(plain, area="desa_a", commodity="selimut") > 0
+    same = ~((needs["area"] == "desa_a") & needs["commodity"].isin(["air_minum", "selimut"]))
+    kept = ~((plain["area"] == "desa_a") & plain["commodity"].isin(["air_minum", "selimut"]))
+    assert needs[same].reset_index(drop=True).equals(plain[kept].reset_index(drop=True))
+
+
+def test_assessed_needs_alone_need_no_people_nor_standards_items():
+    """An area with assessed needs and no people still needs them (an empty profile gives none)."""
+    doc = _doc()
+    doc["standards"] = [{"id": "kosong", "name": "Empty profile"}]
+    doc["policy"]["standards"] = "kosong"
+    doc["areas"][1]["people"] = {}
+    doc["areas"][1]["needs"] = {"beras": 250}
+    needs = compute_needs(load_document(doc), days=5)
+    assert needs[["area", "commodity", "group", "day", "units", "kg"]].values.tolist() == [
+        ["desa_b", "beras", "umum", 1, 250.0, 250.0]
+    ]
+
+
+def test_assessed_needs_go_to_the_first_group_when_none_is_general():
+    """Without a group of kind `general`, the first group carries the assessed needs."""
+    doc = _doc()
+    doc["groups"] = [g for g in doc["groups"] if g["kind"] != "general"]
+    doc["areas"][0]["people"] = {}
+    doc["areas"][0]["needs"] = {"beras": 10}
+    s = load_document(doc)
+    needs = compute_needs(s)
+    assert set(needs.loc[needs["area"] == "desa_a", "group"]) == {s.groups[0].id}
+
+
+def test_assessed_needs_of_an_unknown_commodity_are_rejected():
+    """needs: {"emas": 1} is reported at areas[1].needs.emas as an unknown commodity."""
+    doc = _doc()
+    doc["areas"][1]["needs"] = {"emas": 1}
+    with pytest.raises(ScenarioError, match=r"areas\[1\]\.needs\.emas: 'emas' is not a known commodity"):
+        load_document(doc)
+
+
+def test_assessed_needs_load_from_need_columns_of_areas_csv(tmp_path, data_dir):
+    """areas.csv `need_<commodity>` columns fill Area.needs; an unknown commodity names file and line."""
+    import shutil
+
+    shutil.copytree(data_dir / "tiny_flood", tmp_path / "s")
+    areas = tmp_path / "s" / "areas.csv"
+    lines = areas.read_text().splitlines()
+    lines[0] += ",need_air_minum"
+    lines[1] += ",5000"
+    areas.write_text("\n".join([*lines, ""]))
+    s = load_scenario(tmp_path / "s")
+    assert s.areas[0].needs == {"air_minum": 5000.0} and s.areas[1].needs == {}
+    areas.write_text(areas.read_text().replace("need_air_minum", "need_emas"))
+    with pytest.raises(ScenarioError, match=r"areas\.csv:2: need_emas: 'emas' is not a known commodity"):
+        load_scenario(tmp_path / "s")

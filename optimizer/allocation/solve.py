@@ -24,6 +24,7 @@ __all__ = ["AllocationOptions", "solve_allocation"]
 
 Progress = Callable[[str, float], None]
 PRICE_TOL = 1e-7  # relative to the largest objective coefficient: below it a reduced cost is round-off
+ROUND_TOL = 1e-3  # after the first round, price again only while links add (or could add) this share
 MAX_SPLITS = 4  # stage-1 re-solves that split zones where fleet hours bind
 
 
@@ -39,7 +40,7 @@ class AllocationOptions:
 
     aggregate: bool = True
     k_nearest: int = 3
-    max_rounds: int = 2
+    max_rounds: int = 8
     solver: str = "highs"
     threads: int = 1
     handling_h: float = 1.0
@@ -101,6 +102,7 @@ def solve_allocation(
     # add the links that the duals price as improving where stock is left; then the final model on
     # fine zones (or per area and group) runs every stage once
     stage1 = "deprivation" in scenario.policy.stages
+    previous = None  # stage-1 optimum of the round before
     for round_no in range(opts.max_rounds):
         last = round_no == opts.max_rounds - 1 or not stage1
         inp, model = build(fine=last)
@@ -109,7 +111,11 @@ def solve_allocation(
         t = time.perf_counter()
         first = model.lp.solve(model.benefit, maximize=True, **_common(opts, scenario.policy))
         timings["solve"] += time.perf_counter() - t
-        more = _priced_links(inp, model, first) if first.status == "optimal" else {}
+        more, potential = _priced_links(inp, model, first) if first.status == "optimal" else ({}, 0.0)
+        gained = abs(first.objective - previous) if previous is not None else np.inf
+        if round_no >= 1 and min(potential, gained) < ROUND_TOL * max(abs(first.objective), 1e-9):
+            more = {}  # the last round's links, or the next round's, change next to nothing: stop
+        previous = first.objective if first.status == "optimal" else None
         if not more:
             t1 = time.perf_counter()
             o = opts
@@ -290,7 +296,7 @@ def _objective(model: AllocationModel, stage: str) -> np.ndarray | None:
     return None
 
 
-def _priced_links(inp: AllocationInputs, model: AllocationModel, sol) -> dict[int, set[int]]:
+def _priced_links(inp: AllocationInputs, model: AllocationModel, sol) -> tuple[dict[int, set[int]], float]:
     """Links to add where reachable stock is left, priced by the duals of the solve (column
     generation): for each zone z and warehouse w not yet linked, with commodity c left at w, the reduced
     cost of delivering one unit of c on day d over (z, w) together with the vehicle loads it needs
@@ -303,14 +309,18 @@ def _priced_links(inp: AllocationInputs, model: AllocationModel, sol) -> dict[in
     the link can raise the deprivation objective; such w (the best-priced pairs first, at most a quarter
     of the links a round) are added to every area of z that they reach, so zones stay whole. This also
     finds the augmenting paths of a max flow: a zone drawing on a warehouse with none left prices that
-    warehouse's stock in its balance dual and moves over."""
+    warehouse's stock in its balance dual and moves over.
+
+    Also returns what the added links could gain at most at these prices: per pair the best gain per
+    unit times the units it could move (stock left at w, the zone's need); rounds after the first stop
+    when that is below ROUND_TOL of the objective."""
     if sol.duals is None:
-        return {}
+        return {}, 0.0
     W = inp.reachable.shape[0]
     C, H, V, Z = len(inp.commodities), inp.horizon, len(inp.vehicle_types), inp.n_zones
-    _, left = stock_remaining(inp, model, sol.x)  # [w, c]
+    left_units, left = stock_remaining(inp, model, sol.x)  # [w, c]
     if not left.any():
-        return {}
+        return {}, 0.0
     duals = sol.duals
 
     def dual_of(family: str, shape: tuple) -> np.ndarray:
@@ -374,10 +384,15 @@ def _priced_links(inp: AllocationInputs, model: AllocationModel, sol) -> dict[in
     order = np.lexsort((w_ix, z_ix, -g[z_ix, w_ix]))[: max(len(inp.l_zone) // 4, Z)]
     pairs = sorted(zip(z_ix[order].tolist(), w_ix[order].tolist(), strict=True))
     out: dict[int, set[int]] = {}
+    potential = 0.0
     for z, w in pairs:
         for a in np.flatnonzero((inp.zone_of == z) & inp.reachable[w]):
             out.setdefault(int(a), set()).add(int(w))
-    return out
+        units = np.minimum(left_units[w], nz[z])
+        potential += float(
+            np.max(np.where(np.isfinite(gain[z, :, w]), gain[z, :, w], 0.0) * units, initial=0.0)
+        )
+    return out, potential
 
 
 def _result(scenario, needs, inp, model, values, status, stages, timings, info=None) -> AllocationResult:

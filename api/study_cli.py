@@ -1,0 +1,123 @@
+"""`siaga study`: load a study file, pick the executor, run it with progress bars, write the outputs.
+
+Executors: `--workers N` runs a local process pool of N (default: the machine's cores);
+`--scheduler tcp://HOST:PORT` uses an existing Dask cluster; `--scheduler local` starts a Dask
+LocalCluster of `--workers` processes (both need the `dask` extra). Results are identical on each.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from optimizer.study import StudySpec
+from scenarios.bundled import LIBRARY_DIR
+
+from .i18n import Lang
+
+__all__ = ["StudyFileError", "bundled_studies", "load_study", "study_executor", "study_progress"]
+
+STAGES = {
+    "cases": ("Skenario: kebutuhan dan jaringan", "Scenarios: needs and network"),
+    "optimise": ("Optimasi pra-penempatan", "Pre-positioning optimisation"),
+    "evaluate": ("Evaluasi opsi", "Evaluating options"),
+}
+
+
+class StudyFileError(ValueError):
+    """A study file that cannot be used; the message names the file and the field."""
+
+
+def bundled_studies() -> dict[str, Path]:
+    """Study name -> file, for every study of every bundled library."""
+    return {p.stem: p for p in sorted(LIBRARY_DIR.glob("*/studies/*.yaml"))}
+
+
+def load_study(ref: str) -> tuple[StudySpec, Path]:
+    """A study from a YAML file or a bundled study name, validated (errors name file and field)."""
+    path = Path(ref)
+    if not path.is_file():
+        found = bundled_studies().get(ref)
+        if found is None:
+            known = ", ".join(bundled_studies()) or "none"
+            raise StudyFileError(f"{ref}: no such file or bundled study (bundled: {known})")
+        path = found
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as e:
+        raise StudyFileError(f"{path}: {e}") from None
+    if not isinstance(doc, dict):
+        raise StudyFileError(f"{path}: expected a mapping with id, name, scenario_set, commodities, options")
+    try:
+        return StudySpec.model_validate(doc), path
+    except ValidationError as e:
+        lines = [f"{path}: {_where(x['loc'])}: {x['msg']} (got {x.get('input')!r})" for x in e.errors()]
+        raise StudyFileError("\n".join(lines)) from None
+
+
+def _where(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(file)"
+
+
+@contextmanager
+def study_executor(workers: int | None, scheduler: str | None) -> Iterator[tuple[Executor | None, str]]:
+    """The executor a study runs on, and a label for it; shut down on exit."""
+    n = workers or os.cpu_count() or 1
+    if scheduler:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise StudyFileError(
+                "--scheduler needs Dask's distributed package: pip install 'siaga[dask]'"
+            ) from None
+        if scheduler == "local":
+            with (
+                LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None) as cl,
+                Client(cl) as client,
+            ):
+                yield client.get_executor(pure=False), f"Dask LocalCluster ({n} workers)"
+            return
+        with Client(scheduler) as client:
+            yield client.get_executor(pure=False), f"Dask {scheduler}"
+        return
+    if n <= 1:
+        yield None, "1 process"
+        return
+    with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("forkserver")) as pool:
+        yield pool, f"process pool ({n})"
+
+
+@contextmanager
+def study_progress(console: Console, lang: Lang) -> Iterator[Callable[[str, int, int], None]]:
+    """One bar per study stage; silent when the console is not a terminal."""
+    bars = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=not console.is_terminal,
+    )
+    tasks: dict[str, Any] = {}
+
+    def on_progress(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            ind, eng = STAGES.get(stage, (stage, stage))
+            tasks[stage] = bars.add_task(ind if lang == "id" else eng, total=max(total, 1))
+        bars.update(tasks[stage], completed=done, total=max(total, 1))
+
+    with bars:
+        yield on_progress
