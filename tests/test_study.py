@@ -5,6 +5,7 @@ the bundled study through the CLI, and study-file errors."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -151,6 +152,27 @@ def test_saa_in_sample_value_is_what_evaluation_measures(gulf):
                 for c, p in zip(cases, sset.probabilities, strict=True)
             )
             assert res.expected_weighted_unmet <= value * (1 + 1e-6) + 1e-6
+
+
+def test_cvar_weight_trades_expected_unmet_for_the_worst_tail(gulf):
+    """With cvar_weight 1 the optimum minimises CVaR(90 %) of unmet need: its in-sample CVaR is no
+    worse, and its expected unmet no better, than the expectation-optimal stock's; the model's CVaR
+    value equals the one recomputed from each scenario's second stage."""
+    spec, sset = gulf
+    scenarios, sites, cases = _cases(spec, sset.scenarios)
+    commodities = tuple(c.id for c in spec.commodities)
+    base = saa_problem(spec, scenarios[0], sites, commodities, spec.optimise.budgets[0], cases)
+    p = sset.probabilities
+
+    def losses(stock):
+        return np.array([solve_case(c, stock).weighted_unmet for c in cases])
+
+    mean_opt = solve_saa(cases, p, base, relative_gap=0.0)
+    tail_opt = solve_saa(cases, p, replace(base, cvar_weight=1.0, cvar_alpha=0.9), relative_gap=0.0)
+    mean_l, tail_l = losses(mean_opt.stock), losses(tail_opt.stock)
+    assert cvar(tail_l, p, 0.9) <= cvar(mean_l, p, 0.9) * (1 + 1e-6) + 1e-6
+    assert p @ mean_l <= p @ tail_l * (1 + 1e-6) + 1e-6
+    assert tail_opt.expected_weighted_unmet == pytest.approx(p @ tail_l, rel=1e-6)
 
 
 def test_gulf_coast_optimum_out_of_sample_beats_best_given_option(gulf_result, tmp_path):

@@ -10,10 +10,11 @@ with probability p_s (renormalised over the sample). The extensive form is one m
           z_s >= L_s - eta,  z_s >= 0                  (CVaR at level alpha; only when lam > 0)
           second-stage rows of every sampled scenario, with S as columns
 
-where L_s is scenario s's priority-weighted unmet person-days. With no opening costs the model is an
-LP; otherwise a MIP (HiGHS branch and bound through MathOpt, to `relative_gap`). Tie-breaks: the
-arrival-time term of the second stage, and a tiny cost term so that spare budget is not spent on
-stock that changes nothing.
+where L_s is scenario s's priority-weighted unmet person-days (at lam = 1, E[L] keeps a weight of
+MEAN_TIE so that every scenario's response stays its best, not only the tail's). With no opening
+costs the model is an LP; otherwise a MIP (HiGHS branch and bound through MathOpt, to
+`relative_gap`). Tie-breaks: the arrival-time term of the second stage, and a tiny cost term so that
+spare budget is not spent on stock that changes nothing.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from .second_stage import add_case
 __all__ = ["SaaProblem", "SaaResult", "solve_saa"]
 
 COST_TIE = 1e-9
+MEAN_TIE = 1e-3  # with lam = 1, the scenarios outside the tail still get their best response
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,7 @@ def solve_saa(
         obj_cols.append(block.obj_cols)
         coef = block.obj_coef.copy()  # unweighted: [unmet (loss), shipments (tie-break)]
         n_u = len(block.u)
-        coef[:n_u] *= (1 - lam) * prob
+        coef[:n_u] *= (1 - lam + MEAN_TIE * lam) * prob  # a little of E[L] even at lam = 1
         coef[n_u:] *= prob
         obj_coef.append(coef)
         losses.append((block.u, block.loss_coef))
