@@ -262,3 +262,31 @@ def test_malformed_study_files_fail_before_solving(fixture, expected):
     res = CliRunner().invoke(app, ["study", str(DATA / fixture)])
     assert res.exit_code == 2, res.output
     assert fixture in res.output and expected in res.output
+
+
+def test_allocation_mode_measures_the_allocation_of_each_option():
+    """With `evaluation.mode: allocation`, each option's value on a scenario is the priority-weighted
+    unmet person-days of `solve_allocation` on the scenario holding the option's stock, recomputed
+    here from the allocation's own unmet table."""
+    from optimizer.allocation.solve import solve_allocation
+    from optimizer.study.cases import person_days_per_unit
+    from optimizer.study.full import with_stock
+
+    spec, _ = load_study("kaltim-stockpile")
+    ev = spec.evaluation.model_copy(update={"mode": "allocation"})
+    spec = spec.model_copy(update={"options": spec.options[:2], "optimise": None, "evaluation": ev})
+    sset = load_scenario_set({"kind": "kaltim-hazards", "n": 3, "seed": 2})
+    result = run_study(spec, sset)
+    scenarios, sites = prepare_scenarios(spec, sset.scenarios)
+    commodities = tuple(c.id for c in spec.commodities)
+    for option, opt_spec in zip(result.options, spec.options, strict=True):
+        stock = given_stock(spec, opt_spec, scenarios[0], sites, commodities)
+        for k, s in enumerate(scenarios):
+            needs = compute_needs(s)
+            needs = needs[needs["commodity"].isin(commodities)].reset_index(drop=True)
+            held = with_stock(s, sites, commodities, stock)
+            unmet = solve_allocation(held, needs=needs).unmet
+            pdu = person_days_per_unit(s, s.policy.horizon_days)
+            weight = {g.id: g.priority_weight for g in s.groups}
+            want = float((unmet["units"] * unmet["commodity"].map(pdu) * unmet["group"].map(weight)).sum())
+            assert option.per_scenario["weighted_unmet"][k] == pytest.approx(want, rel=1e-9, abs=1e-9)
