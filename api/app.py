@@ -32,7 +32,8 @@ __all__ = ["create_app"]
 
 TITLE = "SIAGA relief logistics API"
 DESCRIPTION = (
-    "Scenarios, plans (asynchronous jobs), live incidents with re-plans, and a VROOM-compatible solve. "
+    "Scenarios, plans (asynchronous jobs), live incidents with re-plans, stockpile studies (jobs too), "
+    "and a VROOM-compatible solve. "
     "Send an API key as `Authorization: Bearer <key>`; errors are RFC 9457 problem documents."
 )
 

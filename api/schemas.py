@@ -7,13 +7,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler, RootModel
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
+from optimizer.study import StudySpec
 from scenarios import UPDATE_KINDS
 
 from .db.models import JOB_STATUSES, ROLES
 
 __all__ = [
+    "BundledStudiesPublic",
+    "BundledStudy",
+    "BundledStudyRef",
     "Engine",
     "ErrorItem",
     "Health",
@@ -35,6 +41,12 @@ __all__ = [
     "ScenarioPublic",
     "ScenarioSummary",
     "ScenariosPublic",
+    "StudiesPublic",
+    "StudyAccepted",
+    "StudyCreate",
+    "StudyDocument",
+    "StudyPublic",
+    "StudySummary",
     "UpdateAccepted",
     "UpdateCreate",
     "UpdatePublic",
@@ -120,11 +132,12 @@ class JobLinks(BaseModel):
     self: str
     events: str
     plan: str | None = None
+    study: str | None = Field(None, description="a study job's study (its result once succeeded)")
 
 
 class JobPublic(BaseModel):
     id: Id
-    kind: Literal["plan", "replan"]
+    kind: Literal["plan", "replan", "study"]
     status: JobStatus
     progress: float
     stage: str | None
@@ -207,6 +220,76 @@ class IncidentsPublic(BaseModel):
 class UpdateAccepted(BaseModel):
     update: UpdatePublic
     job: JobPublic
+
+
+# --- studies
+
+
+class BundledStudyRef(_Request):
+    bundled: str = Field(
+        min_length=1, max_length=200, description="a bundled study's name (GET /v1/studies/bundled)"
+    )
+
+
+class StudyCreate(RootModel[Any]):
+    """A study spec (docs/study.md, as JSON) or `{"bundled": NAME}`. Validated by the route, so that
+    every error is a JSON pointer into the spec; the OpenAPI document shows both forms."""
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        spec = handler(StudySpec.__pydantic_core_schema__)
+        bundled = handler(BundledStudyRef.__pydantic_core_schema__)
+        return {"oneOf": [spec, bundled], "description": cls.__doc__}
+
+
+class StudyDocument(BaseModel):
+    """study.json (docs/study-format.md)."""
+
+    model_config = ConfigDict(extra="allow")
+    format: str
+    study: dict[str, Any]
+    groups: list[dict[str, Any]]
+    commodities: list[dict[str, Any]]
+    sites: list[dict[str, Any]]
+    options: list[dict[str, Any]]
+    recommendation: dict[str, Any]
+
+
+class StudySummary(BaseModel):
+    id: Id
+    study_id: str = Field(description="the spec's own id")
+    name: str
+    status: JobStatus = Field(description="its job's status")
+    job_id: Id
+    created_by: str | None
+    created_at: datetime
+
+
+class StudyPublic(StudySummary):
+    reason: str | None = Field(description="why the job failed or was cancelled")
+    spec: dict[str, Any] = Field(description="the validated study spec")
+    document: StudyDocument | None = Field(description="study.json once the job succeeded, else null")
+
+
+class StudiesPublic(BaseModel):
+    data: list[StudySummary]
+    count: int
+
+
+class StudyAccepted(StudySummary):
+    job: JobPublic
+
+
+class BundledStudy(BaseModel):
+    name: str = Field(description='post it as {"bundled": name}')
+    spec: dict[str, Any] = Field(description="the study spec, as POST /v1/studies takes it")
+
+
+class BundledStudiesPublic(BaseModel):
+    data: list[BundledStudy]
+    count: int
 
 
 # --- keys

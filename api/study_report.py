@@ -50,6 +50,7 @@ def study_document(r: StudyResult) -> dict:
             "evaluation": _evaluation_text(spec),
             "max_response_h": spec.evaluation.max_response_h,
             "folds": spec.optimise.folds if spec.optimise else None,
+            "evaluated_on": len(r.scenario_ids),
             "seconds": {k: round(v, 3) for k, v in r.seconds.items()},
             "optimiser": r.optimiser,
         },

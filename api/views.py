@@ -7,7 +7,7 @@ from typing import TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .db.models import ApiKey, Incident, IncidentUpdate, Job, ScenarioRecord
+from .db.models import ApiKey, Incident, IncidentUpdate, Job, ScenarioRecord, StudyRecord
 from .problems import Problem
 from .schemas import (
     IncidentPublic,
@@ -16,6 +16,7 @@ from .schemas import (
     JobPublic,
     KeyPublic,
     ScenarioSummary,
+    StudySummary,
     UpdatePublic,
 )
 
@@ -26,6 +27,7 @@ __all__ = [
     "job_public",
     "key_public",
     "scenario_summary",
+    "study_summary",
     "update_public",
 ]
 
@@ -41,10 +43,12 @@ def get_or_404(session: Session, model: type[T], record_id: str, what: str) -> T
 
 
 def job_public(job: Job) -> JobPublic:
+    study = (job.params or {}).get("study_id") if job.kind == "study" else None
     links = JobLinks(
         self=f"{V1}/jobs/{job.id}",
         events=f"{V1}/jobs/{job.id}/events",
         plan=f"{V1}/plans/{job.plan_id}" if job.plan_id else None,
+        study=f"{V1}/studies/{study}" if study else None,
     )
     return JobPublic(
         id=job.id,
@@ -73,6 +77,19 @@ def scenario_summary(r: ScenarioRecord) -> ScenarioSummary:
         name=r.name,
         n_areas=r.n_areas,
         n_vehicles=r.n_vehicles,
+        created_by=r.created_by,
+        created_at=r.created_at,
+    )
+
+
+def study_summary(r: StudyRecord, status: str) -> StudySummary:
+    """A study as listed; `status` is its job's."""
+    return StudySummary(
+        id=r.id,
+        study_id=r.study_id,
+        name=r.name,
+        status=status,  # type: ignore[arg-type]
+        job_id=r.job_id,
         created_by=r.created_by,
         created_at=r.created_at,
     )

@@ -42,6 +42,10 @@ ROUTE_ROLES: dict[tuple[str, str], str | None] = {
     ("GET", "/v1/incidents/{incident_id}"): "viewer",
     ("POST", "/v1/incidents/{incident_id}/updates"): "coordinator",
     ("POST", "/v1/optimization"): "coordinator",
+    ("POST", "/v1/studies"): "coordinator",
+    ("GET", "/v1/studies"): "viewer",
+    ("GET", "/v1/studies/bundled"): "viewer",
+    ("GET", "/v1/studies/{study_id}"): "viewer",
     ("GET", "/"): None,  # the dashboard page and its files: no key (the page asks for one)
     ("GET", "/dashboard/{asset}"): None,
     ("GET", "/v1/dashboard/boundaries"): "viewer",

@@ -22,10 +22,18 @@ from .api_fixtures import Service, make_keys
 
 schemathesis.experimental.OPEN_API_3_1.enable()  # FastAPI writes OpenAPI 3.1
 EXAMPLES = 20  # per operation: about 25 operations keep the whole run under a minute
+SMALL_STUDY = {
+    "id": "kecil",
+    "name": "Studi kecil",
+    "scenario_set": {"kind": "kaltim-hazards", "n": 2, "seed": 3},
+    "commodities": [{"id": "beras", "unit_cost": 13000}],
+    "options": [{"id": "status-quo", "name": "Status quo", "from_scenario": True}],
+}
 
 
 def _seed(svc: Service) -> dict[str, str]:
-    """A scenario, its finished plan and an incident with one update: {path parameter: id}."""
+    """A scenario, its finished plan, an incident with one update and a finished small study:
+    {path parameter: id}."""
     c, auth = svc.client, svc.auth
     scenario_id = svc.scenario()
     job = c.post("/v1/plans", json={"scenario_id": scenario_id, "time_limit": 1}, headers=auth()).json()
@@ -34,7 +42,10 @@ def _seed(svc: Service) -> dict[str, str]:
     update = {"kind": "people_changed", "payload": {"area": "desa_a", "people": {"umum": 900}}}
     c.post(f"/v1/incidents/{incident['id']}/updates", json=update, headers=auth())
     vehicle = c.get(f"/v1/plans/{job['plan_id']}", headers=auth()).json()["trips"][0]["vehicle"]
+    study = c.post("/v1/studies", json=SMALL_STUDY, headers=auth()).json()
+    assert svc.wait_job(study["job_id"])["status"] == "succeeded"
     return {
+        "study_id": study["id"],
         "scenario_id": scenario_id,
         "plan_id": job["plan_id"],
         "job_id": job["id"],

@@ -438,6 +438,32 @@ def test_study_view(tab):
     assert "siaga-study/1" in page.inner_text("#status")
 
 
+def test_study_view_opens_a_study_of_the_server(tab):
+    """A study run by the server (POST /v1/studies, a small spec) is listed in the study view with
+    the server's studies; opening it shows its study.json (GET /v1/studies/{id}): the options ranked
+    as in the document."""
+    srv = tab.server
+    headers = {"Authorization": f"Bearer {srv.key}"}
+    spec = next(s["spec"] for s in srv.api("/v1/studies/bundled")["data"] if s["name"] == "kaltim-stockpile")
+    spec = {**spec, "scenario_set": {**spec["scenario_set"], "n": 4}, "optimise": None}
+    r = httpx.post(f"{srv.url}/v1/studies", json=spec, headers=headers, timeout=30)
+    assert r.status_code == 202, r.text
+    study_id, job_id = r.json()["id"], r.json()["job_id"]
+    deadline = time.monotonic() + 60
+    while srv.api(f"/v1/jobs/{job_id}")["status"] in ("queued", "running"):
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    doc = srv.api(f"/v1/studies/{study_id}")["document"]
+    page = sign_in(tab)
+    page.click(".views [data-view=study]")
+    page.wait_for_selector(f"#study-api option[value='{study_id}']", state="attached")
+    page.select_option("#study-api", study_id)
+    page.click("#study-api ~ button")
+    page.wait_for_selector("#study-options")
+    rows = page.eval_on_selector_all("#study-options tbody tr", "els => els.map(e => e.dataset.option)")
+    assert rows == [o["id"] for o in sorted(doc["options"], key=lambda o: o["rank"])]
+
+
 def test_keyboard(tab):
     """Without a mouse: Tab reaches the view buttons and the language switch; Enter on a view button
     opens it; on the map, Tab reaches the areas and Enter opens an area's details; the panel's area list

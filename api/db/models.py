@@ -1,8 +1,8 @@
 """The service's tables (SQLAlchemy 2, declarative). Alembic migrations in api/db/migrations build them;
 the models here are the contract the routers, the job runner and the workers share.
 
-JSON documents (scenarios, plans, job parameters, update payloads) are stored as text (`JSON` type):
-SQLite and PostgreSQL both take them, and nothing queries inside them. Times are UTC and come back
+JSON documents (scenarios, plans, studies, job parameters, update payloads) are stored as text (`JSON`
+type): SQLite and PostgreSQL both take them, and nothing queries inside them. Times are UTC and come back
 timezone-aware from both databases (`UTCDateTime`: SQLite alone would return naive datetimes).
 """
 
@@ -27,6 +27,7 @@ __all__ = [
     "Job",
     "PlanRecord",
     "ScenarioRecord",
+    "StudyRecord",
     "UTCDateTime",
     "new_id",
     "utcnow",
@@ -99,12 +100,12 @@ class Job(Base):
 
     __tablename__ = "jobs"
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
-    kind: Mapped[str] = mapped_column(String(16))  # plan | replan
+    kind: Mapped[str] = mapped_column(String(16))  # plan | replan | study
     status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     params: Mapped[dict] = mapped_column(JSON, default=dict)  # time_limit, seed, engine, iterations
     scenario_id: Mapped[str | None] = mapped_column(ForeignKey("scenarios.id"), nullable=True)
-    incident_id: Mapped[str | None] = mapped_column(ForeignKey("incidents.id"), nullable=True)
+    incident_id: Mapped[str | None] = mapped_column(ForeignKey("incidents.id"), nullable=True, index=True)
     plan_id: Mapped[str | None] = mapped_column(String(32), nullable=True)  # the result
     progress: Mapped[float] = mapped_column(Float, default=0.0)
     stage: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -155,6 +156,21 @@ class IncidentUpdate(Base):
     actor: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     job_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+
+class StudyRecord(Base):
+    """A stockpile study: its validated spec (`study_id` is the spec's own id), the job that runs it,
+    and once that succeeded its result as study.json (docs/study-format.md; None until then)."""
+
+    __tablename__ = "studies"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    study_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(2000))
+    spec: Mapped[dict] = mapped_column(JSON)
+    document: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id"), index=True)
+    created_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class IdempotencyRecord(Base):

@@ -6,6 +6,10 @@ that the job still runs this attempt and that nobody asked to cancel it; if not,
 The pipeline reports stages with a fraction each (optimizer/plan/pipeline.py); they map onto one
 scale: needs and network up to 5 %, the allocation-routing rounds up to 61 %, the final routing up to
 98 %, saving 99 %, and 100 % only once the plan is stored.
+
+A study (`run_study`) reports `(stage, done, total)` per chunk of scenarios; `StudyProgress` maps its
+stages `cases`, `optimise` and `evaluate` onto spans of the same scale (`STUDY_SPANS`: where the time
+goes depends on the evaluation mode).
 """
 
 from __future__ import annotations
@@ -19,11 +23,25 @@ from sqlalchemy.orm import Session, sessionmaker
 from ..db.models import Job, utcnow
 from .transitions import running_attempt
 
-__all__ = ["JobCancelled", "ProgressWriter", "overall_fraction", "stage_label"]
+__all__ = [
+    "STUDY_SPANS",
+    "JobCancelled",
+    "ProgressWriter",
+    "StudyProgress",
+    "overall_fraction",
+    "stage_label",
+]
 
 ROUNDS = 4  # the pipeline's default: a quick first round and up to 3 full ones
 ROUND_SPAN = (0.05, 0.61)
 FINAL_SPAN = (0.62, 0.98)
+# per evaluation mode: each study stage's span. The response LP is quick, so building the cases
+# (needs and networks) dominates; the allocation and plan modes spend their time evaluating.
+STUDY_SPANS = {
+    "response": {"cases": (0.02, 0.6), "optimise": (0.6, 0.8), "evaluate": (0.8, 0.98)},
+    "allocation": {"cases": (0.02, 0.2), "optimise": (0.2, 0.3), "evaluate": (0.3, 0.98)},
+    "plan": {"cases": (0.02, 0.1), "optimise": (0.1, 0.15), "evaluate": (0.15, 0.98)},
+}
 
 
 class JobCancelled(Exception):
@@ -92,6 +110,13 @@ class ProgressWriter:
         if self.clock() - self._last >= self.min_interval_s:
             self.write()
 
+    def report(self, stage: str, fraction: float) -> None:
+        """Set `stage` and `fraction` (never going back); written at most every `min_interval_s`."""
+        self.stage = stage
+        self.fraction = max(self.fraction, fraction)
+        if self.clock() - self._last >= self.min_interval_s:
+            self.write()
+
     def set_stage(self, stage: str, fraction: float | None = None) -> None:
         """Write `stage` (and a fraction) now, whatever the interval."""
         self.stage = stage
@@ -114,3 +139,20 @@ class ProgressWriter:
             raise JobCancelled(f"job {self.job_id} is no longer running attempt {self.attempt}")
         if asked:
             raise JobCancelled(f"job {self.job_id}: cancel requested")
+
+
+class StudyProgress:
+    """The `progress(stage, done, total)` callback of `run_study` for one job attempt: onto `writer`
+    with the spans of the study's evaluation `mode` (STUDY_SPANS). Raises `JobCancelled` (from the
+    writer) between chunks once the job is cancelled."""
+
+    def __init__(self, writer: ProgressWriter, mode: str = "response"):
+        self.writer = writer
+        self.spans = STUDY_SPANS.get(mode, STUDY_SPANS["response"])
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        span = self.spans.get(stage)
+        if span is None:
+            return
+        share = min(max(done / total, 0.0), 1.0) if total > 0 else 1.0
+        self.writer.report(stage, span[0] + (span[1] - span[0]) * share)

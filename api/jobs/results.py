@@ -1,5 +1,6 @@
 """Storing a finished solve: the plan record, the job's success and, for a re-plan, the incident's
-current plan, in one transaction that happens only while the job still runs the worker's attempt."""
+current plan, in one transaction that happens only while the job still runs the worker's attempt; for
+a study, its study.json in the study's row with the job's success, likewise."""
 
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..db.models import Incident, Job, PlanRecord, new_id, utcnow
+from ..db.models import Incident, Job, PlanRecord, StudyRecord, new_id, utcnow
 from .inputs import JobInputs
 from .transitions import running_attempt
 
-__all__ = ["finite", "store_plan"]
+__all__ = ["finite", "store_plan", "store_study"]
 
 
 def store_plan(
@@ -54,6 +55,31 @@ def store_plan(
         if inputs.incident_id is not None:
             _advance_incident(s, inputs.incident_id, plan_id, inputs.upto_seq or 0)
     return plan_id
+
+
+def store_study(
+    sessions: sessionmaker[Session], job_id: str, attempt: int, study_id: str, document: dict
+) -> bool:
+    """Store `document` (study.json) in study `study_id` and mark the job succeeded; False when the job
+    no longer runs this attempt (nothing is stored)."""
+    now = utcnow()
+    with sessions.begin() as s:
+        done = s.execute(
+            update(Job)
+            .where(running_attempt(job_id, attempt))
+            .values(
+                status="succeeded",
+                progress=1.0,
+                stage="done",
+                reason=None,
+                finished_at=now,
+                heartbeat_at=now,
+            )
+        )
+        if done.rowcount != 1:
+            return False
+        s.execute(update(StudyRecord).where(StudyRecord.id == study_id).values(document=finite(document)))
+    return True
 
 
 def _advance_incident(s: Session, incident_id: str, plan_id: str, upto_seq: int) -> None:

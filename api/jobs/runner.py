@@ -152,23 +152,25 @@ class JobRunner:
             return
         with self.sessions() as s:
             rows = s.execute(
-                select(Job.id, Job.attempt, Job.params)
+                select(Job.id, Job.attempt, Job.kind, Job.params)
                 .where(Job.status == "queued")
                 .order_by(Job.created_at, Job.id)
                 .limit(free + 4)  # a few spare: another server may take some first
             ).all()
-        for job_id, seen, params in rows:
+        for job_id, seen, kind, params in rows:
             if free <= 0 or self._stop.is_set():
                 return
             attempt = transitions.claim(self.sessions, job_id, seen)
             if attempt is not None:
-                self._submit(job_id, attempt, self._wall_limit(params or {}))
+                self._submit(job_id, attempt, self._wall_limit(kind, params or {}))
                 free -= 1
 
-    def _wall_limit(self, params: dict) -> float:
+    def _wall_limit(self, kind: str, params: dict) -> float:
         """Seconds after which a solve is stopped as overrun (a safety net: the pipeline keeps to
-        about 1.6 x its time limit plus the allocation's LPs)."""
+        about 1.6 x its time limit plus the allocation's LPs); a study's: `settings.max_study_s`."""
         s = self.settings
+        if kind == "study":
+            return s.max_study_s
         limit = params.get("time_limit")
         if limit is None:
             limit = s.max_time_limit_s if params.get("iterations") is not None else s.default_time_limit_s

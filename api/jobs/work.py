@@ -1,9 +1,12 @@
 """The worker's side of a job: `run_job(database_url, job_id, attempt)`, run in a worker process (local
-or Dask). It opens its own engine, solves, and writes the outcome itself: succeeded with the plan,
-failed with a short reason, or cancelled when a cancel was asked for. Every write is conditional on the
-job still running `attempt`, so a worker overtaken by a cancel or a re-run changes nothing."""
+or Dask). It opens its own engine, solves, and writes the outcome itself: succeeded with the plan (or,
+for a `study` job, the study's study.json), failed with a short reason, or cancelled when a cancel was
+asked for. Every write is conditional on the job still running `attempt`, so a worker overtaken by a
+cancel or a re-run changes nothing."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -15,9 +18,13 @@ from ..settings import Settings
 from . import transitions
 from .inputs import JobInputError, load_inputs, plan_options
 from .progress import JobCancelled, ProgressWriter
-from .results import store_plan
+from .results import store_plan, store_study
+from .study import load_study_inputs, solve_study
 
 __all__ = ["failure_reason", "run_job"]
+
+Store = Callable[[sessionmaker[Session], str, int], object]  # (sessions, job id, attempt): store the result
+Solve = Callable[[ProgressWriter], Store]  # solve with progress; how to store the result
 
 
 def run_job(
@@ -51,9 +58,8 @@ def _run(sessions: sessionmaker[Session], job_id: str, attempt: int, limits: tup
             if job is None or job.status != "running" or job.attempt != attempt:
                 return  # stale: cancelled, re-queued or taken by another attempt
             progress.set_stage("loading")
-            inputs = load_inputs(s, job)
-            options = plan_options(job.params or {}, *limits)
-        plan = plan_scenario(inputs.scenario, options, progress, committed=inputs.committed)
+            solve = _study(s, job) if job.kind == "study" else _plan(s, job, limits)
+        store = solve(progress)
         progress.set_stage("saving", 0.99)
     except JobCancelled:
         transitions.set_status(sessions, job_id, attempt, "cancelled", transitions.CANCELLED_BY_REQUEST)
@@ -61,7 +67,33 @@ def _run(sessions: sessionmaker[Session], job_id: str, attempt: int, limits: tup
     except Exception as exc:
         transitions.fail(sessions, job_id, attempt, failure_reason(exc))
         return
-    store_plan(sessions, job_id, attempt, inputs, plan.to_dict())
+    store(sessions, job_id, attempt)
+
+
+def _plan(session: Session, job: Job, limits: tuple[float, float]) -> Solve:
+    """A `plan` or `replan` job: its scenario solved by the plan pipeline, stored as a plan."""
+    inputs = load_inputs(session, job)
+    options = plan_options(job.params or {}, *limits)
+
+    def solve(progress: ProgressWriter) -> Store:
+        plan = plan_scenario(inputs.scenario, options, progress, committed=inputs.committed)
+        document = plan.to_dict()
+        return lambda sessions, job_id, attempt: store_plan(sessions, job_id, attempt, inputs, document)
+
+    return solve
+
+
+def _study(session: Session, job: Job) -> Solve:
+    """A `study` job: its study run in this process, study.json stored in the study's row."""
+    inputs = load_study_inputs(session, job)
+
+    def solve(progress: ProgressWriter) -> Store:
+        document = solve_study(inputs, progress)
+        return lambda sessions, job_id, attempt: store_study(
+            sessions, job_id, attempt, inputs.record_id, document
+        )
+
+    return solve
 
 
 def failure_reason(exc: BaseException) -> str:

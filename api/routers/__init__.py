@@ -1,6 +1,6 @@
 """One router per resource, all under /v1 except /health; `ROUTERS` in the order they are mounted."""
 
-from . import health, incidents, jobs, keys, optimization, plans, scenarios
+from . import health, incidents, jobs, keys, optimization, plans, scenarios, studies
 
 __all__ = ["ROUTERS"]
 
@@ -13,4 +13,5 @@ ROUTERS = (
     jobs.router,
     incidents.router,
     optimization.router,
+    studies.router,
 )

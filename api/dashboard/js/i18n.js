@@ -279,6 +279,7 @@ const T = {
   "study.beyond": ["{n} di luar (maks {max})", "{n} beyond (max {max})"],
   "study.by_group": ["Tingkat pemenuhan per kelompok, menurut opsi", "Fill rate by group, by option"],
   "study.loaded": ["Studi dibuka: {name}", "Study opened: {name}"],
+  "study.not_ready": ["Studi belum ada hasilnya. {status}", "The study has no result yet. {status}"],
 
   // unmet reasons (as api/i18n.py)
   "reason.no_stock": ["stok habis", "no stock"],

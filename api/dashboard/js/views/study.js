@@ -44,6 +44,17 @@ function setStudy(app, doc, source) {
   app.render();
 }
 
+/** A job's status in words ("Queued…", "Failed: reason"). */
+function jobStatus(s) {
+  return s.status ? t(`job.${s.status}`, { reason: s.reason || "" }) : "";
+}
+
+/** A listed study: its name, and its job's status until that succeeded. */
+function studyLabel(s) {
+  const name = s.name || s.study?.name || s.id;
+  return s.status && s.status !== "succeeded" ? `${name} (${s.status})` : name;
+}
+
 function picker(app) {
   const input = h("input", {
     id: "study-file",
@@ -66,7 +77,7 @@ function picker(app) {
     const select = h(
       "select",
       { id: "study-api" },
-      listed.map((s) => h("option", { value: s.id }, s.name || s.study?.name || s.id)),
+      listed.map((s) => h("option", { value: s.id }, studyLabel(s))),
     );
     parts.push(
       h(
@@ -81,6 +92,11 @@ function picker(app) {
             onclick: async () => {
               try {
                 const res = await api(`/v1/studies/${encodeURIComponent(select.value)}`);
+                if (!res?.format && res?.document === null) {
+                  // GET /v1/studies/{id}: no study.json until its job succeeded
+                  app.status(t("study.not_ready", { status: jobStatus(res) }), res.status === "failed" ? "error" : "info");
+                  return;
+                }
                 setStudy(app, res?.format ? res : res?.document || res?.result || res, select.value);
               } catch (err) {
                 app.fail(err);
