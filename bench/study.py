@@ -82,9 +82,9 @@ def _status_quo(spec: StudySpec, base: Scenario) -> dict[tuple[str, str], float]
 
 def generated_options(spec: StudySpec, base: Scenario, k: int, seed: int) -> list[dict[str, Any]]:
     """`k` seeded variants, round robin over three families: the status quo scaled, the status quo
-    plus the `provinsi` extra bundle moved to another site, and the status quo plus that bundle
-    redistributed at random (Dirichlet shares over 3-8 sites; the same units per commodity, so the
-    same stock cost, opening costs aside)."""
+    plus the `provinsi` extra bundle moved to another site, and the status quo's stock and that bundle
+    together spread at random (Dirichlet shares over 3-8 sites; the same units per commodity as
+    `provinsi`, so the same stock cost, opening costs aside)."""
     rng = np.random.default_rng(seed)
     bundle_opt = next((o for o in spec.options if o.id == BUNDLE_OPTION), None)
     bundle_opt = bundle_opt or next(o for o in spec.options if o.stock)
@@ -106,7 +106,7 @@ def generated_options(spec: StudySpec, base: Scenario, k: int, seed: int) -> lis
             n_scale += 1
             out.append(
                 {
-                    "id": f"sq-x{f:.2f}",
+                    "id": f"sq-x{f:.2f}" if n_scale <= len(SCALES) else f"sq-x{f:.3f}-{n_scale}",
                     "name": f"Status quo x {f:g} (generated)",
                     "from_scenario": True,
                     "scale": f,
@@ -633,7 +633,7 @@ def write(text: str) -> None:
 
 def machine_load() -> str:
     la = os.getloadavg()
-    return f"load average {la[0]:.2f} / {la[1]:.2f} / {la[2]:.2f} (1 / 5 / 15 min) at the start."
+    return f"Load average {la[0]:.2f} / {la[1]:.2f} / {la[2]:.2f} (1 / 5 / 15 min) at the start."
 
 
 def main() -> None:
