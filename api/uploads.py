@@ -17,6 +17,7 @@ import yaml
 from scenarios import Issue, Scenario, ScenarioError, load_directory, load_json
 from scenarios.errors import format_value
 
+from .db.models import ScenarioRecord
 from .problems import Problem, json_pointer, validation_problem
 from .settings import Settings
 
@@ -156,3 +157,15 @@ def check_limits(scenario: Scenario, settings: Settings) -> None:
 def document_of(scenario: Scenario) -> dict[str, Any]:
     """The scenario as its JSON document (what `siaga show --format json` prints)."""
     return json.loads(scenario.model_dump_json())
+
+
+def scenario_record(scenario: Scenario, created_by: str | None) -> ScenarioRecord:
+    """A new row for `scenario` (its document and sizes), not yet added to a session."""
+    return ScenarioRecord(
+        scenario_id=scenario.id,
+        name=scenario.name,
+        document=document_of(scenario),
+        n_areas=len(scenario.areas),
+        n_vehicles=sum(f.count for f in scenario.fleet),
+        created_by=created_by,
+    )

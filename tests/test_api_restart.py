@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,21 +16,15 @@ import httpx
 import pytest
 
 from .api_fixtures import make_keys, scenario_document
+from .live_server import serve_process
 
 HEARTBEAT_TIMEOUT_S = 2.0
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager
 def serve(database_url: str, log: Path, **env: str) -> Iterator[tuple[subprocess.Popen, str]]:
     """`siaga serve` on a free port of 127.0.0.1 until it answers /health; stopped (SIGTERM) on exit
     unless the test killed it."""
-    port = _free_port()
     environ = {
         **os.environ,
         "SIAGA_DATABASE_URL": database_url,
@@ -41,34 +33,8 @@ def serve(database_url: str, log: Path, **env: str) -> Iterator[tuple[subprocess
         "SIAGA_WORKERS": "1",
         **env,
     }
-    with open(log, "ab") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "api", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=environ,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, f"the server exited: {log.read_text()[-2000:]}"
-            assert time.monotonic() < deadline, "the server did not answer /health within 60 s"
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.2)
-        yield proc, base
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    with serve_process(environ, log) as served:
+        yield served
 
 
 def _wait(base: str, job_id: str, key: str, until: tuple[str, ...], timeout: float) -> dict:

@@ -17,7 +17,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -33,6 +32,7 @@ import pytest
 from api.routers.dashboard import DASHBOARD_DIR, douglas_peucker
 
 from .api_fixtures import service  # noqa: F401 - fixture
+from .live_server import serve_process
 
 ROOT = Path(__file__).resolve().parents[1]
 STUDY = Path(__file__).parent / "data" / "studies" / "sample_study.json"
@@ -59,12 +59,6 @@ class Server:
         r = httpx.get(f"{self.url}{path}", headers={"Authorization": f"Bearer {self.key}"}, timeout=30)
         r.raise_for_status()
         return r.json()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _need_browser() -> None:
@@ -103,35 +97,8 @@ def server(tmp_path_factory) -> Iterator[Server]:
     )
     assert made.returncode == 0, made.stderr
     key = made.stdout.strip()
-    port = _free_port()
-    log = tmp / "serve.log"
-    with open(log, "ab") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "api", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, f"the server exited: {log.read_text()[-2000:]}"
-            assert time.monotonic() < deadline, "the server did not answer /health within 60 s"
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.2)
-        yield Server(url, key, log)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with serve_process(env, tmp / "serve.log") as (_, url):
+        yield Server(url, key, tmp / "serve.log")
 
 
 @pytest.fixture(scope="module")

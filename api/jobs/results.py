@@ -27,20 +27,7 @@ def store_plan(
     if inputs.incident_id is not None:
         document = {**document, "incident": {"id": inputs.incident_id, "upto_seq": inputs.upto_seq}}
     with sessions.begin() as s:
-        done = s.execute(
-            update(Job)
-            .where(running_attempt(job_id, attempt))
-            .values(
-                status="succeeded",
-                plan_id=plan_id,
-                progress=1.0,
-                stage="done",
-                reason=None,
-                finished_at=now,
-                heartbeat_at=now,
-            )
-        )
-        if done.rowcount != 1:
+        if not _succeed(s, job_id, attempt, now, plan_id=plan_id):
             return None
         s.add(
             PlanRecord(
@@ -64,22 +51,21 @@ def store_study(
     no longer runs this attempt (nothing is stored)."""
     now = utcnow()
     with sessions.begin() as s:
-        done = s.execute(
-            update(Job)
-            .where(running_attempt(job_id, attempt))
-            .values(
-                status="succeeded",
-                progress=1.0,
-                stage="done",
-                reason=None,
-                finished_at=now,
-                heartbeat_at=now,
-            )
-        )
-        if done.rowcount != 1:
+        if not _succeed(s, job_id, attempt, now):
             return False
         s.execute(update(StudyRecord).where(StudyRecord.id == study_id).values(document=finite(document)))
     return True
+
+
+def _succeed(s: Session, job_id: str, attempt: int, now, **values: Any) -> bool:
+    """Mark the job succeeded (with `values`, e.g. its plan) if it still runs `attempt`."""
+    done = s.execute(
+        update(Job)
+        .where(running_attempt(job_id, attempt))
+        .values(status="succeeded", progress=1.0, stage="done", reason=None, finished_at=now, **values)
+        .values(heartbeat_at=now)
+    )
+    return done.rowcount == 1
 
 
 def _advance_incident(s: Session, incident_id: str, plan_id: str, upto_seq: int) -> None:

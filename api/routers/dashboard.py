@@ -41,7 +41,7 @@ from ..deps import SessionDep, SettingsDep
 from ..problems import Problem
 from ..scenario_cache import LRU
 from ..security import Coordinator, Viewer
-from ..uploads import check_limits, document_of
+from ..uploads import check_limits, document_of, scenario_record
 from ..views import get_or_404, scenario_summary
 
 __all__ = ["DASHBOARD_DIR", "douglas_peucker", "router"]
@@ -283,14 +283,7 @@ def store_bundled(name: str, caller: Coordinator, session: SessionDep, settings:
         return JSONResponse(scenario_summary(found).model_dump(mode="json"))
     scenario, digest, _ = _bundled(name)
     check_limits(scenario, settings)
-    record = ScenarioRecord(
-        scenario_id=scenario.id,
-        name=scenario.name,
-        document=document_of(scenario),
-        n_areas=len(scenario.areas),
-        n_vehicles=sum(f.count for f in scenario.fleet),
-        created_by=caller.id,
-    )
+    record = scenario_record(scenario, caller.id)
     session.add(record)
     session.commit()
     _record_hashes.put(record.id, digest)

@@ -23,7 +23,7 @@ from ..scenario_cache import ScenarioCache
 from ..schemas import ScenarioPublic, ScenariosPublic, ScenarioSummary
 from ..security import Admin, Caller, Viewer
 from ..settings import Settings
-from ..uploads import ZIP_TYPES, check_limits, document_of, scenario_from_json, scenario_from_zip
+from ..uploads import ZIP_TYPES, check_limits, scenario_from_json, scenario_from_zip, scenario_record
 from ..views import get_or_404, scenario_summary
 from .responses import AUTH, BODY, errors
 
@@ -101,14 +101,7 @@ def _store(
 ) -> JSONResponse:
     scenario: Scenario = scenario_from_json(data) if kind == "json" else scenario_from_zip(data, settings)
     check_limits(scenario, settings)
-    record = ScenarioRecord(
-        scenario_id=scenario.id,
-        name=scenario.name,
-        document=document_of(scenario),
-        n_areas=len(scenario.areas),
-        n_vehicles=sum(f.count for f in scenario.fleet),
-        created_by=caller.id,
-    )
+    record = scenario_record(scenario, caller.id)
     session.add(record)
     session.flush()
     response = idem.commit(
