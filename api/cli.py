@@ -533,7 +533,7 @@ def study(
     from optimizer.study import run_study
     from scenarios.sets import load_scenario_set
 
-    from .study_cli import StudyFileError, load_study, study_executor, study_progress
+    from .study_cli import StudyFileError, load_study, native_stdout_to_stderr, study_executor, study_progress
     from .study_report import recommendation, write_study
 
     lg = _lang(lang)
@@ -545,7 +545,7 @@ def study(
             raise StudyFileError(f"{path}: scenario_set: {e}") from None
         with study_executor(workers, scheduler) as (executor, label):
             err.print(f"{spec.id}: {len(scenario_set.scenarios)} scenarios on {label}", markup=False)
-            with study_progress(err, lg) as progress:
+            with study_progress(err, lg) as progress, native_stdout_to_stderr():
                 result = run_study(spec, scenario_set, executor, progress)
     except (StudyFileError, ValueError) as e:
         err.print(str(e), markup=False, highlight=False)

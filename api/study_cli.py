@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -25,7 +26,14 @@ from scenarios.bundled import LIBRARY_DIR
 
 from .i18n import Lang
 
-__all__ = ["StudyFileError", "bundled_studies", "load_study", "study_executor", "study_progress"]
+__all__ = [
+    "StudyFileError",
+    "bundled_studies",
+    "load_study",
+    "native_stdout_to_stderr",
+    "study_executor",
+    "study_progress",
+]
 
 STAGES = {
     "cases": ("Skenario: kebutuhan dan jaringan", "Scenarios: needs and network"),
@@ -103,6 +111,21 @@ def study_executor(workers: int | None, scheduler: str | None) -> Iterator[tuple
         return
     with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("forkserver")) as pool:
         yield pool, f"process pool ({n})"
+
+
+@contextmanager
+def native_stdout_to_stderr() -> Iterator[None]:
+    """Send what native code prints on file descriptor 1 to stderr meanwhile (HiGHS's MIP solver
+    prints a debug line even with output off), so that stdout keeps only the study's summary."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        os.dup2(2, 1)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 @contextmanager
