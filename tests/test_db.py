@@ -55,8 +55,10 @@ def _upgrade_in_child(url: str) -> None:
 
 
 def test_concurrent_upgrades_all_succeed(database_url):
-    """Three processes migrating one empty database at once all succeed and leave it at head."""
-    ctx = mp.get_context("fork")
+    """Three processes migrating one empty database at once all succeed and leave it at head. (Spawned,
+    not forked: earlier tests leave threads in this process, e.g. the browser tests' Playwright, and a
+    fork copies whatever lock such a thread holds: a child hung past 60 s once in CI.)"""
+    ctx = mp.get_context("spawn")
     procs = [ctx.Process(target=_upgrade_in_child, args=(database_url,)) for _ in range(3)]
     for p in procs:
         p.start()
