@@ -12,6 +12,7 @@ Over scenarios s with probabilities p_s (renormalised), L_s the priority-weighte
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -77,7 +78,6 @@ def _expect(values: Sequence[float], p: np.ndarray) -> float | None:
 
 def rank_options(options: list) -> list:
     """Rank 1 = least expected weighted unmet need; ties (within 1e-9 relative) by lower cost."""
-    from dataclasses import replace
 
     def key(o):
         return (round(o.metrics["expected_weighted_unmet"], 9), o.cost, o.id)

@@ -136,22 +136,9 @@ def run_study(
     t1 = time.perf_counter()
     fits, optimiser = _optimise(spec, cases, p, scenarios[0], sites, commodities, report)
     seconds["optimise"] = time.perf_counter() - t1
-    stocks = [
-        np.stack(given + [f.per_case[i] for f in fits]) if (given or fits) else None
-        for i in range(len(cases))
-    ]
+    stocks = [np.stack(given + [f.per_case[i] for f in fits]) for i in range(len(cases))]
     t2 = time.perf_counter()
-    tasks = [
-        EvalTask(tuple(cases[i : i + chunk_size]), tuple(stocks[i : i + chunk_size]), spec.seed)
-        for i in range(0, len(cases), chunk_size)
-    ]
-    if spec.evaluation.mode != "response":
-        tasks = [
-            FullTask(tuple(scenarios[i : i + chunk_size]), settings, tuple(stocks[i : i + chunk_size]),
-                     spec.evaluation.mode, spec.evaluation.routing_iterations)
-            for i in range(0, len(cases), chunk_size)
-        ]  # fmt: skip
-    fn = evaluate_chunk if spec.evaluation.mode == "response" else evaluate_full_chunk
+    fn, tasks = _evaluation_tasks(spec, scenarios, cases, stocks, settings, chunk_size)
     evaluated = _run(executor, fn, tasks, report, "evaluate")
     outcomes: list[list[Outcome]] = [row for chunk in evaluated for row in chunk]
     seconds["evaluate"] = time.perf_counter() - t2
@@ -172,6 +159,18 @@ def run_study(
         optimiser=optimiser,
         unmet_unit="person-days" if (cases and (cases[0].value != 1.0).any()) else "units",
     )
+
+
+def _evaluation_tasks(spec: StudySpec, scenarios, cases, stocks, settings, chunk_size: int) -> tuple:
+    """The evaluation's task function and its tasks: cases for the response LP, whole scenarios for the
+    allocation or plan modes; one chunk of scenarios per task, every option's stock with each."""
+    starts = range(0, len(cases), chunk_size)
+    ev = spec.evaluation
+    if ev.mode == "response":
+        cut = [(tuple(cases[i : i + chunk_size]), tuple(stocks[i : i + chunk_size])) for i in starts]
+        return evaluate_chunk, [EvalTask(c, st, spec.seed) for c, st in cut]
+    cut = [(tuple(scenarios[i : i + chunk_size]), tuple(stocks[i : i + chunk_size])) for i in starts]
+    return evaluate_full_chunk, [FullTask(sc, settings, st, ev.mode, ev.routing_iterations) for sc, st in cut]
 
 
 def _run(executor: Executor | None, fn, tasks: list, report: Progress, stage: str) -> list:
