@@ -172,19 +172,30 @@ def generated(n_areas: int, n_wh: int = 50, n_c: int = 10, days: int = 3, seed: 
     return s, travel
 
 
-def run(name: str, s: Scenario, travel, aggregate: bool) -> dict:
+def run(
+    name: str, s: Scenario, travel, aggregate: bool, overlap: bool = True, pricing: str = "weights"
+) -> dict:
     t0 = time.perf_counter()
     needs = compute_needs(s)
     if travel is None:
         travel = ScenarioNetwork(s).warehouse_to_area()
     prep = time.perf_counter() - t0
     # the per-area reference gets room to prove optimality (the scenario policy's 60 s is for users)
-    opts = AllocationOptions(aggregate=aggregate, time_limit_s=None if aggregate else 900.0)
+    opts = AllocationOptions(
+        aggregate=aggregate,
+        time_limit_s=None if aggregate else 900.0,
+        overlap=overlap,
+        pricing_classes=pricing,
+    )
     r = solve_allocation(s, opts, needs=needs, travel=travel)
     total = time.perf_counter() - t0
+    model = "zones + classes" if aggregate else "per area + group"
     return {
         "instance": name,
-        "model": "zones + classes" if aggregate else "per area + group",
+        "model": model
+        + ("" if overlap else ", 1 thread")
+        + ("" if pricing == "weights" else ", one-class pricing"),
+        "rounds": r.model_size["pricing_rounds"],
         "areas": len(s.areas),
         "zones": r.model_size["zones"],
         "variables": r.model_size["variables"],
@@ -204,39 +215,50 @@ def main() -> None:
     p.add_argument("--sizes", default="1000,3000,10000")
     p.add_argument("--per-area-max", type=int, default=0, help="also run the per-area model up to this size")
     p.add_argument("--per-area-kaltim", action="store_true", help="also run the per-area model on kaltim")
+    p.add_argument(
+        "--sequential", action="store_true", help="also run the zone model without the overlapped final solve"
+    )
+    p.add_argument("--one-class", action="store_true", help="also run the zone model with one-class pricing")
     p.add_argument("--no-write", action="store_true")
     args = p.parse_args()
     rows = []
-    s = kaltim_province()
-    rows.append(run("kaltim (1,038 desa)", s, None, True))
-    print(rows[-1], flush=True)
-    if args.per_area_kaltim:
-        rows.append(run("kaltim (1,038 desa)", s, None, False))
-        print(rows[-1], flush=True)
-    for n in [int(x) for x in args.sizes.split(",")]:
-        s, travel = generated(n)
-        rows.append(run(f"generated {n:,}", s, travel, True))
-        print(rows[-1], flush=True)
-        if n <= args.per_area_max:
-            rows.append(run(f"generated {n:,}", s, travel, False))
+
+    def instance(name: str, s: Scenario, travel, per_area: bool) -> None:
+        variants = [{}]
+        variants += [{"overlap": False}] if args.sequential else []
+        variants += [{"pricing": "one"}] if args.one_class else []
+        for v in variants:
+            rows.append(run(name, s, travel, True, **v))
             print(rows[-1], flush=True)
+        if per_area:
+            rows.append(run(name, s, travel, False))
+            print(rows[-1], flush=True)
+
+    instance("kaltim (1,038 desa)", kaltim_province(), None, args.per_area_kaltim)
+    for n in [int(x) for x in args.sizes.split(",")]:
+        instance(f"generated {n:,}", *generated(n), n <= args.per_area_max)
     lines = [
         START,
         "### Allocation LP: zone/class model vs per-area model",
         "",
         f"Command: `.venv/bin/python bench/allocation.py --sizes {args.sizes} "
-        f"--per-area-max {args.per_area_max}{' --per-area-kaltim' if args.per_area_kaltim else ''}`; "
-        f"{time.strftime('%Y-%m-%d')}, Python {platform.python_version()}, HiGHS through OR-Tools MathOpt, "
-        "1 thread. Generated instances: 50 warehouses, 10 commodities, 3 days, 4 groups; all three stages "
-        "(deprivation, equity, cost). `prep` is needs (and, for kaltim, the network matrices).",
+        f"--per-area-max {args.per_area_max}{' --per-area-kaltim' if args.per_area_kaltim else ''}"
+        f"{' --sequential' if args.sequential else ''}{' --one-class' if args.one_class else ''}`; "
+        f"{time.strftime('%Y-%m-%d')}, Python {platform.python_version()}, HiGHS through OR-Tools MathOpt "
+        "(1 solver thread; the final model's stage 1 solves on a second thread beside the last "
+        "pricing round, except in the `1 thread` rows). Generated instances: 50 warehouses, "
+        "10 commodities, 3 days, 4 groups; all three stages (deprivation, equity, cost). `prep` is "
+        "needs (and, for kaltim, the network matrices); `rounds` the pricing rounds (column "
+        "generation) before the final model; `solve` is wall time.",
         "",
-        "| instance | model | areas | zones | variables | prep s | build s | solve s | split s | total s "
-        "| deprivation | cost (IDR) | status |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| instance | model | areas | zones | rounds | variables | prep s | build s | solve s | split s "
+        "| total s | deprivation | cost (IDR) | status |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for r in rows:
         lines.append(
-            f"| {r['instance']} | {r['model']} | {r['areas']:,} | {r['zones']:,} | {r['variables']:,} | "
+            f"| {r['instance']} | {r['model']} | {r['areas']:,} | {r['zones']:,} | {r['rounds']} | "
+            f"{r['variables']:,} | "
             f"{r['prep_s']:.2f} | {r['build_s']:.2f} | {r['solve_s']:.2f} | {r['split_s']:.2f} | "
             f"{r['total_s']:.2f} | {r['deprivation']:.6g} | {r['cost']:.4g} | {r['status']} |"
         )

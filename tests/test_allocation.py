@@ -14,8 +14,10 @@ from hypothesis import strategies as st
 
 from network import ScenarioNetwork
 from optimizer.allocation import AllocationOptions, solve_allocation
+from optimizer.allocation.inputs import link_inputs, scenario_arrays
+from optimizer.allocation.links import flow_links
 from optimizer.checker import check_allocation
-from scenarios import load_scenario
+from scenarios import compute_needs, load_scenario
 from scenarios.model import (
     Area,
     Commodity,
@@ -251,13 +253,14 @@ def test_stage_one_matches_an_independent_lp(params):
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.integers(0, 10_000), st.integers(1, 3), st.integers(1, 4))
-def test_ample_transport_delivers_the_max_flow(seed, n_w, n_a):
+@given(st.integers(0, 10_000), st.integers(1, 3), st.integers(1, 4), st.booleans())
+def test_ample_transport_delivers_the_max_flow(seed, n_w, n_a, flow_start):
     """With transport and throughput ample, delivered units per commodity equal the max flow from
     stock to need over the reachable links (one day, so no delays), even when each area starts linked
-    to its nearest warehouse only: the augmentation rounds link the stranded stock."""
+    to its nearest warehouse only: the flow start links the stranded stock, and without it
+    (`flow_start=False`) the pricing rounds do."""
     s = _instance(seed, n_w, n_a, 1, ample=True)
-    r = solve_allocation(s, AllocationOptions(k_nearest=1))
+    r = solve_allocation(s, AllocationOptions(k_nearest=1, flow_start=flow_start))
     from scenarios import compute_needs
 
     needs = compute_needs(s).groupby(["area", "commodity"])["units"].sum()
@@ -274,3 +277,59 @@ def test_ample_transport_delivers_the_max_flow(seed, n_w, n_a):
         bound = nx.maximum_flow_value(g, "src", "sink")
         delivered = r.shipments.loc[r.shipments["commodity"] == c, "units"].sum()
         assert delivered == pytest.approx(bound, rel=1e-4, abs=1e-3)
+
+
+# ---------------------------------------------------------------- flow start and overlapped rounds
+
+
+def _two_warehouses(near_rice_kg: float) -> Scenario:
+    """One kelurahan (100 people: 50 kg of rice and 300 L of water a day), a near warehouse with
+    `near_rice_kg` of rice and 2,000 L of water, and a far one (4 h away) with 500 kg of rice."""
+    base = _instance(0, 1, 1, 1, ample=True)
+    nodes = (
+        Node(id="near", lat=0.0, lon=117.0),
+        Node(id="far", lat=1.0, lon=117.0),
+        Node(id="kel", lat=0.1, lon=117.0),
+    )
+    edges = (
+        Edge(id="e1", source="near", target="kel", mode="road", length_km=10.0),
+        Edge(id="e2", source="far", target="kel", mode="road", length_km=160.0),
+    )
+    warehouses = (
+        Warehouse(id="w_near", name="Near", node="near", stock={"beras": near_rice_kg, "air": 2000.0}),
+        Warehouse(id="w_far", name="Far", node="far", stock={"beras": 500.0}),
+    )
+    return base.model_copy(
+        update={
+            "areas": (Area(id="kel", name="Kel", node="kel", people={"umum": 100.0}),),
+            "warehouses": warehouses,
+            "fleet": tuple(FleetLine(warehouse=w.id, vehicle_type="truk", count=1) for w in warehouses),
+            "network": Network(nodes=nodes, edges=edges),
+        }
+    )
+
+
+@pytest.mark.parametrize(("near_rice_kg", "expected"), [(10.0, {0: {1}}), (80.0, {})])
+def test_flow_start_links_the_far_warehouse_only_where_the_near_one_runs_short(near_rice_kg, expected):
+    """The min-cost max flow of each commodity links the far warehouse when the nearest one (the
+    area's only candidate with k_nearest=1) holds 10 kg of rice for 50 kg of need, and nothing when it
+    holds 80 kg."""
+    s = _two_warehouses(near_rice_kg)
+    base = scenario_arrays(s, compute_needs(s), ScenarioNetwork(s).warehouse_to_area())
+    inp = link_inputs(base, k_nearest=1, split_nearest=False)
+    assert [sorted(c) for c in inp.candidates] == [[0]]
+    assert flow_links(inp) == expected
+    r = solve_allocation(s, AllocationOptions(k_nearest=1, max_rounds=1))  # no pricing rounds at all
+    assert r.shipments.loc[r.shipments["commodity"] == "beras", "units"].sum() == pytest.approx(50.0)
+
+
+def test_overlapped_rounds_give_the_same_plan():
+    """Solving the final model beside the last pricing round (a second thread, the default) gives the
+    same shipments, unmet need and stage optima as solving in sequence (Samarinda takes two rounds)."""
+    s = load_scenario("banjir-samarinda-2019")
+    a = solve_allocation(s)
+    b = solve_allocation(s, AllocationOptions(overlap=False))
+    assert a.model_size["pricing_rounds"] == b.model_size["pricing_rounds"] >= 2
+    pd.testing.assert_frame_equal(a.shipments, b.shipments)
+    pd.testing.assert_frame_equal(a.unmet, b.unmet)
+    assert a.stage_objectives == b.stage_objectives

@@ -1,8 +1,9 @@
 """The allocation's inputs as arrays: needs by priority class, stock, fleet, links, zones.
 
 Links: an area is linked to the warehouses a based vehicle type can reach, but only to its `k` nearest
-(by the fastest based vehicle) plus, for each commodity, the nearest warehouse holding it; rounds of
-the solve add the farther warehouses that the duals price as improving where stock is left (`extra`).
+(by the fastest based vehicle) plus, for each commodity, the nearest warehouse holding it; the flow
+start (links.py) and the rounds of the solve add farther warehouses (`extra`). `scenario_arrays` builds
+what does not depend on the links once per solve; `link_inputs` the links and zones of each round.
 
 Zones: areas with the same candidate warehouses, the same days of delay per warehouse and vehicle
 type and (`split_nearest`, the default) the same nearest candidate form one zone; groups with the same
@@ -13,14 +14,24 @@ need-weighted mean round trips, exact for the proportional split.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from scenarios.model import Scenario
 
-__all__ = ["AllocationInputs", "build_inputs", "index_of", "stock_by_day"]
+__all__ = [
+    "AllocationInputs",
+    "ScenarioArrays",
+    "id_indices",
+    "index_of",
+    "link_inputs",
+    "scenario_arrays",
+    "stock_by_day",
+    "unique_rows",
+    "with_classes",
+]
 
 DAYLIGHT_H = 12.0
 
@@ -81,6 +92,32 @@ def index_of(values, ids) -> np.ndarray:
     return pd.Index(list(ids)).get_indexer(np.asarray(values, dtype=object))
 
 
+def id_indices(frame: pd.DataFrame, inp: AllocationInputs, rows=None) -> tuple[np.ndarray, ...]:
+    """(area, commodity, group) indices of a needs-like table's rows: its integer columns `a, c, g`
+    where it has them (the split's `served`), else `rows` when given, else found from the ids."""
+    if "a" in frame.columns:
+        return tuple(frame[col].to_numpy(np.int64) for col in ("a", "c", "g"))
+    if rows is not None:
+        return tuple(np.asarray(r, np.int64) for r in rows)
+    ids = (inp.areas, inp.commodities, inp.groups)
+    return tuple(index_of(frame[col], x) for col, x in zip(("area", "commodity", "group"), ids, strict=True))
+
+
+def unique_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Unique rows of a non-negative integer matrix, in lexicographic order, and each row's index
+    among them; through one integer per row where the key space fits in int64 (a 1-d unique is far
+    faster than `np.unique(axis=0)`)."""
+    rows = np.asarray(rows, np.int64)
+    if not len(rows):
+        return np.zeros((0, rows.shape[1]), np.int64), np.zeros(0, np.int64)
+    dims = tuple(int(d) for d in rows.max(axis=0) + 1)
+    if float(np.prod(np.asarray(dims, float))) < 2.0**62:
+        uniq, inv = np.unique(np.ravel_multi_index(rows.T, dims), return_inverse=True)
+        return np.stack(np.unravel_index(uniq, dims), axis=1).astype(np.int64), inv.reshape(-1)
+    uniq, inv = np.unique(rows, axis=0, return_inverse=True)
+    return uniq, inv.reshape(-1)
+
+
 def lag_days(time_h: np.ndarray, shift_h: np.ndarray) -> np.ndarray:
     """Whole days between dispatch and delivery when a vehicle drives at most a shift a day
     (-1 where it cannot reach)."""
@@ -91,19 +128,34 @@ def lag_days(time_h: np.ndarray, shift_h: np.ndarray) -> np.ndarray:
     return lag
 
 
-def build_inputs(
+@dataclass(frozen=True)
+class ScenarioArrays:
+    """The per-scenario part of the inputs (needs, stock, fleet, travel), built once per solve; the
+    links and zones on top of it change from round to round (`link_inputs`)."""
+
+    fields: dict  # AllocationInputs fields that do not depend on the links
+    lags: np.ndarray  # [warehouse, area, vehicle type] days from dispatch to delivery (-1: cannot)
+    best_h: np.ndarray  # [warehouse, area] one way on the fastest based vehicle type
+    rt: np.ndarray  # [warehouse, area, vehicle type] round trip hours
+    aggregate: bool  # zones over areas (else one zone per area)
+    need_by_group: np.ndarray  # [area, commodity, group, day]
+    group_weight: np.ndarray
+    order: np.ndarray  # [rank, area]: reachable warehouses nearest first (ties by index)
+    holders_near: np.ndarray  # [warehouse, area]: the nearest holder of each commodity the area needs
+    need_rows: tuple  # (area, commodity, group) indices of each row of the needs table
+
+
+def scenario_arrays(
     scenario: Scenario,
     needs: pd.DataFrame,
-    travel: dict,  # vehicle type id -> network.TravelMatrix (warehouses x areas)
-    k_nearest: int = 3,
+    travel: dict,
     aggregate: bool = True,
     handling_h: float = 1.0,
-    extra: dict[int, set[int]] | None = None,
-    split_nearest: bool = True,
-    alone: frozenset[int] = frozenset(),
-) -> AllocationInputs:
-    """`alone`: warehouses whose candidate areas each get a zone of their own (where their fleet
-    hours bind, zone-mean round trips would misprice the trips; see solve.py)."""
+    one_class: bool = False,
+) -> ScenarioArrays:
+    """Needs by priority class, stock, fleet and travel. Classes: one per group, or with `aggregate`
+    one per distinct priority weight, or with `one_class` a single class of weight 1 (the pricing
+    rounds' surrogate in solve.py: which links carry stock to need, whoever it serves)."""
     s = scenario
     A, W = len(s.areas), len(s.warehouses)
     C, H = len(s.commodities), int(needs["day"].max()) if len(needs) else s.policy.horizon_days
@@ -116,24 +168,12 @@ def build_inputs(
     g_ix = {g.id: i for i, g in enumerate(s.groups)}
     v_ix = {v.id: i for i, v in enumerate(vts)}
 
-    weights = np.array([g.priority_weight for g in s.groups])
-    if aggregate:
-        class_weight, group_class = np.unique(weights, return_inverse=True)
-    else:
-        class_weight, group_class = weights.copy(), np.arange(len(weights))
-    K = len(class_weight)
-    need = np.zeros((A, C, K, H))
+    need_g = np.zeros((A, C, len(s.groups), H))  # by group; classes below
+    rows = tuple(
+        index_of(needs[col], ix) for col, ix in (("area", a_ix), ("commodity", c_ix), ("group", g_ix))
+    )
     if len(needs):
-        np.add.at(
-            need,
-            (
-                index_of(needs["area"], a_ix),
-                index_of(needs["commodity"], c_ix),
-                group_class[index_of(needs["group"], g_ix)],
-                needs["day"].to_numpy() - 1,
-            ),
-            needs["units"].to_numpy(),
-        )
+        np.add.at(need_g, (*rows, needs["day"].to_numpy() - 1), needs["units"].to_numpy())
 
     stock = stock_by_day(s, H)
     throughput = np.array(
@@ -143,8 +183,6 @@ def build_inputs(
     for f in s.fleet:
         count[w_ix[f.warehouse], v_ix[f.vehicle_type]] += f.count
     shift = np.array([min(v.shift_h, DAYLIGHT_H) if v.daylight_only else v.shift_h for v in vts])
-    cap_kg = np.array([v.capacity_kg for v in vts])
-    cap_m3 = np.array([v.capacity_m3 for v in vts])
 
     time_h = np.full((W, A, V), np.inf)
     dist = np.full((W, A, V), np.inf)
@@ -162,50 +200,97 @@ def build_inputs(
     money = per_h * rt_f + per_km * 2 * dist_f + fixed
     no_price = (per_h == 0) & (per_km == 0) & (fixed == 0)
     trip_cost = np.where(finite, np.where(no_price, rt_f, money), np.inf)  # hours when a type has no prices
-    reachable = np.isfinite(time_h).any(axis=2)
-
-    holder = stock[:, :, -1] > 0  # [w, c]
+    fields = {
+        "areas": tuple(a.id for a in s.areas),
+        "warehouses": tuple(w.id for w in s.warehouses),
+        "commodities": tuple(c.id for c in s.commodities),
+        "groups": tuple(g.id for g in s.groups),
+        "vehicle_types": tuple(v.id for v in vts),
+        "horizon": H,
+        "kg": np.array([c.kg_per_unit for c in s.commodities]),
+        "m3": np.array([c.m3_per_unit for c in s.commodities]),
+        "stock": stock,
+        "throughput_t": throughput,
+        "count": count,
+        "shift_h": shift,
+        "cap_kg": np.array([v.capacity_kg for v in vts]),
+        "cap_m3": np.array([v.capacity_m3 for v in vts]),
+        "trip_cost": trip_cost,
+        "time_h": time_h,
+        "dist_km": dist,
+        "reachable": np.isfinite(time_h).any(axis=2),
+        "handling_h": handling_h,
+    }
+    lags = lag_days(time_h, shift[None, None, :])
+    weights = np.array([g.priority_weight for g in s.groups], float)
     best_h = time_h.min(axis=2)
-    candidates = _candidates(best_h, reachable, holder, need.sum(axis=(2, 3)) > 0, k_nearest, extra)
-    lags = lag_days(time_h, shift[None, None, :])  # [w, a, v]
-    nearest = _nearest(best_h, candidates) if split_nearest else None
-    zone_of, n_zones = _zones(candidates, lags, aggregate, nearest, alone)
+    t = np.where(fields["reachable"], best_h, np.inf)
+    order = np.argsort(t, axis=0, kind="stable")
+    holders_near = np.zeros((W, A), bool)
+    needs_c = need_g.sum(axis=(2, 3)) > 0  # [a, c]
+    for c in range(C):
+        tc = np.where((stock[:, c, -1] > 0)[:, None], t, np.inf)
+        has = needs_c[:, c] & np.isfinite(tc.min(axis=0))
+        holders_near[np.argmin(tc, axis=0)[has], np.flatnonzero(has)] = True
+    base = ScenarioArrays(fields, lags, best_h, rt, aggregate, need_g, weights, order, holders_near, rows)
+    return with_classes(base, aggregate, one_class)
 
-    # links: unique (zone, warehouse)
-    pairs = {(int(zone_of[a]), w) for a in range(A) for w in candidates[a]}
-    links = sorted(pairs)
-    l_zone = np.array([z for z, _ in links], np.int64)
-    l_wh = np.array([w for _, w in links], np.int64)
+
+def with_classes(base: ScenarioArrays, aggregate: bool, one_class: bool = False) -> ScenarioArrays:
+    """The same arrays with other priority classes (and, with `aggregate`, zones over areas)."""
+    w = base.group_weight
+    if one_class:
+        class_weight, group_class = np.ones(1), np.zeros(len(w), np.int64)
+    elif aggregate:
+        class_weight, group_class = np.unique(w, return_inverse=True)
+    else:
+        class_weight, group_class = w.copy(), np.arange(len(w))
+    need_g = base.need_by_group
+    need = np.zeros((*need_g.shape[:2], len(class_weight), need_g.shape[3]))
+    for g, k in enumerate(group_class):
+        need[:, :, k, :] += need_g[:, :, g, :]
+    fields = base.fields | {
+        "group_class": np.asarray(group_class, np.int64),
+        "class_weight": np.asarray(class_weight, float),
+        "need": need,
+    }
+    return replace(base, fields=fields, aggregate=aggregate)
+
+
+def link_inputs(
+    base: ScenarioArrays,
+    k_nearest: int = 3,
+    extra: dict[int, set[int]] | None = None,
+    split_nearest: bool = True,
+    alone: frozenset[int] = frozenset(),
+) -> AllocationInputs:
+    """The links (each area's `k_nearest` warehouses, the nearest holder of each commodity it needs,
+    and `extra`) and the zones over them."""
+    f = base.fields
+    need = f["need"]
+    A, V = need.shape[0], len(f["vehicle_types"])
+    mask = _candidates(base, k_nearest, extra)  # [w, a]
+    nearest = _nearest(base.best_h, mask) if split_nearest else None
+    zone_of, n_zones = _zones(mask, base.lags, base.aggregate, nearest, alone)
+
+    # links: unique (zone, warehouse), ordered by zone then warehouse
+    w_ix, a_ix = np.nonzero(mask)
+    W = mask.shape[0]
+    pair = np.unique(zone_of[a_ix] * W + w_ix)
+    l_zone, l_wh = pair // W, pair % W
     first = np.zeros(n_zones, np.int64)
     first[zone_of[::-1]] = np.arange(A)[::-1]
-    lv_lag = lags[l_wh, first[l_zone], :] if len(links) else np.zeros((0, V), np.int64)
-    l_lag = np.where(lv_lag >= 0, lv_lag, np.iinfo(np.int64).max).min(axis=1) if len(links) else lv_lag[:, 0]
+    lv_lag = base.lags[l_wh, first[l_zone], :] if len(pair) else np.zeros((0, V), np.int64)
+    l_lag = np.where(lv_lag >= 0, lv_lag, np.iinfo(np.int64).max).min(axis=1) if len(pair) else lv_lag[:, 0]
     weight_a = (need * 1.0).sum(axis=(1, 2, 3)) + 1e-9
     lv_rt, lv_cost, lv_dist = (
-        _zone_mean(x, zone_of, n_zones, weight_a, l_zone, l_wh) for x in (rt, trip_cost, dist)
+        _zone_mean(x, zone_of, n_zones, weight_a, l_zone, l_wh)
+        for x in (base.rt, f["trip_cost"], f["dist_km"])
     )
+    a_sorted, w_sorted = np.nonzero(mask.T)
+    per_area = np.split(w_sorted, np.searchsorted(a_sorted, np.arange(1, A)))
     return AllocationInputs(
-        areas=tuple(a.id for a in s.areas),
-        warehouses=tuple(w.id for w in s.warehouses),
-        commodities=tuple(c.id for c in s.commodities),
-        groups=tuple(g.id for g in s.groups),
-        vehicle_types=tuple(v.id for v in vts),
-        horizon=H,
-        group_class=np.asarray(group_class),
-        class_weight=np.asarray(class_weight, float),
-        kg=np.array([c.kg_per_unit for c in s.commodities]),
-        m3=np.array([c.m3_per_unit for c in s.commodities]),
-        need=need,
-        stock=stock,
-        throughput_t=throughput,
-        count=count,
-        shift_h=shift,
-        cap_kg=cap_kg,
-        cap_m3=cap_m3,
-        trip_cost=trip_cost,
-        time_h=time_h,
-        dist_km=dist,
-        reachable=reachable,
+        **f,
         zone_of=zone_of,
         n_zones=n_zones,
         l_zone=l_zone,
@@ -215,60 +300,60 @@ def build_inputs(
         lv_rt=lv_rt,
         lv_cost=lv_cost,
         lv_dist=lv_dist,
-        candidates=tuple(frozenset(c) for c in candidates),
-        handling_h=handling_h,
+        candidates=tuple(frozenset(ws.tolist()) for ws in per_area),
     )
 
 
-def _candidates(best_h, reachable, holder, needs_c, k, extra) -> list[set[int]]:
-    """Per area: the k nearest reachable warehouses, plus the nearest holder of each needed commodity."""
-    W, A = best_h.shape
-    t = np.where(reachable, best_h, np.inf)
-    order = np.argsort(t, axis=0, kind="stable")[:k]  # [rank, area], ties by index
-    mask = np.zeros((W, A), bool)
-    ok = np.take_along_axis(reachable, order, axis=0)
+def _candidates(base: ScenarioArrays, k: int, extra) -> np.ndarray:
+    """[warehouse, area]: the k nearest reachable warehouses, the nearest holder of each needed
+    commodity, and `extra`."""
+    mask = base.holders_near.copy()
+    order = base.order[:k]  # [rank, area], ties by index
+    ok = np.take_along_axis(base.fields["reachable"], order, axis=0)
     mask[order[ok], np.nonzero(ok)[1]] = True
-    for c in range(holder.shape[1]):
-        tc = np.where(holder[:, c][:, None], t, np.inf)
-        near = np.argmin(tc, axis=0)
-        has = needs_c[:, c] & np.isfinite(tc.min(axis=0))
-        mask[near[has], np.flatnonzero(has)] = True
-    out = [set(np.flatnonzero(mask[:, a]).tolist()) for a in range(A)]
     for a, ws in (extra or {}).items():
-        out[a] |= ws
-    return out
+        mask[list(ws), a] = True
+    return mask
 
 
-def _nearest(best_h: np.ndarray, candidates) -> np.ndarray:
+def _nearest(best_h: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Per area: its nearest candidate warehouse (-1: none)."""
-    mask = np.zeros(best_h.shape, bool)
-    for a, cands in enumerate(candidates):
-        mask[list(cands), a] = True
     near = np.argmin(np.where(mask, best_h, np.inf), axis=0)
     return np.where(mask.any(axis=0), near, -1)
 
 
 def _zones(
-    candidates, lags, aggregate: bool, nearest: np.ndarray | None, alone: frozenset[int] = frozenset()
+    mask: np.ndarray, lags, aggregate: bool, nearest: np.ndarray | None, alone: frozenset[int] = frozenset()
 ) -> tuple[np.ndarray, int]:
     """Areas with the same key share a zone: candidate warehouses with their delays per vehicle type,
     and (when given) the nearest candidate. The nearest candidate matters where fleet hours bind: a zone
     shares its round trips in proportion to need, so areas near different warehouses kept in one zone
     would make the near ones pay for the far ones' trips. Areas with a candidate in `alone` are zones
-    of their own."""
-    A = len(candidates)
+    of their own. Zones are numbered in the order of their first area."""
+    A = mask.shape[1]
     if not aggregate:
         return np.arange(A, dtype=np.int64), A
-    keys: dict[tuple, int] = {}
-    zone = np.empty(A, np.int64)
-    for a in range(A):
-        key = tuple((w, tuple(lags[w, a].tolist())) for w in sorted(candidates[a]))
-        if nearest is not None:
-            key = (int(nearest[a]), key)
-        if alone and not alone.isdisjoint(candidates[a]):
-            key = ("alone", a)
-        zone[a] = keys.setdefault(key, len(keys))
-    return zone, len(keys)
+    # one row per area: its candidates, each coded with its delays per vehicle type (padded with -1),
+    # its nearest candidate, and its own index where it must be alone
+    a_ix, w_ix = np.nonzero(mask.T)  # by area, then warehouse
+    lag_id = np.zeros(len(a_ix), np.int64)
+    if len(a_ix):
+        lag_id = unique_rows(lags[w_ix, a_ix] + 1)[1]
+    code = w_ix * (int(lag_id.max(initial=0)) + 1) + lag_id.reshape(-1)
+    count = np.bincount(a_ix, minlength=A)
+    slot = np.arange(len(a_ix)) - np.repeat(np.cumsum(count) - count, count)
+    key = np.full((A, int(count.max(initial=0)) + 2), -1, np.int64)
+    key[a_ix, slot] = code
+    key[:, -2] = nearest if nearest is not None else 0
+    if alone:
+        single = mask[sorted(alone)].any(axis=0)
+        key[single, -1] = np.flatnonzero(single)
+    inv = unique_rows(key + 1)[1]
+    first = np.full(inv.max(initial=-1) + 1, A, np.int64)
+    np.minimum.at(first, inv, np.arange(A))
+    rank = np.empty(len(first), np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+    return rank[inv], len(first)
 
 
 def _zone_mean(x, zone_of, n_zones, weight_a, l_zone, l_wh) -> np.ndarray:

@@ -45,7 +45,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..lp import LinearProgram
-from .inputs import AllocationInputs
+from .inputs import AllocationInputs, unique_rows
 
 __all__ = ["AllocationModel", "build_model"]
 
@@ -74,10 +74,12 @@ class AllocationModel:
 
 
 def _keys(*cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Row index per entry for the unique combinations of `cols`, and the unique rows."""
-    stacked = np.stack(cols, axis=1).astype(np.int64) if cols[0].size else np.zeros((0, len(cols)), np.int64)
-    uniq, inv = np.unique(stacked, axis=0, return_inverse=True)
-    return inv.reshape(-1), uniq
+    """Row index per entry for the unique combinations of `cols` (non-negative integers), and the
+    unique rows, in lexicographic order."""
+    if not cols[0].size:
+        return np.zeros(0, np.int64), np.zeros((0, len(cols)), np.int64)
+    uniq, inv = unique_rows(np.stack(cols, axis=1))
+    return inv, uniq
 
 
 def _start(ids: np.ndarray) -> int:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .inputs import AllocationInputs, index_of, lag_days
+from .inputs import AllocationInputs, id_indices, lag_days
 from .model import AllocationModel
 
 __all__ = ["NEGLIGIBLE", "stock_remaining", "unmet_reasons"]
@@ -49,7 +49,7 @@ def _binding(model, activity, family) -> tuple[np.ndarray, np.ndarray]:
 
 
 def unmet_reasons(
-    scenario, inp: AllocationInputs, model: AllocationModel, values, needs, served
+    scenario, inp: AllocationInputs, model: AllocationModel, values, needs, served, need_rows=None
 ) -> pd.DataFrame:
     cols = ["area", "commodity", "group", "day", "units", "reason"]
     keys = ["area", "commodity", "group"]
@@ -58,15 +58,13 @@ def unmet_reasons(
     # integer keys (area, commodity, group) in scenario order: hashing strings costs seconds at scale
     C, G = len(inp.commodities), len(inp.groups)
 
-    def key_of(frame: pd.DataFrame) -> np.ndarray:
-        a = index_of(frame["area"], inp.areas)
-        return (a * C + index_of(frame["commodity"], inp.commodities)) * G + index_of(
-            frame["group"], inp.groups
-        )
+    def key_of(frame: pd.DataFrame, rows=None) -> np.ndarray:
+        a, c, g = id_indices(frame, inp, rows)
+        return (a * C + c) * G + g
 
     n_keys = len(inp.areas) * C * G
     got = np.bincount(key_of(served), weights=served["units"].to_numpy(), minlength=n_keys)
-    key, day = key_of(needs), needs["day"].to_numpy()
+    key, day = key_of(needs, need_rows), needs["day"].to_numpy()
     order = np.lexsort((day, key))
     key, units = key[order], needs["units"].to_numpy()[order]
     start = np.r_[True, key[1:] != key[:-1]]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,7 +16,16 @@ import pandas as pd
 from network import ScenarioNetwork
 from scenarios import Scenario, compute_needs
 
-from .inputs import AllocationInputs, build_inputs, index_of, lag_days
+from .inputs import (
+    AllocationInputs,
+    id_indices,
+    index_of,
+    lag_days,
+    link_inputs,
+    scenario_arrays,
+    with_classes,
+)
+from .links import flow_links
 from .model import AllocationModel, build_model
 from .reasons import stock_remaining, unmet_reasons
 from .result import AllocationResult
@@ -31,12 +41,16 @@ MAX_SPLITS = 4  # stage-1 re-solves that split zones where fleet hours bind
 @dataclass(frozen=True)
 class AllocationOptions:
     """Solver knobs. `aggregate` solves by zones and priority classes (the scalable model);
-    `k_nearest` candidate warehouses per area; `max_rounds` of stage-1 solves on coarse zones whose
-    duals price farther links from warehouses with stock left (column generation; the last round is the
-    final model on fine zones). The rounds run on coarse zones also with `aggregate=False`, so the
-    per-area model solves over exactly the zone model's links. `transport_cuts` bound the vehicle hours
-    (round trips as this model counts them) a warehouse spends on deliveries of a day: from routing,
-    the hours of what its vehicles could really carry."""
+    `k_nearest` candidate warehouses per area, plus (`flow_start`) those a min-cost max flow of stock to
+    need draws on (links.py); `max_rounds` of stage-1 solves on coarse zones whose duals price farther
+    links from warehouses with stock left (column generation; the last round is the final model on fine
+    zones), with the final model's priority classes or (`pricing_classes="one"`) a single class. The
+    rounds run on coarse zones also with `aggregate=False`, so the per-area model solves over exactly
+    the zone model's links. `overlap` solves the final model on a second thread beside the round that
+    decides whether its links are the last (same result, less wall time; off where allocations already
+    run on every core). `transport_cuts` bound the vehicle hours (round trips as this model counts
+    them) a warehouse spends on deliveries of a day: from routing, the hours of what its vehicles could
+    really carry."""
 
     aggregate: bool = True
     k_nearest: int = 3
@@ -47,12 +61,17 @@ class AllocationOptions:
     time_limit_s: float | None = None
     algorithm: str = "barrier"
     transport_cuts: tuple[tuple[str, int, float], ...] = ()  # (warehouse, delivery day, vehicle hours)
+    flow_start: bool = True  # start with the links a min-cost max flow of stock to need uses (links.py)
+    overlap: bool = True  # solve the final model beside the last pricing round (a second thread)
+    pricing_classes: str = "weights"  # the pricing rounds' classes: "weights" (as the final model), "one"
     exact_fleet: bool = True  # split zones where fleet hours bind, so stage 1 equals the per-area model's
     max_exact_zones: int = 600  # ... unless that would make more zones than this (then approximate)
 
     def __post_init__(self) -> None:
         if self.k_nearest < 1:
             raise ValueError("k_nearest must be >= 1")
+        if self.pricing_classes not in ("weights", "one"):
+            raise ValueError(f"pricing_classes {self.pricing_classes!r}: expected weights or one")
         if self.solver not in ("highs", "glop"):
             raise ValueError(f"solver {self.solver!r} not understood; expected highs or glop")
 
@@ -78,65 +97,94 @@ def solve_allocation(
         report("network", 0.0)
         travel = ScenarioNetwork(scenario).warehouse_to_area()
     timings = {"network_and_needs": time.perf_counter() - t0, "build": 0.0, "solve": 0.0, "split": 0.0}
-    extra: dict[int, set[int]] = {}
-    alone: set[int] = set()  # warehouses whose areas are zones of their own (binding fleet hours)
-    info = {"fleet_exact": True}
-    known = None  # the stage-1 solution of the final model, when an earlier solve already gave it
     growth = scenario.policy.deprivation_growth_per_day
     equity = "equity" in scenario.policy.stages
+    t1 = time.perf_counter()
+    # the pricing rounds run on coarse zones (the candidate key alone) and one class, also for the
+    # per-area model (`aggregate=False`), so that it gets exactly the zone model's links: only then can
+    # their optima be compared
+    final = scenario_arrays(scenario, needs, travel, opts.aggregate, opts.handling_h)
+    coarse = with_classes(final, aggregate=True, one_class=opts.pricing_classes == "one")
+    timings["build"] += time.perf_counter() - t1
+    extra: dict[int, set[int]] = {}
+    alone: set[int] = set()  # warehouses whose areas are zones of their own (binding fleet hours)
+    info = {"fleet_exact": True, "pricing_rounds": 0}
 
-    def build(fine: bool, inp: AllocationInputs | None = None):
+    def build(fine: bool):
+        """Inputs and LP on the links so far: coarse zones for a pricing round, else the final model
+        (fine zones, or per area and group)."""
         t1 = time.perf_counter()
-        if inp is None:
-            # the rounds always run on coarse zones, so the per-area model (`aggregate=False`) gets
-            # exactly the zone model's links: only then can their optima be compared
-            agg = opts.aggregate or not fine
-            inp = build_inputs(
-                scenario, needs, travel, opts.k_nearest, agg, opts.handling_h, extra, fine, frozenset(alone)
-            )
+        base = final if fine else coarse
+        inp = link_inputs(base, opts.k_nearest, extra, fine, frozenset(alone) if fine else frozenset())
         model = build_model(inp, growth, equity, _cuts_h(inp, opts.transport_cuts))
         timings["build"] += time.perf_counter() - t1
         return inp, model
 
-    # rounds of stage 1 only, on coarse zones (the candidate key alone; also for the per-area model):
-    # add the links that the duals price as improving where stock is left; then the final model on
-    # fine zones (or per area and group) runs every stage once
     stage1 = "deprivation" in scenario.policy.stages
+    if stage1 and opts.flow_start:
+        t1 = time.perf_counter()
+        for a, ws in flow_links(link_inputs(coarse, opts.k_nearest, split_nearest=False)).items():
+            extra.setdefault(a, set()).update(ws)
+        timings["build"] += time.perf_counter() - t1
+    pool = ThreadPoolExecutor(2, thread_name_prefix="siaga-lp") if opts.overlap and stage1 else None
+    try:
+        inp, model, known = _price_rounds(build, scenario, opts, extra, pool, report, timings, info)
+    finally:
+        # a final model whose links lost their round may still be solving (HiGHS cannot be stopped):
+        # wait for it, so no solver thread outlives the call (callers fork routing workers next)
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+    if stage1 and opts.aggregate and opts.exact_fleet:
+        inp, model, known = _split_fleet_zones(inp, model, known, alone, build, scenario, opts, timings, info)
+    elif opts.aggregate:
+        info["fleet_exact"] = False
+    status, values, stages = _solve_stages(model, scenario, opts, report, timings, known)
+    result = _result(scenario, needs, inp, model, values, status, stages, timings, info, final.need_rows)
+    report("done", 1.0)
+    return result
+
+
+def _price_rounds(build, scenario, opts: AllocationOptions, extra: dict, pool, report, timings, info):
+    """Column generation on coarse zones: solve stage 1, link what the duals price as improving where
+    reachable stock is left (`_priced_links`), until a round adds nothing or, after the first, less than
+    ROUND_TOL of the objective (or could add less); then the final model on the links found. Returns
+    its inputs, LP and stage-1 solution (None when not solved yet); `info["pricing_rounds"]` counts the
+    rounds solved.
+
+    With a `pool` (two threads: the solver releases the GIL), from the second round on, the final model
+    on the links so far solves beside the round that decides whether they are the last: if they are,
+    its solution is ready; if not, it is dropped. The same models are solved either way, so the plan
+    is the same; only the wall time differs."""
+    common = _common(opts, scenario.policy)
     previous = None  # stage-1 optimum of the round before
-    for round_no in range(opts.max_rounds):
-        last = round_no == opts.max_rounds - 1 or not stage1
-        inp, model = build(fine=last)
-        if last:
-            break
+    rounds = opts.max_rounds - 1 if "deprivation" in scenario.policy.stages else 0
+    for round_no in range(rounds):
+        inp, model = build(fine=False)
+        ahead = None  # (inputs, model, future) of the final model on these links
+        if pool is not None and round_no >= 1:
+            f_inp, f_model = build(fine=True)
+            ahead = (f_inp, f_model, pool.submit(f_model.lp.solve, f_model.benefit, True, **common))
         t = time.perf_counter()
-        first = model.lp.solve(model.benefit, maximize=True, **_common(opts, scenario.policy))
+        first = model.lp.solve(model.benefit, maximize=True, **common)
         timings["solve"] += time.perf_counter() - t
+        info["pricing_rounds"] = round_no + 1
         more, potential = _priced_links(inp, model, first) if first.status == "optimal" else ({}, 0.0)
         gained = abs(first.objective - previous) if previous is not None else np.inf
         if round_no >= 1 and min(potential, gained) < ROUND_TOL * max(abs(first.objective), 1e-9):
             more = {}  # the last round's links, or the next round's, change next to nothing: stop
         previous = first.objective if first.status == "optimal" else None
         if not more:
-            t1 = time.perf_counter()
-            o = opts
-            fine = build_inputs(scenario, needs, travel, o.k_nearest, o.aggregate, o.handling_h, extra)
-            timings["build"] += time.perf_counter() - t1
-            if o.aggregate and fine.n_zones == inp.n_zones and first.status == "optimal":
-                known = first  # the fine key splits no zone: the same model, already solved
-            else:
-                inp, model = build(fine=True, inp=fine)
+            if ahead is not None:
+                t = time.perf_counter()
+                sol = ahead[2].result()
+                timings["solve"] += time.perf_counter() - t
+                return ahead[0], ahead[1], sol
             break
         for a, ws in more.items():
             extra.setdefault(a, set()).update(ws)
         report("augment", (round_no + 1) / opts.max_rounds)
-    if stage1 and opts.aggregate and opts.exact_fleet:
-        inp, model, known = _split_fleet_zones(inp, model, known, alone, build, scenario, opts, timings, info)
-    elif opts.aggregate:
-        info["fleet_exact"] = False
-    status, values, stages = _solve_stages(model, scenario, opts, report, timings, known)
-    result = _result(scenario, needs, inp, model, values, status, stages, timings, info)
-    report("done", 1.0)
-    return result
+    inp, model = build(fine=True)
+    return inp, model, None
 
 
 def _split_fleet_zones(inp, model, known, alone: set[int], build, scenario, opts, timings, info):
@@ -395,13 +443,15 @@ def _priced_links(inp: AllocationInputs, model: AllocationModel, sol) -> tuple[d
     return out, potential
 
 
-def _result(scenario, needs, inp, model, values, status, stages, timings, info=None) -> AllocationResult:
+def _result(
+    scenario, needs, inp, model, values, status, stages, timings, info=None, need_rows=None
+) -> AllocationResult:
     from .split import split_solution
 
     t = time.perf_counter()
-    shipments, served, loads = split_solution(inp, model, values, needs)
-    unmet = unmet_reasons(scenario, inp, model, values, needs, served)
-    kpis = _kpis(scenario, inp, needs, served, shipments, loads, unmet)
+    shipments, served, loads = split_solution(inp, model, values, needs, need_rows)
+    unmet = unmet_reasons(scenario, inp, model, values, needs, served, need_rows)
+    kpis = _kpis(scenario, inp, needs, served, shipments, loads, unmet, need_rows)
     timings["split"] = time.perf_counter() - t
     size = {
         "zones": inp.n_zones,
@@ -425,11 +475,13 @@ def _result(scenario, needs, inp, model, values, status, stages, timings, info=N
     )
 
 
-def _kpis(scenario, inp, needs, served, shipments, loads, unmet) -> dict:
+def _kpis(scenario, inp, needs, served, shipments, loads, unmet, need_rows=None) -> dict:
     weights = {g.id: g.priority_weight for g in scenario.groups}
     A, C = len(inp.areas), len(inp.commodities)
     # (area, commodity) sums on integer keys: grouping by strings costs seconds at scale
-    n_ac = np.bincount(_ac(inp, needs), weights=needs["units"].to_numpy(), minlength=A * C).reshape(A, C)
+    n_ac = np.bincount(
+        _ac(inp, needs, need_rows), weights=needs["units"].to_numpy(), minlength=A * C
+    ).reshape(A, C)
     g_ac = np.bincount(_ac(inp, served), weights=served["units"].to_numpy(), minlength=A * C).reshape(A, C)
     has = n_ac > 0
     fill_ac = np.where(has, np.minimum(g_ac / np.where(has, n_ac, 1.0), 1.0), 0.0)
@@ -444,7 +496,9 @@ def _kpis(scenario, inp, needs, served, shipments, loads, unmet) -> dict:
         "fill_rate_by_commodity": {str(k): float(v) for k, v in sorted(zip(names, by_c, strict=True))},
         "min_area_fill_rate": float(by_area.min()) if len(by_area) else 1.0,
         "max_area_fill_rate": float(by_area.max()) if len(by_area) else 1.0,
-        "deprivation": _deprivation(inp, needs, served, scenario.policy.deprivation_growth_per_day, w),
+        "deprivation": _deprivation(
+            inp, needs, served, scenario.policy.deprivation_growth_per_day, w, need_rows
+        ),
         "weighted_unmet": float((unmet["units"].to_numpy() * w[index_of(unmet["group"], inp.groups)]).sum())
         if len(unmet)
         else 0.0,
@@ -457,23 +511,23 @@ def _kpis(scenario, inp, needs, served, shipments, loads, unmet) -> dict:
     }
 
 
-def _ac(inp, frame) -> np.ndarray:
-    return index_of(frame["area"], inp.areas) * len(inp.commodities) + index_of(
-        frame["commodity"], inp.commodities
-    )
+def _ac(inp, frame, rows=None) -> np.ndarray:
+    a, c, _ = id_indices(frame, inp, rows)
+    return a * len(inp.commodities) + c
 
 
-def _deprivation(inp, needs, served, growth, weights) -> float:
+def _deprivation(inp, needs, served, growth, weights, need_rows=None) -> float:
     """sum over area, commodity, group, day of weight x (1 + growth (d-1)) x backlog at day end."""
     H, G = inp.horizon, len(inp.groups)
     n_keys = len(inp.areas) * len(inp.commodities) * G
 
-    def by_day(frame: pd.DataFrame) -> np.ndarray:
-        key = _ac(inp, frame) * G + index_of(frame["group"], inp.groups)
+    def by_day(frame: pd.DataFrame, rows=None) -> np.ndarray:
+        a, c, g = id_indices(frame, inp, rows)
+        key = (a * len(inp.commodities) + c) * G + g
         flat = key * H + frame["day"].to_numpy() - 1
         return np.bincount(flat, weights=frame["units"].to_numpy(), minlength=n_keys * H).reshape(n_keys, H)
 
-    backlog = np.clip(np.cumsum(by_day(needs) - by_day(served), axis=1), 0.0, None)
+    backlog = np.clip(np.cumsum(by_day(needs, need_rows) - by_day(served), axis=1), 0.0, None)
     factor = 1 + growth * np.arange(H)
     w = np.tile(weights, n_keys // G) if G else np.zeros(0)
     return float((backlog * factor[None, :] * w[:, None]).sum())

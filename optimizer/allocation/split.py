@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .inputs import AllocationInputs, index_of
+from .inputs import AllocationInputs, id_indices, index_of
 from .model import AllocationModel
 
 __all__ = ["fifo", "split_solution"]
@@ -28,48 +28,46 @@ def fifo(need: np.ndarray, delivered: np.ndarray) -> np.ndarray:
     return np.maximum(hi - lo, 0.0)
 
 
-def split_solution(inp: AllocationInputs, model: AllocationModel, values: np.ndarray, needs: pd.DataFrame):
-    """(shipments, served, vehicle loads) per area: see AllocationResult."""
-    H, C, K = inp.horizon, len(inp.commodities), len(inp.class_weight)
+def split_solution(
+    inp: AllocationInputs, model: AllocationModel, values: np.ndarray, needs: pd.DataFrame, need_rows=None
+):
+    """(shipments, served, vehicle loads) per area: see AllocationResult. `served` is keyed by the
+    integer columns `a, c, g` (area, commodity, group indices) and `day`; `need_rows` gives those
+    indices for the rows of `needs` (found from the ids when not given)."""
+    H, C, K, G = inp.horizon, len(inp.commodities), len(inp.class_weight), len(inp.groups)
     nz = np.zeros((inp.n_zones, C, K, H))
     np.add.at(nz, inp.zone_of, inp.need)
     sz = np.zeros_like(nz)
     np.add.at(sz, (model.s_z, model.s_c, model.s_k, model.s_d), values[model.s])
     m = fifo(nz, sz)  # [z, c, k, d', d]
 
-    a = index_of(needs["area"], inp.areas)
-    c = index_of(needs["commodity"], inp.commodities)
-    k = inp.group_class[index_of(needs["group"], inp.groups)]
+    a, c, g = id_indices(needs, inp, need_rows)
+    k = inp.group_class[g]
     dn = needs["day"].to_numpy() - 1
     z = inp.zone_of[a]
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(nz[z, c, k, dn] > 0, needs["units"].to_numpy() / nz[z, c, k, dn], 0.0)
-    frames = []
+    keys, units = [], []
+    base = (a * C + c) * G + g
     for d in range(H):
-        units = m[z, c, k, dn, d] * share
-        keep = units > 1e-12
-        frames.append(
-            pd.DataFrame(
-                {
-                    "area": needs["area"].to_numpy()[keep],
-                    "commodity": needs["commodity"].to_numpy()[keep],
-                    "group": needs["group"].to_numpy()[keep],
-                    "day": d + 1,
-                    "units": units[keep],
-                }
-            )
-        )
-    served = (
-        pd.concat(frames, ignore_index=True)
-        .groupby(["area", "commodity", "group", "day"], as_index=False, sort=False)["units"]
-        .sum()
-    )
+        u = m[z, c, k, dn, d] * share
+        keep = u > 1e-12
+        keys.append(base[keep] * H + d)
+        units.append(u[keep])
+    uniq, inv = np.unique(np.concatenate(keys), return_inverse=True)
+    total = np.bincount(inv.reshape(-1), weights=np.concatenate(units), minlength=len(uniq))
+    rest, day = np.divmod(uniq, H)
+    rest, g_s = np.divmod(rest, G)
+    a_s, c_s = np.divmod(rest, C)
+    served = pd.DataFrame({"a": a_s, "c": c_s, "g": g_s, "day": day + 1, "units": total})
     shipments = _shipments(inp, model, values, served)
     loads = _loads(inp, model, values, shipments)
     return shipments, served, loads
 
 
 def _shipments(inp, model, values, served) -> pd.DataFrame:
+    """Each link's deliveries shared by the areas of its zone in proportion to what they are served
+    of that commodity that day."""
     x = values[model.x]
     keep = x > 1e-9
     xs = pd.DataFrame(
@@ -81,9 +79,7 @@ def _shipments(inp, model, values, served) -> pd.DataFrame:
             "units_x": x[keep],
         }
     )
-    area_d = served.groupby(["area", "commodity", "day"], as_index=False)["units"].sum()
-    area_d["a"] = index_of(area_d["area"], inp.areas)
-    area_d["c"] = index_of(area_d["commodity"], inp.commodities)
+    area_d = served.groupby(["a", "c", "day"], as_index=False, sort=True)["units"].sum()
     area_d["zone"] = inp.zone_of[area_d["a"].to_numpy()]
     area_d["zone_units"] = area_d.groupby(["zone", "c", "day"])["units"].transform("sum")
     out = xs.merge(area_d, on=["zone", "c", "day"])
@@ -94,8 +90,8 @@ def _shipments(inp, model, values, served) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "warehouse": np.asarray(inp.warehouses, dtype=object)[w],
-            "area": out["area"].to_numpy(),
-            "commodity": out["commodity"].to_numpy(),
+            "area": np.asarray(inp.areas, dtype=object)[a],
+            "commodity": np.asarray(inp.commodities, dtype=object)[c],
             "day": out["day"].to_numpy().astype(np.int64),
             "units": out["units"].to_numpy(),
             "kg": out["units"].to_numpy() * inp.kg[c],

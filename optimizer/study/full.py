@@ -79,13 +79,16 @@ def evaluate_full_chunk(task: FullTask) -> list[list[Outcome]]:
 
 def _solve(s: Scenario, needs: pd.DataFrame, travel: dict, task: FullTask, seed: int):
     if task.mode == "allocation":
-        r = solve_allocation(s, AllocationOptions(), needs=needs, travel=travel)
+        # each worker of the study's executor has one core: no second solver thread
+        r = solve_allocation(s, AllocationOptions(overlap=False), needs=needs, travel=travel)
         return r.shipments, r.unmet
     from ..plan import PlanOptions, plan_scenario
     from ..routing.engine import RoutingOptions
 
     opts = PlanOptions(
-        routing=RoutingOptions(time_limit_s=None, iterations=task.routing_iterations, seed=seed), max_rounds=1
+        routing=RoutingOptions(time_limit_s=None, iterations=task.routing_iterations, seed=seed),
+        allocation=AllocationOptions(overlap=False),
+        max_rounds=1,
     )
     p = plan_scenario(s, opts)
     return p.shipments, p.unmet
