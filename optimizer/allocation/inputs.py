@@ -14,6 +14,7 @@ need-weighted mean round trips, exact for the proportional split.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -111,7 +112,7 @@ def unique_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if not len(rows):
         return np.zeros((0, rows.shape[1]), np.int64), np.zeros(0, np.int64)
     dims = tuple(int(d) for d in rows.max(axis=0) + 1)
-    if float(np.prod(np.asarray(dims, float))) < 2.0**62:
+    if math.prod(dims) < 2**62:
         uniq, inv = np.unique(np.ravel_multi_index(rows.T, dims), return_inverse=True)
         return np.stack(np.unravel_index(uniq, dims), axis=1).astype(np.int64), inv.reshape(-1)
     uniq, inv = np.unique(rows, axis=0, return_inverse=True)
@@ -288,7 +289,7 @@ def link_inputs(
         for x in (base.rt, f["trip_cost"], f["dist_km"])
     )
     a_sorted, w_sorted = np.nonzero(mask.T)
-    per_area = np.split(w_sorted, np.searchsorted(a_sorted, np.arange(1, A)))
+    per_area = np.split(w_sorted, np.searchsorted(a_sorted, np.arange(1, A))) if A else []
     return AllocationInputs(
         **f,
         zone_of=zone_of,

@@ -100,9 +100,9 @@ def solve_allocation(
     growth = scenario.policy.deprivation_growth_per_day
     equity = "equity" in scenario.policy.stages
     t1 = time.perf_counter()
-    # the pricing rounds run on coarse zones (the candidate key alone) and one class, also for the
-    # per-area model (`aggregate=False`), so that it gets exactly the zone model's links: only then can
-    # their optima be compared
+    # the pricing rounds run on coarse zones (the candidate key alone; with `pricing_classes="one"` one
+    # priority class), also for the per-area model (`aggregate=False`), so that it gets exactly the zone
+    # model's links: only then can their optima be compared
     final = scenario_arrays(scenario, needs, travel, opts.aggregate, opts.handling_h)
     coarse = with_classes(final, aggregate=True, one_class=opts.pricing_classes == "one")
     timings["build"] += time.perf_counter() - t1
@@ -110,12 +110,18 @@ def solve_allocation(
     alone: set[int] = set()  # warehouses whose areas are zones of their own (binding fleet hours)
     info = {"fleet_exact": True, "pricing_rounds": 0}
 
-    def build(fine: bool):
-        """Inputs and LP on the links so far: coarse zones for a pricing round, else the final model
-        (fine zones, or per area and group)."""
+    def inputs(fine: bool) -> AllocationInputs:
+        """Links and zones so far: coarse zones for a pricing round, else the final model's (fine
+        zones, or per area and group)."""
         t1 = time.perf_counter()
-        base = final if fine else coarse
-        inp = link_inputs(base, opts.k_nearest, extra, fine, frozenset(alone) if fine else frozenset())
+        alone_ = frozenset(alone) if fine else frozenset()
+        inp = link_inputs(final if fine else coarse, opts.k_nearest, extra, fine, alone_)
+        timings["build"] += time.perf_counter() - t1
+        return inp
+
+    def build(fine: bool, inp: AllocationInputs | None = None):
+        inp = inputs(fine) if inp is None else inp
+        t1 = time.perf_counter()
         model = build_model(inp, growth, equity, _cuts_h(inp, opts.transport_cuts))
         timings["build"] += time.perf_counter() - t1
         return inp, model
@@ -126,44 +132,55 @@ def solve_allocation(
         for a, ws in flow_links(link_inputs(coarse, opts.k_nearest, split_nearest=False)).items():
             extra.setdefault(a, set()).update(ws)
         timings["build"] += time.perf_counter() - t1
-    pool = ThreadPoolExecutor(2, thread_name_prefix="siaga-lp") if opts.overlap and stage1 else None
+    pool = ThreadPoolExecutor(1, thread_name_prefix="siaga-lp") if opts.overlap and stage1 else None
     try:
-        inp, model, known = _price_rounds(build, scenario, opts, extra, pool, report, timings, info)
+        inp, model, known = _price_rounds(inputs, build, scenario, opts, extra, pool, report, timings, info)
+        if stage1 and opts.aggregate and opts.exact_fleet:
+            split = _split_fleet_zones(inp, model, known, alone, build, scenario, opts, timings, info)
+            inp, model, known = split
+        elif opts.aggregate:
+            info["fleet_exact"] = False
+        status, values, stages = _solve_stages(model, scenario, opts, report, timings, known)
     finally:
         # a final model whose links lost their round may still be solving (HiGHS cannot be stopped):
         # wait for it, so no solver thread outlives the call (callers fork routing workers next)
         if pool is not None:
+            t = time.perf_counter()
             pool.shutdown(wait=True, cancel_futures=True)
-    if stage1 and opts.aggregate and opts.exact_fleet:
-        inp, model, known = _split_fleet_zones(inp, model, known, alone, build, scenario, opts, timings, info)
-    elif opts.aggregate:
-        info["fleet_exact"] = False
-    status, values, stages = _solve_stages(model, scenario, opts, report, timings, known)
+            timings["solve"] += time.perf_counter() - t
     result = _result(scenario, needs, inp, model, values, status, stages, timings, info, final.need_rows)
     report("done", 1.0)
     return result
 
 
-def _price_rounds(build, scenario, opts: AllocationOptions, extra: dict, pool, report, timings, info):
+def _price_rounds(inputs, build, scenario, opts: AllocationOptions, extra: dict, pool, report, timings, info):
     """Column generation on coarse zones: solve stage 1, link what the duals price as improving where
     reachable stock is left (`_priced_links`), until a round adds nothing or, after the first, less than
     ROUND_TOL of the objective (or could add less); then the final model on the links found. Returns
     its inputs, LP and stage-1 solution (None when not solved yet); `info["pricing_rounds"]` counts the
-    rounds solved.
+    rounds solved. Where the final model is the round's own (the fine key splits no zone, same
+    classes), the round's solve is reused.
 
-    With a `pool` (two threads: the solver releases the GIL), from the second round on, the final model
+    With a `pool` (one thread: the solver releases the GIL), from the second round on, the final model
     on the links so far solves beside the round that decides whether they are the last: if they are,
-    its solution is ready; if not, it is dropped. The same models are solved either way, so the plan
-    is the same; only the wall time differs."""
+    its solution is ready; if not, it is dropped (it runs to its end: HiGHS cannot be stopped through
+    MathOpt), and no new one starts while it runs, so at most two solves share the two cores. The same
+    models are solved either way, so the plan is the same (unless a solve hits its time limit); only
+    the wall time differs."""
     common = _common(opts, scenario.policy)
     previous = None  # stage-1 optimum of the round before
     rounds = opts.max_rounds - 1 if "deprivation" in scenario.policy.stages else 0
+    same_classes = opts.aggregate and opts.pricing_classes == "weights"
+    running = None  # the last final-model solve submitted
     for round_no in range(rounds):
         inp, model = build(fine=False)
+        f_inp = inputs(fine=True)
+        same = same_classes and f_inp.n_zones == inp.n_zones  # then the final model is this one
         ahead = None  # (inputs, model, future) of the final model on these links
-        if pool is not None and round_no >= 1:
-            f_inp, f_model = build(fine=True)
-            ahead = (f_inp, f_model, pool.submit(f_model.lp.solve, f_model.benefit, True, **common))
+        if pool is not None and round_no >= 1 and not same and (running is None or running.done()):
+            f_inp, f_model = build(fine=True, inp=f_inp)
+            running = pool.submit(f_model.lp.solve, f_model.benefit, True, **common)
+            ahead = (f_inp, f_model, running)
         t = time.perf_counter()
         first = model.lp.solve(model.benefit, maximize=True, **common)
         timings["solve"] += time.perf_counter() - t
@@ -174,17 +191,18 @@ def _price_rounds(build, scenario, opts: AllocationOptions, extra: dict, pool, r
             more = {}  # the last round's links, or the next round's, change next to nothing: stop
         previous = first.objective if first.status == "optimal" else None
         if not more:
+            if same and first.status == "optimal":
+                return inp, model, first
             if ahead is not None:
                 t = time.perf_counter()
                 sol = ahead[2].result()
                 timings["solve"] += time.perf_counter() - t
                 return ahead[0], ahead[1], sol
-            break
+            return (*build(fine=True, inp=f_inp), None)
         for a, ws in more.items():
             extra.setdefault(a, set()).update(ws)
         report("augment", (round_no + 1) / opts.max_rounds)
-    inp, model = build(fine=True)
-    return inp, model, None
+    return (*build(fine=True), None)
 
 
 def _split_fleet_zones(inp, model, known, alone: set[int], build, scenario, opts, timings, info):
