@@ -25,6 +25,7 @@ from .problems import MEDIA_TYPE, install_problem_handlers
 from .routers import ROUTERS, dashboard
 from .routers.health import service_version
 from .scenario_cache import ScenarioCache
+from .security import install_key_check_first
 from .settings import Settings
 from .solvers import solver_executor
 
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.metrics = Metrics()
     app.state.metrics.watch_jobs(lambda: app.state.sessions)
     install_problem_handlers(app)
+    install_key_check_first(app)
     install_replay_handler(app)
     for router in ROUTERS:
         app.include_router(router)

@@ -14,10 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from .db.models import ROLES, ApiKey
 from .deps import SessionDep
@@ -30,6 +32,7 @@ __all__ = [
     "Viewer",
     "create_key",
     "hash_secret",
+    "install_key_check_first",
     "parse_key",
     "require",
     "verify_key",
@@ -101,12 +104,22 @@ def authenticate(
     session: SessionDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Caller:
     """The caller of a request with a valid key; 401 without one."""
-    if credentials is None:
+    return _caller(session, credentials.credentials if credentials is not None else None)
+
+
+def _caller(session: Session, token: str | None) -> Caller:
+    if token is None:
         raise _unauthorized("An API key is required: send `Authorization: Bearer <key>`.")
-    key = verify_key(session, credentials.credentials)
+    key = verify_key(session, token)
     if key is None:
         raise _unauthorized("The API key is not valid (unknown, revoked or mistyped).")
     return Caller(key.id, key.prefix, key.name, key.role)
+
+
+def _check_role(caller: Caller, role: str) -> Caller:
+    if not caller.at_least(role):
+        raise Problem(403, f"This needs the {role} role; the key has the {caller.role} role.")
+    return caller
 
 
 def require(role: str) -> Callable[[Caller], Caller]:
@@ -115,13 +128,51 @@ def require(role: str) -> Callable[[Caller], Caller]:
         raise ValueError(f"role {role!r}: expected one of {', '.join(ROLES)}")
 
     def check(caller: Annotated[Caller, Depends(authenticate)]) -> Caller:
-        if not caller.at_least(role):
-            raise Problem(403, f"This needs the {role} role; the key has the {caller.role} role.")
-        return caller
+        return _check_role(caller, role)
 
     check.role = role  # type: ignore[attr-defined]
     check.__name__ = f"require_{role}"
     return check
+
+
+def install_key_check_first(app: FastAPI) -> None:
+    """A body that is not JSON fails while FastAPI reads it, before the route's dependencies run, so
+    a caller without a valid key would get the 422 meant for key holders. On a route that needs a key,
+    such a request now gets what any other request would: 401 without a valid key, 403 without the
+    role, and only then the 422."""
+    answer_invalid = app.exception_handlers[RequestValidationError]
+
+    async def on_invalid(request: Request, exc: Exception) -> Response:
+        role = _route_role(request)
+        if role is not None:
+            try:
+                await run_in_threadpool(_check_request, request, role)
+            except Problem as problem:
+                return problem.response(request.url.path)
+        return await answer_invalid(request, exc)
+
+    app.add_exception_handler(RequestValidationError, on_invalid)
+
+
+def _route_role(request: Request) -> str | None:
+    """The role the request's route requires (viewer where it only authenticates), or None."""
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    found = None
+    stack = list(dependant.dependencies) if dependant is not None else []
+    while stack:
+        dep = stack.pop()
+        if getattr(dep.call, "role", None):
+            return dep.call.role
+        found = found or ("viewer" if dep.call is authenticate else None)
+        stack.extend(dep.dependencies)
+    return found
+
+
+def _check_request(request: Request, role: str) -> None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    with request.app.state.sessions() as session:
+        caller = _caller(session, token.strip() if scheme.lower() == "bearer" and token.strip() else None)
+    _check_role(caller, role)
 
 
 Viewer = Annotated[Caller, Depends(require("viewer"))]

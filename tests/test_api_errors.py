@@ -52,6 +52,21 @@ def test_fastapi_validation_errors_point_at_fields(sqlite_service):  # noqa: F81
     ]
 
 
+def test_a_body_that_is_not_json_is_checked_for_a_key_first(sqlite_service):  # noqa: F811
+    """A body that is not JSON fails before the route's dependencies run; the service still answers
+    401 without a valid key and 403 without the route's role, and 422 only to a key holder."""
+    c, auth = sqlite_service.client, sqlite_service.auth
+    json_type = {"Content-Type": "application/json"}
+    r = c.post("/v1/plans", content=b"{not json", headers=json_type)
+    assert _problem(r, 401)["detail"].startswith("An API key is required")
+    assert r.headers["WWW-Authenticate"].startswith("Bearer")
+    bad_key = json_type | {"Authorization": "Bearer siaga_000000000000_nope"}
+    _problem(c.post("/v1/plans", content=b"{not json", headers=bad_key), 401)
+    r = c.post("/v1/plans", content=b"{not json", headers=auth("viewer", **json_type))
+    assert "coordinator role" in _problem(r, 403)["detail"]
+    _problem(c.post("/v1/plans", content=b"{not json", headers=auth("coordinator", **json_type)), 422)
+
+
 def test_scenario_errors_point_into_the_document(sqlite_service):  # noqa: F811
     """Every problem of a scenario document comes back at once, each at its JSON pointer."""
     doc = scenario_document()
