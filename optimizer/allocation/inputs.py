@@ -25,6 +25,7 @@ from scenarios.model import Scenario
 __all__ = [
     "AllocationInputs",
     "ScenarioArrays",
+    "acg_key",
     "id_indices",
     "index_of",
     "link_inputs",
@@ -102,6 +103,12 @@ def id_indices(frame: pd.DataFrame, inp: AllocationInputs, rows=None) -> tuple[n
         return tuple(np.asarray(r, np.int64) for r in rows)
     ids = (inp.areas, inp.commodities, inp.groups)
     return tuple(index_of(frame[col], x) for col, x in zip(("area", "commodity", "group"), ids, strict=True))
+
+
+def acg_key(frame: pd.DataFrame, inp: AllocationInputs, rows=None) -> np.ndarray:
+    """One integer per row of a needs-like table: (area x commodities + commodity) x groups + group."""
+    a, c, g = id_indices(frame, inp, rows)
+    return (a * len(inp.commodities) + c) * len(inp.groups) + g
 
 
 def unique_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

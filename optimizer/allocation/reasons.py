@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .inputs import AllocationInputs, id_indices, lag_days
+from .inputs import AllocationInputs, acg_key, lag_days
 from .model import AllocationModel
 
 __all__ = ["NEGLIGIBLE", "stock_remaining", "unmet_reasons"]
@@ -57,14 +57,9 @@ def unmet_reasons(
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
     # integer keys (area, commodity, group) in scenario order: hashing strings costs seconds at scale
     C, G = len(inp.commodities), len(inp.groups)
-
-    def key_of(frame: pd.DataFrame, rows=None) -> np.ndarray:
-        a, c, g = id_indices(frame, inp, rows)
-        return (a * C + c) * G + g
-
     n_keys = len(inp.areas) * C * G
-    got = np.bincount(key_of(served), weights=served["units"].to_numpy(), minlength=n_keys)
-    key, day = key_of(needs, need_rows), needs["day"].to_numpy()
+    got = np.bincount(acg_key(served, inp), weights=served["units"].to_numpy(), minlength=n_keys)
+    key, day = acg_key(needs, inp, need_rows), needs["day"].to_numpy()
     order = np.lexsort((day, key))
     key, units = key[order], needs["units"].to_numpy()[order]
     start = np.r_[True, key[1:] != key[:-1]]

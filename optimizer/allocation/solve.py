@@ -18,6 +18,7 @@ from scenarios import Scenario, compute_needs
 
 from .inputs import (
     AllocationInputs,
+    acg_key,
     id_indices,
     index_of,
     lag_days,
@@ -540,9 +541,7 @@ def _deprivation(inp, needs, served, growth, weights, need_rows=None) -> float:
     n_keys = len(inp.areas) * len(inp.commodities) * G
 
     def by_day(frame: pd.DataFrame, rows=None) -> np.ndarray:
-        a, c, g = id_indices(frame, inp, rows)
-        key = (a * len(inp.commodities) + c) * G + g
-        flat = key * H + frame["day"].to_numpy() - 1
+        flat = acg_key(frame, inp, rows) * H + frame["day"].to_numpy() - 1
         return np.bincount(flat, weights=frame["units"].to_numpy(), minlength=n_keys * H).reshape(n_keys, H)
 
     backlog = np.clip(np.cumsum(by_day(needs, need_rows) - by_day(served), axis=1), 0.0, None)
