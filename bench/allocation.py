@@ -22,10 +22,10 @@ from pathlib import Path
 import numpy as np
 from doc_blocks import write_block
 
-from network import ScenarioNetwork
 from network.matrices import TravelMatrix
 from optimizer.allocation import AllocationOptions, solve_allocation
-from scenarios import compute_needs, load_scenario
+from optimizer.instance import compile_instance
+from scenarios import load_scenario
 from scenarios.bundled import LIBRARY_DIR
 from scenarios.model import (
     Area,
@@ -176,9 +176,7 @@ def run(
     name: str, s: Scenario, travel, aggregate: bool, overlap: bool = True, pricing: str = "weights"
 ) -> dict:
     t0 = time.perf_counter()
-    needs = compute_needs(s)
-    if travel is None:
-        travel = ScenarioNetwork(s).warehouse_to_area()
+    inst = compile_instance(s, travel=travel)  # generated instances give their matrices
     prep = time.perf_counter() - t0
     # the per-area reference gets room to prove optimality (the scenario policy's 60 s is for users)
     opts = AllocationOptions(
@@ -187,7 +185,7 @@ def run(
         overlap=overlap,
         pricing_classes=pricing,
     )
-    r = solve_allocation(s, opts, needs=needs, travel=travel)
+    r = solve_allocation(inst, opts)
     total = time.perf_counter() - t0
     model = "zones + classes" if aggregate else "per area + group"
     return {

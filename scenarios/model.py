@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 __all__ = [
+    "DAYLIGHT_H",
     "MODES",
     "Area",
     "Arrival",
@@ -31,6 +32,9 @@ __all__ = [
 ]
 
 MODES = ("road", "river", "ferry", "sea", "air")
+# the hours of a day (local time) in which daylight-only vehicles and links may move: the one
+# definition of the daylight window (routing, plan checks) and so of daylight-limited shift hours
+DAYLIGHT_H: tuple[float, float] = (6.0, 18.0)
 Mode = Literal["road", "river", "ferry", "sea", "air"]
 CommodityKind = Literal[
     "food", "water", "shelter", "hygiene", "health", "infant", "elderly", "disability", "other"
@@ -189,6 +193,21 @@ class VehicleType(_Frozen):
     shift_h: Annotated[float, Field(gt=0, le=24)] = 10.0
     daylight_only: bool = False
     note: Text | None = None
+
+    @property
+    def duty_h(self) -> float:
+        """Hours it may work in a day: its shift, at most the daylight window when daylight-only."""
+        if self.daylight_only:
+            return min(self.shift_h, DAYLIGHT_H[1] - DAYLIGHT_H[0])
+        return self.shift_h
+
+    def duty_window_h(self, day_start_h: float) -> tuple[float, float]:
+        """(start, end) hours of the day it works when its shift starts at `day_start_h`: the shift,
+        cut to the daylight window when daylight-only (empty windows end where they start)."""
+        start, end = day_start_h, day_start_h + self.shift_h
+        if self.daylight_only:
+            start, end = max(start, DAYLIGHT_H[0]), min(end, DAYLIGHT_H[1])
+        return start, max(start, end)
 
 
 class FleetLine(_Frozen):

@@ -17,6 +17,7 @@ from optimizer.allocation import AllocationOptions, solve_allocation
 from optimizer.allocation.inputs import link_inputs, scenario_arrays
 from optimizer.allocation.links import flow_links
 from optimizer.checker import check_allocation
+from optimizer.instance import compile_instance
 from scenarios import compute_needs, load_scenario
 from scenarios.model import (
     Area,
@@ -128,7 +129,6 @@ def test_higher_priority_never_ends_with_a_lower_fill_rate():
     s = load_scenario("banjir-samarinda-2019")
     r = solve_allocation(s)
     weight = {g.id: g.priority_weight for g in s.groups}
-    from scenarios import compute_needs
 
     needs = compute_needs(s).groupby(["area", "commodity", "group"])["units"].sum()
     got = r.unmet.groupby(["area", "commodity", "group"])["units"].sum().reindex(needs.index, fill_value=0)
@@ -261,7 +261,6 @@ def test_ample_transport_delivers_the_max_flow(seed, n_w, n_a, flow_start):
     (`flow_start=False`) the pricing rounds do."""
     s = _instance(seed, n_w, n_a, 1, ample=True)
     r = solve_allocation(s, AllocationOptions(k_nearest=1, flow_start=flow_start))
-    from scenarios import compute_needs
 
     needs = compute_needs(s).groupby(["area", "commodity"])["units"].sum()
     reach = _time_matrix(s).min(axis=2) < np.inf
@@ -315,7 +314,7 @@ def test_flow_start_links_the_far_warehouse_only_where_the_near_one_runs_short(n
     area's only candidate with k_nearest=1) holds 10 kg of rice for 50 kg of need, and nothing when it
     holds 80 kg."""
     s = _two_warehouses(near_rice_kg)
-    base = scenario_arrays(s, compute_needs(s), ScenarioNetwork(s).warehouse_to_area())
+    base = scenario_arrays(compile_instance(s))
     inp = link_inputs(base, k_nearest=1, split_nearest=False)
     assert [sorted(c) for c in inp.candidates] == [[0]]
     assert flow_links(inp) == expected

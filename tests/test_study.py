@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from api.cli import app
 from api.study_cli import load_study, study_executor
 from api.study_report import recommendation, write_study
+from optimizer.instance import compile_instance
 from optimizer.study import run_study, solve_case, solve_saa
 from optimizer.study.evaluate import BuildTask, CaseSettings, build_chunk
 from optimizer.study.metrics import cvar
@@ -285,7 +286,7 @@ def test_allocation_mode_measures_the_allocation_of_each_option():
             needs = compute_needs(s)
             needs = needs[needs["commodity"].isin(commodities)].reset_index(drop=True)
             held = with_stock(s, sites, commodities, stock)
-            unmet = solve_allocation(held, needs=needs).unmet
+            unmet = solve_allocation(compile_instance(held, needs=needs)).unmet
             pdu = person_days_per_unit(s, s.policy.horizon_days)
             weight = {g.id: g.priority_weight for g in s.groups}
             want = float((unmet["units"] * unmet["commodity"].map(pdu) * unmet["group"].map(weight)).sum())

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from scenarios.model import Scenario
+from ..instance import PlanningInstance, lag_days
 
 __all__ = [
     "AllocationInputs",
@@ -28,14 +28,12 @@ __all__ = [
     "acg_key",
     "id_indices",
     "index_of",
+    "lag_days",
     "link_inputs",
     "scenario_arrays",
-    "stock_by_day",
     "unique_rows",
     "with_classes",
 ]
-
-DAYLIGHT_H = 12.0
 
 
 @dataclass(frozen=True)
@@ -63,6 +61,7 @@ class AllocationInputs:
     time_h: np.ndarray  # [warehouse, area, vehicle type] one way (inf: unreachable)
     dist_km: np.ndarray
     reachable: np.ndarray  # [warehouse, area]: some based vehicle type reaches it
+    lags: np.ndarray  # [warehouse, area, vehicle type] days from dispatch to delivery (-1: cannot)
     zone_of: np.ndarray  # per area
     n_zones: int
     l_zone: np.ndarray
@@ -74,19 +73,6 @@ class AllocationInputs:
     lv_dist: np.ndarray  # [link, vehicle type] one-way km
     candidates: tuple[frozenset, ...]  # per area: warehouse indices linked
     handling_h: float = 1.0  # loading and unloading per trip
-
-
-def stock_by_day(s: Scenario, horizon: int) -> np.ndarray:
-    """[warehouse, commodity, day]: units available from that day on (initial stock plus arrivals)."""
-    c_ix = {c.id: i for i, c in enumerate(s.commodities)}
-    stock = np.zeros((len(s.warehouses), len(s.commodities), horizon))
-    for i, w in enumerate(s.warehouses):
-        for c, u in w.stock.items():
-            stock[i, c_ix[c], :] += u
-        for arr in w.arrivals:
-            if arr.day <= horizon:
-                stock[i, c_ix[arr.commodity], arr.day - 1 :] += arr.units
-    return stock
 
 
 def index_of(values, ids) -> np.ndarray:
@@ -126,16 +112,6 @@ def unique_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return uniq, inv.reshape(-1)
 
 
-def lag_days(time_h: np.ndarray, shift_h: np.ndarray) -> np.ndarray:
-    """Whole days between dispatch and delivery when a vehicle drives at most a shift a day
-    (-1 where it cannot reach)."""
-    shift = np.broadcast_to(shift_h, time_h.shape)
-    lag = np.full(time_h.shape, -1, np.int64)
-    ok = np.isfinite(time_h)
-    lag[ok] = np.maximum(np.ceil(time_h[ok] / shift[ok]) - 1, 0)
-    return lag
-
-
 @dataclass(frozen=True)
 class ScenarioArrays:
     """The per-scenario part of the inputs (needs, stock, fleet, travel), built once per solve; the
@@ -154,75 +130,46 @@ class ScenarioArrays:
 
 
 def scenario_arrays(
-    scenario: Scenario,
-    needs: pd.DataFrame,
-    travel: dict,
+    instance: PlanningInstance,
+    closed: np.ndarray | None = None,
+    *,
     aggregate: bool = True,
     handling_h: float = 1.0,
     one_class: bool = False,
 ) -> ScenarioArrays:
-    """Needs by priority class, stock, fleet and travel. Classes: one per group, or with `aggregate`
-    one per distinct priority weight, or with `one_class` a single class of weight 1 (the pricing
-    rounds' surrogate in solve.py: which links carry stock to need, whoever it serves)."""
-    s = scenario
-    A, W = len(s.areas), len(s.warehouses)
-    C, H = len(s.commodities), int(needs["day"].max()) if len(needs) else s.policy.horizon_days
-    H = max(H, s.policy.horizon_days)
-    vts = s.vehicle_types
-    V = len(vts)
-    a_ix = {a.id: i for i, a in enumerate(s.areas)}
-    w_ix = {w.id: i for i, w in enumerate(s.warehouses)}
-    c_ix = {c.id: i for i, c in enumerate(s.commodities)}
-    g_ix = {g.id: i for i, g in enumerate(s.groups)}
-    v_ix = {v.id: i for i, v in enumerate(vts)}
-
-    need_g = np.zeros((A, C, len(s.groups), H))  # by group; classes below
-    rows = tuple(
-        index_of(needs[col], ix) for col, ix in (("area", a_ix), ("commodity", c_ix), ("group", g_ix))
-    )
-    if len(needs):
-        np.add.at(need_g, (*rows, needs["day"].to_numpy() - 1), needs["units"].to_numpy())
-
-    stock = stock_by_day(s, H)
-    throughput = np.array(
-        [np.inf if w.throughput_t_per_day is None else w.throughput_t_per_day for w in s.warehouses]
-    )
-    count = np.zeros((W, V))
-    for f in s.fleet:
-        count[w_ix[f.warehouse], v_ix[f.vehicle_type]] += f.count
-    shift = np.array([min(v.shift_h, DAYLIGHT_H) if v.daylight_only else v.shift_h for v in vts])
-
-    time_h = np.full((W, A, V), np.inf)
-    dist = np.full((W, A, V), np.inf)
-    for v in vts:
-        m = travel[v.id]
-        time_h[:, :, v_ix[v.id]] = np.where(count[:, [v_ix[v.id]]] > 0, m.time_h, np.inf)
-        dist[:, :, v_ix[v.id]] = m.distance_km
-    dist = np.where(np.isfinite(time_h), dist, np.inf)
+    """Needs by priority class, stock, fleet and travel of `instance`, with the warehouse-area links of
+    `closed` [W, A] unreachable. Classes: one per group, or with `aggregate` one per distinct priority
+    weight, or with `one_class` a single class of weight 1 (the pricing rounds' surrogate in solve.py:
+    which links carry stock to need, whoever it serves)."""
+    inst = instance
+    W, A, C = len(inst.warehouses), len(inst.areas), len(inst.commodities)
+    fl = inst.fleet
+    travel = inst.travel.closed(closed)
+    time_h = travel.based_time_h
+    dist = travel.based_distance_km
     rt = 2 * time_h + handling_h
-    per_h = np.array([v.cost_per_h for v in vts])
-    per_km = np.array([v.cost_per_km for v in vts])
-    fixed = np.array([v.fixed_cost for v in vts])
+    per_h, per_km, fixed = fl.cost_per_h, fl.cost_per_km, fl.fixed_cost
     finite = np.isfinite(rt)
     rt_f, dist_f = np.where(finite, rt, 0.0), np.where(finite, dist, 0.0)
     money = per_h * rt_f + per_km * 2 * dist_f + fixed
     no_price = (per_h == 0) & (per_km == 0) & (fixed == 0)
     trip_cost = np.where(finite, np.where(no_price, rt_f, money), np.inf)  # hours when a type has no prices
+    shift = fl.duty.duty_h
     fields = {
-        "areas": tuple(a.id for a in s.areas),
-        "warehouses": tuple(w.id for w in s.warehouses),
-        "commodities": tuple(c.id for c in s.commodities),
-        "groups": tuple(g.id for g in s.groups),
-        "vehicle_types": tuple(v.id for v in vts),
-        "horizon": H,
-        "kg": np.array([c.kg_per_unit for c in s.commodities]),
-        "m3": np.array([c.m3_per_unit for c in s.commodities]),
-        "stock": stock,
-        "throughput_t": throughput,
-        "count": count,
+        "areas": inst.areas.ids,
+        "warehouses": inst.warehouses.ids,
+        "commodities": inst.commodities.ids,
+        "groups": inst.groups.ids,
+        "vehicle_types": inst.vehicle_types.ids,
+        "horizon": inst.days,
+        "kg": inst.kg_per_unit,
+        "m3": inst.m3_per_unit,
+        "stock": inst.stock,
+        "throughput_t": inst.throughput_t,
+        "count": fl.count.astype(float),
         "shift_h": shift,
-        "cap_kg": np.array([v.capacity_kg for v in vts]),
-        "cap_m3": np.array([v.capacity_m3 for v in vts]),
+        "cap_kg": fl.capacity_kg,
+        "cap_m3": fl.capacity_m3,
         "trip_cost": trip_cost,
         "time_h": time_h,
         "dist_km": dist,
@@ -230,17 +177,22 @@ def scenario_arrays(
         "handling_h": handling_h,
     }
     lags = lag_days(time_h, shift[None, None, :])
-    weights = np.array([g.priority_weight for g in s.groups], float)
+    fields["lags"] = lags
+    need_g = inst.needs.by_group
     best_h = time_h.min(axis=2)
     t = np.where(fields["reachable"], best_h, np.inf)
     order = np.argsort(t, axis=0, kind="stable")
     holders_near = np.zeros((W, A), bool)
     needs_c = need_g.sum(axis=(2, 3)) > 0  # [a, c]
+    stock = inst.stock
     for c in range(C):
         tc = np.where((stock[:, c, -1] > 0)[:, None], t, np.inf)
         has = needs_c[:, c] & np.isfinite(tc.min(axis=0))
         holders_near[np.argmin(tc, axis=0)[has], np.flatnonzero(has)] = True
-    base = ScenarioArrays(fields, lags, best_h, rt, aggregate, need_g, weights, order, holders_near, rows)
+    rows = inst.needs.rows
+    base = ScenarioArrays(
+        fields, lags, best_h, rt, aggregate, need_g, inst.group_weight, order, holders_near, rows
+    )
     return with_classes(base, aggregate, one_class)
 
 

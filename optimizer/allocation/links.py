@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-from .inputs import AllocationInputs, lag_days
+from .inputs import AllocationInputs
 
 __all__ = ["flow_links"]
 
@@ -24,7 +24,7 @@ def flow_links(inp: AllocationInputs) -> dict[int, set[int]]:
     """Area -> warehouses to link besides its candidates: the pairs the min-cost max flow of each
     commodity uses that are not linked yet (each added to every area of the zone it reaches)."""
     W, Z, H = inp.reachable.shape[0], inp.n_zones, inp.horizon
-    lags = lag_days(inp.time_h, inp.shift_h[None, None, :])  # [w, a, v]
+    lags = inp.lags  # [w, a, v]
     in_time = ((lags >= 0) & (lags < H)).any(axis=2)  # [w, a]
     best_min = np.where(in_time, inp.time_h.min(axis=2), np.inf) * MINUTES
     cost = np.full((Z, W), np.inf)  # the zone's nearest area, per warehouse

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .inputs import AllocationInputs, acg_key, lag_days
+from .inputs import AllocationInputs, acg_key
 from .model import AllocationModel
 
 __all__ = ["NEGLIGIBLE", "stock_remaining", "unmet_reasons"]
@@ -87,7 +87,7 @@ def _reason_table(inp: AllocationInputs, model: AllocationModel, values) -> np.n
     H = inp.horizon
     holder = inp.stock[:, :, -1] > 0
     _, left = stock_remaining(inp, model, values)
-    lags = lag_days(inp.time_h, inp.shift_h[None, None, :])
+    lags = inp.lags
     lag = np.where(lags >= 0, lags, 10**9).min(axis=2)  # [w, a]: fastest vehicle's delay in days
     in_time = lag <= H - 1
     # first day stock is there, per warehouse and commodity

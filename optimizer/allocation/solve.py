@@ -13,15 +13,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from network import ScenarioNetwork
-from scenarios import Scenario, compute_needs
+from scenarios import Scenario
 
+from ..instance import PlanningInstance, compile_instance
 from .inputs import (
     AllocationInputs,
     acg_key,
     id_indices,
     index_of,
-    lag_days,
     link_inputs,
     scenario_arrays,
     with_classes,
@@ -78,25 +77,26 @@ class AllocationOptions:
 
 
 def solve_allocation(
-    scenario: Scenario,
+    problem: PlanningInstance | Scenario,
     options: AllocationOptions | None = None,
     *,
-    needs: pd.DataFrame | None = None,
-    travel: dict | None = None,
+    closed: np.ndarray | None = None,
     progress: Progress | None = None,
 ) -> AllocationResult:
     """Lexicographic allocation (deprivation, equity, cost, as the policy's `stages` list).
 
-    `needs` (from `compute_needs`) and `travel` (vehicle type -> warehouses x areas TravelMatrix)
-    are computed from the scenario when not given.
+    `problem`: a compiled instance (a scenario is compiled here, with its own network and needs);
+    `closed` [W, A]: warehouse-area links no vehicle may use (a plan round's routing said so).
     """
     opts = options or AllocationOptions()
     report = progress or (lambda stage, fraction: None)
     t0 = time.perf_counter()
-    needs = compute_needs(scenario) if needs is None else needs
-    if travel is None:
+    if isinstance(problem, Scenario):
         report("network", 0.0)
-        travel = ScenarioNetwork(scenario).warehouse_to_area()
+        problem = compile_instance(problem)
+    instance = problem
+    scenario = instance.scenario
+    needs = instance.needs.frame
     timings = {"network_and_needs": time.perf_counter() - t0, "build": 0.0, "solve": 0.0, "split": 0.0}
     growth = scenario.policy.deprivation_growth_per_day
     equity = "equity" in scenario.policy.stages
@@ -104,7 +104,7 @@ def solve_allocation(
     # the pricing rounds run on coarse zones (the candidate key alone; with `pricing_classes="one"` one
     # priority class), also for the per-area model (`aggregate=False`), so that it gets exactly the zone
     # model's links: only then can their optima be compared
-    final = scenario_arrays(scenario, needs, travel, opts.aggregate, opts.handling_h)
+    final = scenario_arrays(instance, closed, aggregate=opts.aggregate, handling_h=opts.handling_h)
     coarse = with_classes(final, aggregate=True, one_class=opts.pricing_classes == "one")
     timings["build"] += time.perf_counter() - t1
     extra: dict[int, set[int]] = {}
@@ -408,7 +408,7 @@ def _priced_links(inp: AllocationInputs, model: AllocationModel, sol) -> tuple[d
 
     # per zone and warehouse: smallest delay and need-weighted mean round trip per vehicle type
     big = 10**9
-    lags = lag_days(inp.time_h, inp.shift_h[None, None, :])  # [w, a, v]
+    lags = inp.lags  # [w, a, v]
     lz = np.full((Z, W, V), big, np.int64)
     np.minimum.at(lz, inp.zone_of, np.where(lags >= 0, lags, big).transpose(1, 0, 2))
     weight = inp.need.sum(axis=(1, 2, 3)) + 1e-9

@@ -28,11 +28,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from network import ScenarioNetwork
-from scenarios import compute_needs
 from scenarios.model import Scenario
 
-from ..allocation.inputs import DAYLIGHT_H, lag_days, stock_by_day
+from ..instance import PlanningInstance, compile_instance, lag_days
 
 __all__ = ["baseline_shipments"]
 
@@ -63,23 +61,19 @@ class _Ledger:
     used_kg: np.ndarray  # [warehouse, day]
 
 
-def baseline_shipments(
-    scenario: Scenario, needs: pd.DataFrame | None = None, travel: dict | None = None
-) -> pd.DataFrame:
+def baseline_shipments(problem: PlanningInstance | Scenario) -> pd.DataFrame:
     """Shipments (warehouse, area, commodity, day, units, kg, m3, distance_km) of the first come, first
-    served, nearest-warehouse rule; `day` is the delivery day (1-based). `needs` (from `compute_needs`)
-    and `travel` (vehicle type -> warehouses x areas TravelMatrix) are computed when not given."""
-    s = scenario
-    needs = compute_needs(s) if needs is None else needs
-    travel = ScenarioNetwork(s).warehouse_to_area() if travel is None else travel
-    horizon = s.policy.horizon_days
-    links = _links(s, travel)
-    ledger = _ledger(s, horizon)
-    kg = np.array([c.kg_per_unit for c in s.commodities])
-    m3 = np.array([c.m3_per_unit for c in s.commodities])
+    served, nearest-warehouse rule; `day` is the delivery day (1-based). `problem`: a compiled
+    instance (its needs and travel), or a scenario, compiled here."""
+    inst = compile_instance(problem) if isinstance(problem, Scenario) else problem
+    s = inst.scenario
+    horizon = inst.horizon_days
+    links = _links(inst)
+    ledger = _ledger(inst)
+    kg, m3 = inst.kg_per_unit, inst.m3_per_unit
     rows: list[tuple[int, int, int, int, float]] = []
     queue: list[list] = []
-    by_day = _requests(s, needs, horizon)
+    by_day = _requests(s, inst.needs.frame, horizon)
     for day in range(1, horizon + 1):
         queue += by_day.get(day, [])
         for req in queue:
@@ -88,29 +82,19 @@ def baseline_shipments(
     return _frame(s, rows, links)
 
 
-def _links(s: Scenario, travel: dict) -> _Links:
-    W, A, V = len(s.warehouses), len(s.areas), len(s.vehicle_types)
-    w_ix = {w.id: i for i, w in enumerate(s.warehouses)}
-    v_ix = {v.id: k for k, v in enumerate(s.vehicle_types)}
-    count = np.zeros((W, V))
-    for f in s.fleet:
-        count[w_ix[f.warehouse], v_ix[f.vehicle_type]] += f.count
-    time_h = np.full((W, A, V), np.inf)
-    dist = np.full((W, A, V), np.inf)
-    for k, v in enumerate(s.vehicle_types):
-        m = travel[v.id]
-        time_h[:, :, k] = np.where(count[:, [k]] > 0, m.time_h, np.inf)
-        dist[:, :, k] = m.distance_km
-    shift = np.array([min(v.shift_h, DAYLIGHT_H) if v.daylight_only else v.shift_h for v in s.vehicle_types])
+def _links(inst: PlanningInstance) -> _Links:
+    fl = inst.fleet
+    count = fl.count.astype(float)
+    time_h = inst.travel.based_time_h
+    dist = inst.travel.distance_km
+    shift = fl.duty.duty_h
     fastest = np.argmin(time_h, axis=2)
     best_h = np.take_along_axis(time_h, fastest[:, :, None], axis=2)[:, :, 0]
     lag = np.where(np.isfinite(best_h), lag_days(best_h, shift[fastest]), -1)
     trips = _trips_per_day(time_h, shift)
-    cap_kg = np.array([v.capacity_kg for v in s.vehicle_types])
-    cap_m3 = np.array([v.capacity_m3 for v in s.vehicle_types])
-    day_kg = (count[:, None, :] * trips * cap_kg).sum(axis=2)
-    day_m3 = (count[:, None, :] * trips * cap_m3).sum(axis=2)
-    order = tuple(_nearest_first(best_h[:, a]) for a in range(A))
+    day_kg = (count[:, None, :] * trips * fl.capacity_kg).sum(axis=2)
+    day_m3 = (count[:, None, :] * trips * fl.capacity_m3).sum(axis=2)
+    order = tuple(_nearest_first(best_h[:, a]) for a in range(len(inst.areas)))
     dist_best = np.take_along_axis(dist, fastest[:, :, None], axis=2)[:, :, 0]
     return _Links(order, np.where(np.isfinite(best_h), dist_best, np.inf), lag, day_kg, day_m3)
 
@@ -128,13 +112,10 @@ def _nearest_first(hours: np.ndarray) -> np.ndarray:
     return ok[np.argsort(hours[ok], kind="stable")]
 
 
-def _ledger(s: Scenario, horizon: int) -> _Ledger:
-    W, C = len(s.warehouses), len(s.commodities)
-    stock = stock_by_day(s, horizon)
-    throughput = np.array(
-        [np.inf if w.throughput_t_per_day is None else 1000 * w.throughput_t_per_day for w in s.warehouses]
-    )
-    return _Ledger(stock, throughput, np.zeros((W, C)), np.zeros((W, horizon)), np.zeros((W, horizon)))
+def _ledger(inst: PlanningInstance) -> _Ledger:
+    W, C, H = len(inst.warehouses), len(inst.commodities), inst.horizon_days
+    stock = inst.stock[:, :, :H]  # read only: what is used is counted beside it
+    return _Ledger(stock, 1000 * inst.throughput_t, np.zeros((W, C)), np.zeros((W, H)), np.zeros((W, H)))
 
 
 def _requests(s: Scenario, needs: pd.DataFrame, horizon: int) -> dict[int, list[list]]:

@@ -23,11 +23,12 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from network import ScenarioNetwork, TravelMatrix
+from network import ScenarioNetwork
 from scenarios import compute_needs
 from scenarios.model import Scenario
 
 from ..allocation import AllocationOptions, AllocationResult, solve_allocation
+from ..instance import PlanningInstance, compile_instance
 from ..routing import RoutingOptions
 from ..routing.dispatch import DEFAULT_SETTINGS, DispatchSettings, RoutingResult, route_shipments
 from .kpis import delivered_from_trips, plan_kpis
@@ -92,7 +93,7 @@ def plan_scenario(
     needs = _residual(s, full_needs, committed)
     report({"stage": "network", "fraction": 0.0})
     sn = ScenarioNetwork(s, workers=o.routing.workers)
-    travel = sn.warehouse_to_area()
+    inst = compile_instance(s, network=sn, needs=needs)
     timings = {"needs_network": time.perf_counter() - t0, "allocation": 0.0, "routing": 0.0}
     cuts: dict[tuple[str, int], float] = {}
     closed: dict[tuple[str, str], str] = {}
@@ -104,10 +105,9 @@ def plan_scenario(
         t = time.perf_counter()
         a_opts = replace(o.allocation, max_rounds=1) if quick_alloc and r == 0 else o.allocation
         alloc = solve_allocation(
-            s,
+            inst,
             replace(a_opts, transport_cuts=tuple((w, d, h) for (w, d), h in sorted(cuts.items()))),
-            needs=needs,
-            travel=_close_links(s, travel, closed),
+            closed=_closed_mask(inst, closed),
             progress=lambda stage, f, r=r: report(
                 {"stage": "allocation", "round": r + 1, "step": stage, "fraction": f}
             ),
@@ -170,21 +170,13 @@ def _routing_progress(report: Progress, round_no: int) -> Progress:
     return relay
 
 
-def _close_links(s: Scenario, travel: dict, closed: dict) -> dict:
-    """Travel matrices with the closed warehouse-area links unreachable for every vehicle type."""
+def _closed_mask(inst: PlanningInstance, closed: dict[tuple[str, str], str]) -> np.ndarray | None:
+    """[W, A]: the warehouse-area links closed for routing reasons (None: none)."""
     if not closed:
-        return travel
-    wi = {w.id: i for i, w in enumerate(s.warehouses)}
-    ai = {a.id: i for i, a in enumerate(s.areas)}
-    rows = np.array([wi[w] for w, _ in closed])
-    cols = np.array([ai[a] for _, a in closed])
-    out = {}
-    for v, m in travel.items():
-        t, d = m.time_h.copy(), m.distance_km.copy()
-        t[rows, cols] = np.inf
-        d[rows, cols] = np.inf
-        out[v] = TravelMatrix(m.vehicle_type, m.sources, m.targets, t, d, m.modes)
-    return out
+        return None
+    mask = np.zeros((len(inst.warehouses), len(inst.areas)), bool)
+    mask[[inst.warehouses[w] for w, _ in closed], [inst.areas[a] for _, a in closed]] = True
+    return mask
 
 
 def _tighten(

@@ -22,6 +22,7 @@ from scenarios.model import Scenario
 from scenarios.needs import compute_needs
 
 from ..allocation.solve import AllocationOptions, solve_allocation
+from ..instance import PlanningInstance, compile_instance
 from .cases import person_days_per_unit
 from .evaluate import CaseSettings, Outcome, mean_and_p90
 
@@ -67,20 +68,21 @@ def evaluate_full_chunk(task: FullTask) -> list[list[Outcome]]:
             nets[key] = Network.from_model(s.network)
         needs = compute_needs(s)
         needs = needs[needs["commodity"].isin(set(st.commodities))].reset_index(drop=True)
-        travel = ScenarioNetwork(s, network=nets[key]).warehouse_to_area()
+        sn = ScenarioNetwork(s, network=nets[key])  # the options change stock only: one network
+        travel = sn.warehouse_to_area()
         row = []
         for stock in stocks:
             s_o = with_stock(s, st.sites, st.commodities, stock)
-            shipments, unmet = _solve(s_o, needs, travel, task, st.seed)
+            shipments, unmet = _solve(compile_instance(s_o, network=sn, needs=needs), task, st.seed)
             row.append(outcome_from_frames(s_o, st.commodities, needs, unmet, shipments, travel))
         out.append(row)
     return out
 
 
-def _solve(s: Scenario, needs: pd.DataFrame, travel: dict, task: FullTask, seed: int):
+def _solve(inst: PlanningInstance, task: FullTask, seed: int):
     if task.mode == "allocation":
         # each worker of the study's executor has one core: no second solver thread
-        r = solve_allocation(s, AllocationOptions(overlap=False), needs=needs, travel=travel)
+        r = solve_allocation(inst, AllocationOptions(overlap=False))
         return r.shipments, r.unmet
     from ..plan import PlanOptions, plan_scenario
     from ..routing.engine import RoutingOptions
@@ -90,7 +92,7 @@ def _solve(s: Scenario, needs: pd.DataFrame, travel: dict, task: FullTask, seed:
         allocation=AllocationOptions(overlap=False),
         max_rounds=1,
     )
-    p = plan_scenario(s, opts)
+    p = plan_scenario(inst.scenario, opts)
     return p.shipments, p.unmet
 
 
