@@ -58,7 +58,9 @@ def run_siaga(args, queue) -> None:
     from scenarios import VehicleType
 
     n, lat, lon, src, dst, length, road_class = road_like_graph(args.nodes, args.seed)
-    net = Network.from_arrays([f"n{i}" for i in range(n)], lat, lon, src, dst, length, road_class=road_class)
+    net = Network.from_arrays(
+        [f"n{i}" for i in range(n)], lat, lon, src, dst, length_km=length, road_class=road_class
+    )
     truck = VehicleType(
         id="truk",
         name="Truk",

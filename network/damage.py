@@ -60,6 +60,8 @@ def edges_hit(net: Network, record: Damage) -> np.ndarray:
             return np.array([net.edge_index[record.edge]], np.int64)
         except KeyError:
             raise NetworkError(f"damage names edge {record.edge!r}, not in the network") from None
+    if record.polygon is None:  # a validated record has one of edge and polygon
+        raise NetworkError(f"damage {record.id!r} names neither an edge nor a polygon")
     return _grid(net).edges_in_polygon(record.polygon)
 
 
@@ -78,8 +80,12 @@ def apply_damage(net: Network, records: Sequence[Damage]) -> DamageState:
         if r.effect == "closed":
             closed[k] = True
         elif r.effect == "degraded":
+            if r.speed_factor is None:  # validation requires it
+                raise NetworkError(f"damage {r.id!r} degrades a link but has no speed_factor")
             factor[k] *= r.speed_factor
         else:
+            if r.max_weight_t is None:  # validation requires it
+                raise NetworkError(f"damage {r.id!r} limits the weight but has no max_weight_t")
             weight[k] = np.minimum(weight[k], r.max_weight_t)
     return DamageState(idx, factor, closed, weight)
 

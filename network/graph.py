@@ -7,11 +7,13 @@ read-only: damage never changes them (see `network.damage`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import networkx as nx
 import numpy as np
+import numpy.typing as npt
 
 from scenarios.model import MODES
 from scenarios.model import Network as NetworkModel
@@ -79,29 +81,47 @@ class Network:
         )
 
     @classmethod
-    def from_arrays(cls, node_ids, lat, lon, src, dst, length_km, **edge_attrs) -> Network:
-        """Build from plain arrays (benchmarks, imports); missing edge attributes get defaults."""
-        m = len(src)
-        defaults = {
-            "edge_ids": tuple(f"e{i}" for i in range(m)),
-            "mode": np.zeros(m, np.int8),
-            "road_class": np.full(m, "", dtype=object),
-            "speed_kmh": np.full(m, np.nan),
-            "duration_h": np.full(m, np.nan),
-            "max_weight_t": np.full(m, np.inf),
-            "oneway": np.zeros(m, bool),
-            "daylight_only": np.zeros(m, bool),
-        }
-        defaults.update(edge_attrs)
-        arrays = {k: v if k == "edge_ids" else _frozen(np.asarray(v)) for k, v in defaults.items()}
+    def from_arrays(
+        cls,
+        node_ids: Iterable[str],
+        lat: npt.ArrayLike,
+        lon: npt.ArrayLike,
+        src: npt.ArrayLike,
+        dst: npt.ArrayLike,
+        *,
+        length_km: npt.ArrayLike,
+        edge_ids: tuple[str, ...] | None = None,
+        mode: npt.ArrayLike | None = None,
+        road_class: npt.ArrayLike | None = None,
+        speed_kmh: npt.ArrayLike | None = None,
+        duration_h: npt.ArrayLike | None = None,
+        max_weight_t: npt.ArrayLike | None = None,
+        oneway: npt.ArrayLike | None = None,
+        daylight_only: npt.ArrayLike | None = None,
+    ) -> Network:
+        """Build from plain arrays (benchmarks, imports); missing edge attributes get defaults:
+        ids `e0, e1, ...`, mode road, no road class, no speed cap or fixed duration, no weight
+        limit, two-way, any time of day."""
+        m = len(np.asarray(src))
+
+        def attr(given: npt.ArrayLike | None, default: np.ndarray) -> np.ndarray:
+            return _frozen(np.asarray(default if given is None else given))
+
         return cls(
             node_ids=tuple(node_ids),
             lat=_frozen(np.asarray(lat, float)),
             lon=_frozen(np.asarray(lon, float)),
+            edge_ids=tuple(f"e{i}" for i in range(m)) if edge_ids is None else edge_ids,
             src=_frozen(np.asarray(src, np.int64)),
             dst=_frozen(np.asarray(dst, np.int64)),
+            mode=attr(mode, np.zeros(m, np.int8)),
+            road_class=attr(road_class, np.full(m, "", dtype=object)),
             length_km=_frozen(np.asarray(length_km, float)),
-            **arrays,
+            speed_kmh=attr(speed_kmh, np.full(m, np.nan)),
+            duration_h=attr(duration_h, np.full(m, np.nan)),
+            max_weight_t=attr(max_weight_t, np.full(m, np.inf)),
+            oneway=attr(oneway, np.zeros(m, bool)),
+            daylight_only=attr(daylight_only, np.zeros(m, bool)),
         )
 
     @property
@@ -193,7 +213,7 @@ class Network:
                 raise NetworkError(f"edge mode {mode!r} is not one of {', '.join(MODES)}")
             mode_code.append(MODE_CODE[mode])
 
-        def col(name, default):
+        def col(name: str, default: float | str | bool) -> list[float | str | bool]:
             return [default if d.get(name) is None else d[name] for _, _, _, d, _ in rows]
 
         return cls.from_arrays(
@@ -202,7 +222,7 @@ class Network:
             lon,
             [index[str(u)] for u, *_ in rows],
             [index[str(v)] for _, v, *_ in rows],
-            col("length_km", 0.0),
+            length_km=col("length_km", 0.0),
             edge_ids=tuple(
                 str(k) if k is not None and not isinstance(k, int) else f"e{i}"
                 for i, (_, _, k, _, _) in enumerate(rows)

@@ -13,7 +13,7 @@ import csv
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,7 +78,7 @@ def lines_to_network(lines: Sequence[Line], keep_points: Iterable[tuple[float, f
             where[key] = xy
     kept = {k for k, n in uses.items() if n >= 2}
     kept |= _snapped_keys(where, keep_points)
-    nodes = {}
+    nodes: dict[str, Node] = {}
     edges = []
     for line in lines:
         start, piece_no = 0, 0
@@ -102,7 +102,7 @@ def lines_to_network(lines: Sequence[Line], keep_points: Iterable[tuple[float, f
     return NetworkModel(nodes=tuple(nodes.values()), edges=tuple(edges))
 
 
-def _snapped_keys(where: dict, points: Iterable[tuple[float, float]]) -> set[str]:
+def _snapped_keys(where: dict[str, tuple[float, float]], points: Iterable[tuple[float, float]]) -> set[str]:
     points = list(points)
     if not points or not where:
         return set()
@@ -137,16 +137,17 @@ def _duration_h(text: str | None) -> float | None:
     return nums[0] + nums[1] / 60 + (nums[2] / 3600 if len(nums) > 2 else 0)
 
 
-def _osm_attrs(tags: dict[str, str]) -> dict | None:
+def _osm_attrs(tags: Mapping[str | None, str | None]) -> dict[str, str | float | bool] | None:
+    attrs: dict[str, str | float | bool]
     if tags.get("route") == "ferry":
-        attrs: dict = {"mode": "ferry"}
+        attrs = {"mode": "ferry"}
         duration = _duration_h(tags.get("duration"))
         if duration is not None:
             attrs["duration_h"] = duration
         return attrs
     if tags.get("waterway") in RIVER_WATERWAYS:
         return {"mode": "river"}
-    cls = HIGHWAY_CLASS.get(tags.get("highway", ""))
+    cls = HIGHWAY_CLASS.get(tags.get("highway") or "")
     if cls is None:
         return None
     attrs = {"mode": "road", "road_class": cls}
@@ -164,12 +165,15 @@ def _osm_attrs(tags: dict[str, str]) -> dict | None:
 def read_osm(path: Path, keep_points: Iterable[tuple[float, float]] = ()) -> NetworkModel:
     """Roads (highway=*), rivers and canals (waterway=*) and ferries (route=ferry) of an OSM XML
     file as a network. Footways, paths and cycleways are left out."""
-    coords: dict[str, tuple[float, float]] = {}
+    coords: dict[str | None, tuple[float, float]] = {}
     lines: list[Line] = []
     try:
         for _, el in ET.iterparse(path, events=("end",)):
             if el.tag == "node":
-                coords[el.get("id")] = (float(el.get("lon")), float(el.get("lat")))
+                lon, lat = el.get("lon"), el.get("lat")
+                if lon is None or lat is None:
+                    raise NetworkError(f"{path}: OSM node {el.get('id')} has no lon/lat")
+                coords[el.get("id")] = (float(lon), float(lat))
                 el.clear()
             elif el.tag == "way":
                 line = _osm_way(el, coords)
@@ -181,7 +185,7 @@ def read_osm(path: Path, keep_points: Iterable[tuple[float, float]] = ()) -> Net
     return lines_to_network(lines, keep_points)
 
 
-def _osm_way(el: ET.Element, coords: dict) -> Line | None:
+def _osm_way(el: ET.Element, coords: Mapping[str | None, tuple[float, float]]) -> Line | None:
     tags = {t.get("k"): t.get("v") for t in el.findall("tag")}
     attrs = _osm_attrs(tags)
     refs = [nd.get("ref") for nd in el.findall("nd") if nd.get("ref") in coords]
@@ -204,13 +208,14 @@ def read_geojson_lines(path: Path, keep_points: Iterable[tuple[float, float]] = 
     for k, feat in enumerate(doc.get("features") or []):
         geom = (feat or {}).get("geometry") or {}
         props = (feat or {}).get("properties") or {}
-        parts = {"LineString": [geom.get("coordinates")], "MultiLineString": geom.get("coordinates")}.get(
-            geom.get("type"), []
-        )
+        kind, coordinates = geom.get("type"), geom.get("coordinates")
+        parts = (
+            [coordinates] if kind == "LineString" else coordinates if kind == "MultiLineString" else []
+        ) or []
         attrs = {p: props[p] for p in EDGE_PROPS if props.get(p) not in (None, "")}
         attrs.setdefault("mode", "road")
         base = str(props.get("id", f"f{k}"))
-        for j, part in enumerate(parts or []):
+        for j, part in enumerate(parts):
             if not part or len(part) < 2:
                 continue
             xy = [(float(c[0]), float(c[1])) for c in part]
@@ -235,7 +240,7 @@ def write_network_csv(net: NetworkModel, out_dir: Path) -> tuple[Path, Path]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
 
-    def cell(v):
+    def cell(v: object) -> object:
         if v is None:
             return ""
         if isinstance(v, bool):

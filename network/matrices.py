@@ -9,22 +9,42 @@ from the targets (vectorized over all source-target pairs of a batch).
 from __future__ import annotations
 
 import multiprocessing as mp
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import Literal, TypeAlias, TypedDict
 
 import numpy as np
+import numpy.typing as npt
 import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
+from scenarios.jsontypes import JSONValue
 from scenarios.model import MODES, VehicleType
 
 from .damage import DamageState
 from .graph import Network
 from .spatial import NodeSnapper
-from .travel import edge_times_h, vehicle_key
+from .travel import VehicleKey, edge_times_h, vehicle_key
 
-__all__ = ["TravelGraph", "TravelMatrix"]
+__all__ = ["LineStringFeature", "NodeIndices", "TravelGraph", "TravelMatrix"]
+
+# node indices into a `Network`: a sequence of ints or an integer array
+NodeIndices: TypeAlias = Sequence[int] | npt.NDArray[np.integer]
+
+
+class LineStringGeometry(TypedDict):
+    type: Literal["LineString"]
+    coordinates: list[list[float]]  # [lon, lat] per node
+
+
+class LineStringFeature(TypedDict):
+    """A GeoJSON Feature of a path (`TravelGraph.path_geojson`)."""
+
+    type: Literal["Feature"]
+    geometry: LineStringGeometry
+    properties: dict[str, JSONValue]
+
 
 NO_PRED = -9999
 BATCH_BYTES = 256 * 2**20
@@ -69,8 +89,8 @@ class TravelGraph:
     def __init__(self, net: Network, damage: DamageState | None = None):
         self.net = net
         self.damage = damage if damage is not None else DamageState.none()
-        self._csr: dict[tuple, _Csr] = {}
-        self._snappers: dict[tuple, NodeSnapper] = {}
+        self._csr: dict[VehicleKey, _Csr] = {}
+        self._snappers: dict[VehicleKey, NodeSnapper] = {}
 
     def edge_times(self, vt: VehicleType) -> np.ndarray:
         return edge_times_h(self.net, vt, self.damage)
@@ -120,7 +140,7 @@ class TravelGraph:
         ok = np.isfinite(times)
         return np.unique(np.concatenate([self.net.src[ok], self.net.dst[ok]]))
 
-    def snap(self, vt: VehicleType, lat, lon) -> tuple[np.ndarray, np.ndarray]:
+    def snap(self, vt: VehicleType, lat: npt.ArrayLike, lon: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """Nearest node usable by `vt` to each point: (node index, km); -1/inf when none."""
         key = vehicle_key(vt)
         if key not in self._snappers:
@@ -130,8 +150,9 @@ class TravelGraph:
     def matrix(
         self,
         vt: VehicleType,
-        sources: Sequence[int],
-        targets: Sequence[int],
+        sources: NodeIndices,
+        targets: NodeIndices,
+        *,
         limit_h: float | None = None,
         with_distance: bool = True,
         progress: Callable[[int, int], None] | None = None,
@@ -233,7 +254,9 @@ class TravelGraph:
         keys = np.asarray(nodes[:-1], np.int64) * n + np.asarray(nodes[1:], np.int64)
         return [int(e) for e in csr.edge[np.searchsorted(csr.keys, keys)]]
 
-    def path_geojson(self, nodes: Sequence[int], properties: dict | None = None) -> dict:
+    def path_geojson(
+        self, nodes: Sequence[int], properties: Mapping[str, JSONValue] | None = None
+    ) -> LineStringFeature:
         """A GeoJSON LineString Feature through the path's nodes, [lon, lat] order."""
         coords = [[float(self.net.lon[i]), float(self.net.lat[i])] for i in nodes]
         return {

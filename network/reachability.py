@@ -3,7 +3,9 @@ are isolated, and which damaged edges cut them off."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from typing import TypedDict
 
 import numpy as np
 
@@ -11,7 +13,28 @@ from scenarios.model import MODES, Scenario
 
 from .scenario import ScenarioNetwork
 
-__all__ = ["AreaReach", "based_vehicle_types", "reachability"]
+__all__ = ["AreaReach", "AreaReachDict", "ReachedFrom", "based_vehicle_types", "reachability"]
+
+
+class ReachedFrom(TypedDict):
+    """One way to reach an area: a warehouse and vehicle type, fastest hours and km."""
+
+    warehouse: str
+    vehicle_type: str
+    time_h: float
+    distance_km: float
+
+
+class AreaReachDict(TypedDict):
+    """`AreaReach.to_dict()`: the record as plain data (JSON-ready)."""
+
+    area: str
+    name: str
+    isolated: bool
+    modes: list[str]
+    river_or_air_only: bool
+    reachable_from: list[ReachedFrom]
+    cut_edges: list[str]
 
 
 @dataclass(frozen=True)
@@ -23,11 +46,20 @@ class AreaReach:
     isolated: bool
     modes: list[str]
     river_or_air_only: bool
-    reachable_from: list[dict] = field(default_factory=list)
+    reachable_from: list[ReachedFrom] = field(default_factory=list)
     cut_edges: list[str] = field(default_factory=list)
 
-    def to_dict(self) -> dict:
-        return asdict(self)
+    def to_dict(self) -> AreaReachDict:
+        """The record as plain data (copies: changing it leaves the record alone)."""
+        return {
+            "area": self.area,
+            "name": self.name,
+            "isolated": self.isolated,
+            "modes": list(self.modes),
+            "river_or_air_only": self.river_or_air_only,
+            "reachable_from": [r.copy() for r in self.reachable_from],
+            "cut_edges": list(self.cut_edges),
+        }
 
 
 def based_vehicle_types(scenario: Scenario) -> list[tuple[str, str]]:
@@ -44,10 +76,11 @@ def reachability(scenario: Scenario, sn: ScenarioNetwork | None = None) -> list[
     pairs = based_vehicle_types(scenario)
     w_index = {w.id: i for i, w in enumerate(scenario.warehouses)}
     mats = sn.warehouse_to_area()
-    out = []
-    isolated_idx = []
+    out: list[AreaReach] = []
+    isolated_idx: list[int] = []
     for a, area in enumerate(scenario.areas):
-        found, modes = [], 0
+        found: list[ReachedFrom] = []
+        modes = 0
         for wid, vid in pairs:
             m = mats[vid]
             t = m.time_h[w_index[wid], a]
@@ -85,7 +118,9 @@ def reachability(scenario: Scenario, sn: ScenarioNetwork | None = None) -> list[
     return out
 
 
-def _cut_edges(scenario, sn: ScenarioNetwork, pairs, areas: list[int]) -> dict[int, list[str]]:
+def _cut_edges(
+    scenario: Scenario, sn: ScenarioNetwork, pairs: Sequence[tuple[str, str]], areas: list[int]
+) -> dict[int, list[str]]:
     """Damaged edges on the undamaged fastest paths to each isolated area."""
     intact = ScenarioNetwork(
         scenario,

@@ -10,12 +10,13 @@ with one of those modes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 
-from scenarios.model import Damage, Scenario, VehicleType
+from scenarios.model import Area, Damage, Scenario, VehicleType, Warehouse
 
 from .damage import apply_damage
 from .graph import Network
@@ -58,7 +59,7 @@ class ScenarioNetwork:
         self.max_transfer_km = max_transfer_km
         self.access_speed_kmh = access_speed_kmh
         self._placements: dict[tuple[str, str], Placement] = {}
-        self._matrices: dict[tuple, TravelMatrix] = {}
+        self._matrices: dict[tuple[str, str, str, float | None], TravelMatrix] = {}
         self.workers = workers
 
     @cached_property
@@ -72,7 +73,7 @@ class ScenarioNetwork:
             self._placements[key] = self._place(vt, getattr(self.scenario, kind))
         return self._placements[key]
 
-    def _place(self, vt: VehicleType, items) -> Placement:
+    def _place(self, vt: VehicleType, items: Sequence[Area | Warehouse]) -> Placement:
         usable = np.zeros(self.net.n_nodes, bool)
         usable[self.graph.usable_nodes(vt)] = True
         node = np.full(len(items), -1, np.int64)
@@ -92,13 +93,12 @@ class ScenarioNetwork:
                 lat[i], lon[i] = item.lat, item.lon
         todo = np.flatnonzero(node < 0)
         if len(todo):
-            k, km = self.graph.snap(vt, lat[todo], lon[todo])
+            nearest, km = self.graph.snap(vt, lat[todo], lon[todo])
             ok = km <= reach[todo]
-            node[todo[ok]], snap[todo[ok]] = k[ok], km[ok]
-        if items and hasattr(items[0], "people"):
-            for i, item in enumerate(items):
-                if item.modes is not None and not set(item.modes) & set(vt.modes):
-                    node[i], snap[i] = -1, np.inf
+            node[todo[ok]], snap[todo[ok]] = nearest[ok], km[ok]
+        for i, item in enumerate(items):
+            if isinstance(item, Area) and item.modes is not None and not set(item.modes) & set(vt.modes):
+                node[i], snap[i] = -1, np.inf
         return Placement(node, snap)
 
     def matrix(self, vt: VehicleType, rows: str, cols: str, limit_h: float | None = None) -> TravelMatrix:

@@ -9,19 +9,26 @@ Time on a usable edge is `duration_h` when the edge fixes one (ferries, flights)
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
 import numpy as np
 
-from scenarios.model import VehicleType
+from scenarios.model import Mode, VehicleType
 
 from .damage import DamageState
 from .graph import MODE_CODE, Network
 
-__all__ = ["MIN_EDGE_TIME_H", "edge_times_h", "vehicle_key"]
+__all__ = ["MIN_EDGE_TIME_H", "VehicleKey", "edge_times_h", "vehicle_key"]
 
 MIN_EDGE_TIME_H = 1e-9  # zero-time edges (ties) stay edges in sparse graphs
 
+# modes, road classes, speed, speed per road class (sorted), weight
+VehicleKey: TypeAlias = tuple[
+    tuple[Mode, ...], tuple[str, ...] | None, float, tuple[tuple[str, float], ...], float
+]
 
-def vehicle_key(vt: VehicleType) -> tuple:
+
+def vehicle_key(vt: VehicleType) -> VehicleKey:
     """What of a vehicle type changes its edge times (for caches)."""
     return (
         vt.modes,

@@ -25,7 +25,8 @@ from .model import (
     Warehouse,
 )
 from .needs import NEEDS_COLUMNS, compute_needs, needs_totals
-from .sets import ScenarioSet, load_scenario_set
+from .scenario_set import ScenarioSet
+from .sets import load_scenario_set
 from .updates import UPDATE_KINDS, Delivered, UpdateError, apply_updates
 
 __all__ = [

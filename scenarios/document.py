@@ -6,18 +6,22 @@ document may use the same conveniences as the CSV tables.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import SupportsFloat, SupportsIndex
 
 from .errors import Issue
+from .jsontypes import JSONDocument, JSONValue
 from .sources import SourceMap
 
 __all__ = ["GENERAL_GROUP", "prepare_document", "split_affected"]
 
 GENERAL_GROUP = "umum"
+_FLOATABLE = (str, bytes, bytearray, SupportsFloat, SupportsIndex)
 
 
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool):
+def _number(value: object) -> float | None:
+    # float() takes text, bytes and objects with __float__ or __index__; anything else is no number
+    if isinstance(value, bool) or not isinstance(value, _FLOATABLE):
         return None
     try:
         out = float(value)
@@ -26,18 +30,19 @@ def _number(value: Any) -> float | None:
     return out if out == out and out not in (float("inf"), float("-inf")) else None
 
 
-def group_shares(groups: Any) -> dict[str, float]:
+def group_shares(groups: JSONValue) -> dict[str, float]:
     """Group id -> share, for the well-formed groups of a raw document that have one."""
     shares: dict[str, float] = {}
     for g in groups if isinstance(groups, list) else []:
-        if isinstance(g, dict) and isinstance(g.get("id"), str):
+        gid = g.get("id") if isinstance(g, dict) else None
+        if isinstance(g, dict) and isinstance(gid, str):
             share = _number(g.get("share")) if g.get("share") not in (None, "") else None
             if share is not None:
-                shares[g["id"]] = share
+                shares[gid] = share
     return shares
 
 
-def split_affected(affected: float, shares: dict[str, float]) -> dict[str, float]:
+def split_affected(affected: float, shares: Mapping[str, float]) -> dict[str, float]:
     """Split a bare count into groups by their shares; the rest is the general population.
 
     People are kept fractional (expected counts), so needs stay linear in people: doubling the
@@ -48,19 +53,20 @@ def split_affected(affected: float, shares: dict[str, float]) -> dict[str, float
     return out
 
 
-def prepare_document(doc: dict[str, Any], smap: SourceMap) -> list[Issue]:
+def prepare_document(doc: JSONDocument, smap: SourceMap) -> list[Issue]:
     """Resolve standards `extends` and split `affected` counts, in place; return the issues."""
     issues = _resolve_extends(doc, smap)
     issues += _split_areas(doc, smap)
     return issues
 
 
-def _split_areas(doc: dict[str, Any], smap: SourceMap) -> list[Issue]:
+def _split_areas(doc: JSONDocument, smap: SourceMap) -> list[Issue]:
     areas = doc.get("areas")
     if not isinstance(areas, list):
         return []
-    shares = group_shares(doc.get("groups"))
-    known = {g.get("id") for g in doc.get("groups") or [] if isinstance(g, dict)}
+    groups = doc.get("groups")
+    shares = group_shares(groups)
+    known = {g.get("id") for g in groups if isinstance(g, dict)} if isinstance(groups, list) else set()
     issues = []
     for i, area in enumerate(areas):
         if not isinstance(area, dict) or "affected" not in area:
@@ -89,19 +95,20 @@ def _split_areas(doc: dict[str, Any], smap: SourceMap) -> list[Issue]:
     return issues
 
 
-def _resolve_extends(doc: dict[str, Any], smap: SourceMap) -> list[Issue]:
+def _resolve_extends(doc: JSONDocument, smap: SourceMap) -> list[Issue]:
     profiles = doc.get("standards")
     if not isinstance(profiles, list):
         return []
     by_id = {p.get("id"): p for p in profiles if isinstance(p, dict)}
     issues: list[Issue] = []
-    resolved: dict[str, list] = {}
+    resolved: dict[JSONValue, list[JSONValue]] = {}
 
-    def items_of(pid: str, chain: tuple[str, ...]) -> list:
+    def items_of(pid: JSONValue, chain: tuple[JSONValue, ...]) -> list[JSONValue]:
         if pid in resolved:
             return resolved[pid]
         p = by_id[pid]
-        own = list(p.get("items") or []) if isinstance(p.get("items"), list) else []
+        items = p.get("items")
+        own = list(items) if isinstance(items, list) else []
         parent = p.get("extends")
         if parent in (None, ""):
             resolved[pid] = own

@@ -12,7 +12,7 @@ __all__ = ["Issue", "ScenarioError", "format_value"]
 _MISSING = object()
 
 
-def format_value(value: Any) -> str:
+def format_value(value: object) -> str:
     """Show a bad value as the user wrote it: strings quoted, others as JSON."""
     if value is _MISSING or value is None:
         return ""

@@ -5,13 +5,23 @@ from __future__ import annotations
 import itertools
 import json
 import math
+from collections.abc import Sequence
 from pathlib import Path as FsPath
-from typing import Any
+from typing import Any, TypedDict
 
 from .errors import Issue
+from .jsontypes import JSONDocument
 from .sources import Location, SourceMap
 
-__all__ = ["haversine_km", "line_length_km", "read_damage_geojson", "read_network_geojson"]
+__all__ = ["NetworkRecords", "haversine_km", "line_length_km", "read_damage_geojson", "read_network_geojson"]
+
+
+class NetworkRecords(TypedDict):
+    """The `network` of a scenario document, not yet validated: node and edge records."""
+
+    nodes: list[JSONDocument]
+    edges: list[JSONDocument]
+
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -24,12 +34,13 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, h)))
 
 
-def line_length_km(coords: list[list[float]]) -> float:
+def line_length_km(coords: Sequence[Sequence[float]]) -> float:
     """Length of a [lon, lat] polyline in km."""
     return sum(haversine_km(a[1], a[0], b[1], b[0]) for a, b in itertools.pairwise(coords))
 
 
-def _load(path: FsPath, display: str) -> tuple[Any, list[Issue]]:
+def _load(path: FsPath, display: str) -> tuple[dict[str, Any] | None, list[Issue]]:
+    # the parsed file as it is (features not yet checked one by one)
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as err:
@@ -39,15 +50,13 @@ def _load(path: FsPath, display: str) -> tuple[Any, list[Issue]]:
     return doc, []
 
 
-def read_network_geojson(
-    path: FsPath, display: str, smap: SourceMap
-) -> tuple[dict[str, list[dict]], list[Issue]]:
+def read_network_geojson(path: FsPath, display: str, smap: SourceMap) -> tuple[NetworkRecords, list[Issue]]:
     """Point features become nodes, LineStrings edges (end points matched to nodes by position)."""
     doc, issues = _load(path, display)
     if doc is None:
         return {"nodes": [], "edges": []}, issues
-    nodes: list[dict] = []
-    edges: list[dict] = []
+    nodes: list[JSONDocument] = []
+    edges: list[JSONDocument] = []
     at: dict[tuple[float, float], str] = {}
     lines = []
     for k, feat in enumerate(doc["features"]):
@@ -84,12 +93,12 @@ def read_network_geojson(
 
 def read_damage_geojson(
     path: FsPath, display: str, smap: SourceMap, start: int
-) -> tuple[list[dict], list[Issue]]:
+) -> tuple[list[JSONDocument], list[Issue]]:
     """Polygon features become area damage records (every edge inside is hit)."""
     doc, issues = _load(path, display)
     if doc is None:
         return [], issues
-    out = []
+    out: list[JSONDocument] = []
     for k, feat in enumerate(doc["features"]):
         geom = (feat or {}).get("geometry") or {}
         where = f"features[{k}]"

@@ -42,7 +42,7 @@ from .model import (
     VehicleType,
     Warehouse,
 )
-from .sets import ScenarioSet
+from .scenario_set import ScenarioSet
 
 __all__ = ["DEFAULT_GULF_COAST_DIR", "GULF_COAST_SOURCE", "load_gulf_coast"]
 

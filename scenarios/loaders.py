@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Set
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,8 @@ from pydantic import ValidationError
 from .bundled import CATALOGUE_DIR, bundled_scenarios, display_path, find_bundled, library_dir
 from .document import prepare_document
 from .errors import Issue, ScenarioError
-from .geo import read_damage_geojson, read_network_geojson
+from .geo import NetworkRecords, read_damage_geojson, read_network_geojson
+from .jsontypes import JSONDocument, JSONValue
 from .model import Scenario
 from .sources import Location, SourceMap, line_map_of_text
 from .tables import TABLES, read_csv, rows_to_records
@@ -90,8 +92,9 @@ def load_json(text: str, display: str = "<document>") -> Scenario:
     return load_document(doc, line_map_of_text(text, display))
 
 
-def load_document(doc: Any, smap: SourceMap | None = None) -> Scenario:
-    """Validate a parsed document (a dict); `smap` locates its values for messages."""
+def load_document(doc: JSONValue, smap: SourceMap | None = None) -> Scenario:
+    """Validate a parsed document (a dict; anything else is reported); `smap` locates its values
+    for messages."""
     smap = smap or SourceMap()
     if not isinstance(doc, dict):
         raise ScenarioError([smap.issue((), "a scenario document must be a JSON object", None)])
@@ -102,7 +105,9 @@ def load_document(doc: Any, smap: SourceMap | None = None) -> Scenario:
     return _validate(doc, smap, issues)
 
 
-def _validate(doc: dict, smap: SourceMap, issues: list[Issue], skip=frozenset()) -> Scenario:
+def _validate(
+    doc: JSONDocument, smap: SourceMap, issues: list[Issue], skip: Set[tuple[str, str]] = frozenset()
+) -> Scenario:
     issues = issues + prepare_document(doc, smap)
     try:
         scenario = Scenario.model_validate(doc)
@@ -161,7 +166,7 @@ def _yaml_issue(err: yaml.YAMLError, display: str) -> Issue:
     return Issue(display, mark.line + 1, f"column {mark.column + 1}", f"is not valid YAML: {problem}")
 
 
-def _read_yaml(file: Path, display: str) -> tuple[dict | None, SourceMap, list[Issue]]:
+def _read_yaml(file: Path, display: str) -> tuple[JSONDocument | None, SourceMap, list[Issue]]:
     text = _read_text(file)
     try:
         head = yaml.safe_load(text)
@@ -189,7 +194,9 @@ class _DirectoryReader:
                 return d / filename
         return None
 
-    def _table(self, name: str, root: tuple, start: int = 0, path: Path | None = None) -> list:
+    def _table(
+        self, name: str, root: tuple[str, ...], start: int = 0, path: Path | None = None
+    ) -> list[JSONDocument]:
         spec = TABLES[name]
         path = path or self._find(spec.filename)
         if path is None:
@@ -199,7 +206,9 @@ class _DirectoryReader:
         self.missing_columns |= {(rows.file, c) for c in rows.missing}
         return rows_to_records(rows, spec, root, self.smap, start)
 
-    def read(self, head: dict[str, Any]) -> dict[str, Any]:
+    def read(self, head: JSONDocument) -> JSONDocument:
+        """The document of the directory: `head` (scenario.yaml) with every table it lacks read in."""
+        # assembled from raw parts (YAML values, CSV records); validation checks its shape
         doc: dict[str, Any] = {k: head[k] for k in ("id", "name", "description") if k in head}
         doc["commodities"] = head.get("commodities") or self._catalogue_table("commodities")
         doc["groups"] = head.get("groups") or self._catalogue_table("groups")
@@ -218,7 +227,7 @@ class _DirectoryReader:
             doc["policy"] = head["policy"]
         return doc
 
-    def _catalogue_table(self, name: str) -> list:
+    def _catalogue_table(self, name: str) -> list[JSONDocument]:
         path = self._find(TABLES[name].filename) or CATALOGUE_DIR / TABLES[name].filename
         return self._table(name, (name,), path=path)
 
@@ -234,12 +243,12 @@ class _DirectoryReader:
             loc, _ = self.smap.locate(("demographics", k, "share"))
             self.smap.add(("groups", groups.index(by_id[gid]), "share"), loc)
 
-    def _standards(self, inline: Any) -> list:
+    def _standards(self, inline: JSONValue) -> list[JSONValue]:
         files: dict[str, Path] = {}
         for d in [CATALOGUE_DIR, *self.dirs]:
             for f in sorted((d / "standards").glob("*.yaml")):
                 files[f.stem] = f
-        profiles = []
+        profiles: list[JSONValue] = []
         for f in files.values():
             display = display_path(f)
             text = _read_text(f)
@@ -265,7 +274,7 @@ class _DirectoryReader:
             wid, cid = row.get("warehouse"), row.get("commodity")
             loc, _ = self.smap.locate(("stock", k))
             if wid not in index:
-                known = ", ".join(list(index)[:8])
+                known = ", ".join([w for w in index if isinstance(w, str)][:8])
                 self.issues.append(
                     self.smap.issue(
                         ("stock", k, "warehouse"),
@@ -286,7 +295,10 @@ class _DirectoryReader:
             first[(wid, cid)] = loc.line or 0
             i = index[wid]
             warehouses[i].setdefault("stock", {})[cid] = row.get("units")
-            self.smap.add(("warehouses", i, "stock", cid), Location(loc.file, loc.line, "units", "commodity"))
+            if isinstance(cid, str):  # CSV cells are text; a row without a commodity has no key to map
+                self.smap.add(
+                    ("warehouses", i, "stock", cid), Location(loc.file, loc.line, "units", "commodity")
+                )
 
     def _attach_arrivals(self, warehouses: list) -> None:
         lines = self._table("arrivals", ("arrivals",))
@@ -294,7 +306,7 @@ class _DirectoryReader:
         for k, row in enumerate(lines):
             wid = row.get("warehouse")
             if wid not in index:
-                known = ", ".join(list(index)[:8])
+                known = ", ".join([w for w in index if isinstance(w, str)][:8])
                 self.issues.append(
                     self.smap.issue(
                         ("arrivals", k, "warehouse"), f"unknown warehouse; expected one of: {known}", wid
@@ -310,7 +322,7 @@ class _DirectoryReader:
                 self.smap.add((*path, col), Location(loc.file, loc.line, col))
             arrivals.append({c: row.get(c) for c in ("commodity", "day", "units")})
 
-    def _network(self) -> dict:
+    def _network(self) -> NetworkRecords:
         geo = self._find("network.geojson")
         nodes_csv = self._find("nodes.csv")
         if geo is not None and (nodes_csv is None or geo.parent == self.dirs[-1]):
@@ -322,7 +334,7 @@ class _DirectoryReader:
             "edges": self._table("edges", ("network", "edges")),
         }
 
-    def _damage(self) -> list:
+    def _damage(self) -> list[JSONDocument]:
         out = self._table("damage", ("damage",))
         geo = self._find("damage.geojson")
         if geo is not None:

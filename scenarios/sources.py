@@ -7,7 +7,6 @@ path into the document, and the map turns that path back into `areas.csv:14: peo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import yaml
 
@@ -51,7 +50,8 @@ class SourceMap:
                 return loc, path[n:]
         return Location(self.default_file, None), path
 
-    def issue(self, path: Path, message: str, value: Any = None, is_key: bool = False) -> Issue:
+    def issue(self, path: Path, message: str, value: object = None, is_key: bool = False) -> Issue:
+        """An `Issue` at `path`, named by the field the user wrote (`is_key`: the key itself)."""
         loc, rest = self.locate(path)
         if loc.field is not None and not rest:
             name = loc.key_field if (is_key and loc.key_field) else loc.field

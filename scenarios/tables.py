@@ -13,6 +13,7 @@ from pathlib import Path as FsPath
 from typing import Any
 
 from .errors import Issue
+from .jsontypes import JSONDocument
 from .sources import Location, SourceMap
 
 __all__ = ["TABLES", "CsvRows", "TableSpec", "read_csv", "rows_to_records"]
@@ -234,9 +235,9 @@ def _check_header(header: list[str], line: int, display: str, spec: TableSpec) -
 
 def rows_to_records(
     table: CsvRows, spec: TableSpec, root: Path, smap: SourceMap, start: int = 0
-) -> list[dict[str, Any]]:
+) -> list[JSONDocument]:
     """Turn rows into document records at `root + (start + i,)`, recording each cell's location."""
-    records = []
+    records: list[JSONDocument] = []
     for i, (line, row) in enumerate(table.rows):
         path = (*root, start + i)
         smap.add(path, Location(table.file, line, ""))
@@ -244,7 +245,9 @@ def rows_to_records(
     return records
 
 
-def _record(row, spec: TableSpec, path: Path, file: str, line: int, smap: SourceMap) -> dict:
+def _record(
+    row: dict[str, str], spec: TableSpec, path: Path, file: str, line: int, smap: SourceMap
+) -> JSONDocument:
     rec: dict[str, Any] = {}
     paired = {c: (f, k) for f, cols in spec.pairs.items() for k, c in enumerate(cols)}
     for col, text in row.items():

@@ -18,12 +18,17 @@ the update's index and field.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TypeAlias
 
+from .jsontypes import JSONValue
 from .model import Damage, Scenario
 
-__all__ = ["UPDATE_KINDS", "Delivered", "UpdateError", "apply_updates"]
+__all__ = ["UPDATE_KINDS", "Delivered", "UpdateError", "UpdatePayload", "apply_updates"]
+
+# an update's payload as received (parsed JSON); `apply_updates` checks every field it reads
+UpdatePayload: TypeAlias = Mapping[str, JSONValue]
 
 UPDATE_KINDS = (
     "road_closed",
@@ -53,7 +58,7 @@ class Delivered:
 
 
 def apply_updates(
-    scenario: Scenario, updates: list[tuple[str, dict[str, Any]]]
+    scenario: Scenario, updates: Sequence[tuple[str, UpdatePayload]]
 ) -> tuple[Scenario, list[Delivered]]:
     """The scenario after `updates` ((kind, payload) in order), and the confirmed deliveries."""
     damage = list(scenario.damage)
@@ -93,11 +98,11 @@ def apply_updates(
             a = ids.check(i, p, "area", ids.areas)
             c = ids.check(i, p, "commodity", ids.commodities)
             u = _units(i, p, "units")
-            w = p.get("warehouse")
-            if w is not None:
-                w = ids.check(i, p, "warehouse", ids.warehouses)
-                stock[w][c] = max(stock[w].get(c, 0.0) - u, 0.0)
-            delivered.append(Delivered(a, c, u, w))
+            source: str | None = None
+            if p.get("warehouse") is not None:
+                source = ids.check(i, p, "warehouse", ids.warehouses)
+                stock[source][c] = max(stock[source].get(c, 0.0) - u, 0.0)
+            delivered.append(Delivered(a, c, u, source))
     areas = tuple(a.model_copy(update={"people": people[a.id]}) for a in scenario.areas)
     warehouses = tuple(w.model_copy(update={"stock": stock[w.id]}) for w in scenario.warehouses)
     updated = scenario.model_copy(update={"damage": tuple(damage), "areas": areas, "warehouses": warehouses})
@@ -112,21 +117,22 @@ class _Ids:
         self.warehouses = {w.id for w in s.warehouses}
         self.commodities = {c.id for c in s.commodities}
 
-    def check(self, i: int, p: dict, field: str, known: set[str]) -> str:
+    def check(self, i: int, p: UpdatePayload, field: str, known: set[str]) -> str:
+        """The id `p[field]` when it is one of `known`; else `UpdateError` for update `i`."""
         value = p.get(field)
         if not isinstance(value, str) or value not in known:
             raise UpdateError(i, f"/{field}", f"{value!r} is not a {field} of the scenario")
         return value
 
 
-def _units(i: int, p: dict, field: str, pointer: str | None = None) -> float:
+def _units(i: int, p: UpdatePayload, field: str, pointer: str | None = None) -> float:
     v = p.get(field)
     if isinstance(v, bool) or not isinstance(v, int | float) or not v >= 0 or v == float("inf"):
         raise UpdateError(i, pointer or f"/{field}", f"{v!r}: expected a number >= 0")
     return float(v)
 
 
-def _degraded(i: int, edge: str, p: dict) -> list[Damage]:
+def _degraded(i: int, edge: str, p: UpdatePayload) -> list[Damage]:
     out = []
     if "speed_factor" in p:
         f = p["speed_factor"]

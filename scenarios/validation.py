@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from .errors import Issue
 from .references import ReferenceProblems
@@ -41,7 +40,7 @@ _BOUNDS = {
 }
 
 
-def _message(err: dict[str, Any]) -> str:
+def _message(err: ErrorDetails) -> str:
     kind = err["type"]
     ctx = err.get("ctx") or {}
     if kind in _SIMPLE:
@@ -62,11 +61,11 @@ def _message(err: dict[str, Any]) -> str:
     return err["msg"]
 
 
-def _num(value: Any) -> str:
+def _num(value: object) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def _shown(value: Any) -> Any:
+def _shown(value: object) -> str | int | float | bool | None:
     return value if isinstance(value, str | int | float | bool) else None
 
 
