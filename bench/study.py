@@ -47,7 +47,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from doc_blocks import write_block
 
-from api.study_cli import StudyFileError, load_study, study_executor
+from api.cli.study_run import study_executor
+from api.study_files import StudyFileError, load_study
 from optimizer.study import StudyResult, StudySpec, run_study
 from optimizer.study.evaluate import BuildTask, CaseSettings, EvalTask, build_chunk, evaluate_chunk
 from optimizer.study.run import prepare_scenarios

@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.db.migrate import upgrade
-from api.db.session import make_engine, make_sessionmaker
-from api.security import create_key
-from api.settings import Settings
+from api.http.app import create_app
+from api.http.db.migrate import upgrade
+from api.http.db.session import make_engine, make_sessionmaker
+from api.http.security import create_key
+from api.http.settings import Settings
 from scenarios import load_scenario
 
 DATA_DIR = Path(__file__).parent / "data"

@@ -9,8 +9,8 @@ import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
 from starlette.routing import BaseRoute
 
-from api.app import create_app
-from api.settings import Settings
+from api.http.app import create_app
+from api.http.settings import Settings
 
 from .api_fixtures import sqlite_service  # noqa: F401 - fixture
 
@@ -145,7 +145,7 @@ def test_keys_are_stored_hashed(sqlite_service):  # noqa: F811
 
     from sqlalchemy import select
 
-    from api.db.models import ApiKey
+    from api.http.db.models import ApiKey
 
     key = sqlite_service.keys["viewer"]
     prefix, secret = key[len("siaga_") :].split("_", 1)

@@ -7,8 +7,8 @@ import copy
 
 import pytest
 
-from api.db.models import Incident, Job
-from api.idempotency import Idempotency
+from api.http.db.models import Incident, Job
+from api.http.idempotency import Idempotency
 
 from .api_fixtures import scenario_document, service, sqlite_service  # noqa: F401 - fixtures
 
@@ -177,7 +177,7 @@ def test_idempotent_update_posts_once(sqlite_service):  # noqa: F811
 def test_concurrent_first_requests_create_once(sqlite_service):  # noqa: F811
     """Two transactions creating with the same key at once: the second commit finds the first's
     record and replays it; only one incident exists."""
-    from api.idempotency import _Replay
+    from api.http.idempotency import _Replay
 
     sessions = sqlite_service.client.app.state.sessions
     scenario_id = sqlite_service.scenario()

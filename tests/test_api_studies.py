@@ -19,13 +19,13 @@ import yaml
 from alembic import command
 from alembic.config import Config
 
-from api.db.migrate import MIGRATIONS_DIR, current_revision, head_revision, upgrade
-from api.db.models import Job, StudyRecord, new_id, utcnow
-from api.db.session import make_engine, make_sessionmaker
-from api.jobs import JobRunner, recover
-from api.jobs.results import finite
-from api.settings import Settings
-from api.study_report import study_document
+from api.http.db.migrate import MIGRATIONS_DIR, current_revision, head_revision, upgrade
+from api.http.db.models import Job, StudyRecord, new_id, utcnow
+from api.http.db.session import make_engine, make_sessionmaker
+from api.http.jobs import JobRunner, recover
+from api.http.jobs.results import finite
+from api.http.settings import Settings
+from api.reports.study import study_document
 from optimizer.study import StudySpec, run_study
 from scenarios import load_scenario_set
 

@@ -29,7 +29,8 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from api.routers.dashboard import DASHBOARD_DIR, douglas_peucker
+from api.dashboard import DASHBOARD_DIR
+from api.dashboard.geometry import douglas_peucker
 
 from .api_fixtures import service  # noqa: F401 - fixture
 from .live_server import serve_process
@@ -568,7 +569,14 @@ def test_dashboard_routes(service):  # noqa: F811
     r = c.get("/")
     assert r.status_code == 200 and "default-src 'self'" in r.headers["content-security-policy"]
     assert c.get("/dashboard/js/main.js").headers["content-type"].startswith("text/javascript")
-    for bad in ("/dashboard/../routers/dashboard.py", "/dashboard/%2e%2e/app.py", "/dashboard/nothing.js"):
+    bad_paths = (
+        "/dashboard/../http/routers/dashboard.py",
+        "/dashboard/%2e%2e/http/app.py",
+        "/dashboard/nothing.js",
+        "/dashboard/map_document.py",  # the map's builder lives beside the page's files
+        "/dashboard/__init__.py",
+    )
+    for bad in bad_paths:
         assert c.get(bad).status_code == 404, bad
     assert c.get("/v1/dashboard/bundled").status_code == 401
     assert c.post(f"/v1/dashboard/bundled/{SCENARIO}", headers=auth("viewer")).status_code == 403
@@ -604,6 +612,17 @@ def test_dashboard_routes(service):  # noqa: F811
         c.get(f"/v1/dashboard/scenarios/{record}/map?incident=nope", headers=auth("viewer")).status_code
         == 404
     )
+
+
+def test_map_fleet_sums_rows_of_one_warehouse_and_type(service):  # noqa: F811
+    """Two fleet rows for one warehouse and vehicle type (tests/data/dashboard_two_fleet_rows: 2 + 3
+    trucks at gudang) show as their sum in the scenario's map document, as routing counts them
+    (optimizer/routing/dispatch.py); another type at that warehouse keeps its own count."""
+    c, auth = service.client, service.auth
+    record = service.scenario("dashboard_two_fleet_rows")
+    doc = c.get(f"/v1/dashboard/scenarios/{record}/map", headers=auth("viewer")).json()
+    (gudang,) = doc["warehouses"]
+    assert gudang["fleet"] == {"truk": 5, "perahu": 1}
 
 
 def test_douglas_peucker():

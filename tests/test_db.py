@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from api.db.migrate import current_revision, head_revision, upgrade
-from api.db.models import ApiKey, Base, utcnow
-from api.db.session import make_engine, make_sessionmaker
+from api.http.db.migrate import current_revision, head_revision, upgrade
+from api.http.db.models import ApiKey, Base, utcnow
+from api.http.db.session import make_engine, make_sessionmaker
 
 
 def _tables(url: str) -> set[str]:

@@ -11,7 +11,7 @@ from itertools import pairwise
 import pandas as pd
 import pytest
 
-from api.export import (
+from api.reports.plan import (
     HXL_TAGS,
     dispatch_html,
     routes_geojson,
@@ -22,8 +22,8 @@ from api.export import (
     write_plan,
     write_xlsx,
 )
-from api.export.formats import day_clock, eta, number
-from api.export.xlsx import HEADER_KEYS, SHEETS
+from api.reports.plan.formats import day_clock, eta, number
+from api.reports.plan.xlsx import HEADER_KEYS, SHEETS
 from network import ScenarioNetwork
 from optimizer.plan import PlanOptions, plan_scenario
 from optimizer.routing import RoutingOptions

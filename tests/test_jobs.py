@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from api.db.migrate import upgrade
-from api.db.models import ApiKey, Incident, IncidentUpdate, Job, PlanRecord, ScenarioRecord, utcnow
-from api.db.session import make_engine, make_sessionmaker
-from api.jobs import (
+from api.http.db.migrate import upgrade
+from api.http.db.models import ApiKey, Incident, IncidentUpdate, Job, PlanRecord, ScenarioRecord, utcnow
+from api.http.db.session import make_engine, make_sessionmaker
+from api.http.jobs import (
     JobCancelled,
     JobRunner,
     LocalProcessExecutor,
@@ -29,9 +29,9 @@ from api.jobs import (
     recover,
     run_job,
 )
-from api.jobs.progress import ProgressWriter, overall_fraction
-from api.jobs.results import finite
-from api.settings import Settings
+from api.http.jobs.progress import ProgressWriter, overall_fraction
+from api.http.jobs.results import finite
+from api.http.settings import Settings
 from optimizer.plan.check import check_plan
 from scenarios import Scenario, apply_updates, load_scenario
 
@@ -339,8 +339,8 @@ def test_a_killed_worker_process_fails_its_job(sessions, runners, samarinda):
 def test_a_solve_far_past_its_time_limit_is_stopped(sessions, runners, samarinda, monkeypatch):
     """The runner's watchdog fails a job whose solve runs far past its time limit (here, with the
     margin shrunk, 5 % of its 30 s) and kills the process: a stuck worker cannot leave it running."""
-    monkeypatch.setattr("api.jobs.runner.OVERRUN_FACTOR", 0.05)
-    monkeypatch.setattr("api.jobs.runner.OVERRUN_GRACE_S", 0.0)
+    monkeypatch.setattr("api.http.jobs.runner.OVERRUN_FACTOR", 0.05)
+    monkeypatch.setattr("api.http.jobs.runner.OVERRUN_GRACE_S", 0.0)
     sid = add_scenario(sessions, samarinda)
     job_id = add_job(sessions, kind="plan", scenario_id=sid, params=LONG)
     runner = start_runner(runners, sessions)
@@ -492,9 +492,9 @@ def test_finite_replaces_nan_for_json():
 SERVER = textwrap.dedent(
     """
     import sys, time
-    from api.db.session import make_engine, make_sessionmaker
-    from api.jobs import JobRunner
-    from api.settings import Settings
+    from api.http.db.session import make_engine, make_sessionmaker
+    from api.http.jobs import JobRunner
+    from api.http.settings import Settings
     url = sys.argv[1]
     runner = JobRunner(Settings(database_url=url, poll_interval_s=0.05), make_sessionmaker(make_engine(url)))
     runner.start()

@@ -14,8 +14,9 @@ from scipy.optimize import linprog
 from typer.testing import CliRunner
 
 from api.cli import app
-from api.study_cli import load_study, study_executor
-from api.study_report import recommendation, write_study
+from api.cli.study_run import study_executor
+from api.reports.study import recommendation, write_study
+from api.study_files import load_study
 from optimizer.instance import compile_instance
 from optimizer.study import run_study, solve_case, solve_saa
 from optimizer.study.evaluate import BuildTask, CaseSettings, build_chunk

@@ -287,7 +287,7 @@ export class MapView {
     this._labels();
   }
 
-  /** The scenario's map document (api/routers/dashboard.py): network, damage, areas, warehouses. */
+  /** The scenario's map document (api/dashboard/map_document.py): network, damage, areas, warehouses. */
   setScenario(doc) {
     if (doc === this.doc) return;
     const first = !this.doc || this.doc.scenario.record !== doc.scenario.record;

@@ -1,0 +1,110 @@
+"""A plan as one workbook: summary (plan settings and KPIs), shipments, trips (one row per stop), unmet."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from api.i18n import Lang
+from scenarios.model import Scenario
+
+from .formats import eta
+from .lookup import Lookup, name_in
+from .tables import shipments_frame, unmet_frame
+
+__all__ = ["SHEETS", "summary_frame", "trips_frame", "write_xlsx"]
+
+SHEETS = ("summary", "shipments", "trips", "unmet")
+HEADER_KEYS = (
+    "format",
+    "scenario",
+    "scenario_name",
+    "status",
+    "seed",
+    "engine",
+    "iterations",
+    "time_limit_s",
+    "solve_seconds",
+)
+
+TRIP_COLUMNS = [
+    "vehicle",
+    "vehicle_type",
+    "warehouse",
+    "day",
+    "trip",
+    "depart_h",
+    "stop",
+    "area",
+    "area_name",
+    "arrive_h",
+    "eta",
+    "deliver",
+    "return_h",
+]
+
+
+def write_xlsx(scenario: Scenario, plan: dict, path: Path, lang: Lang = "id") -> Path:
+    """Write the plan's workbook to `path` (sheets in `SHEETS` order)."""
+    frames = {
+        "summary": summary_frame(plan),
+        "shipments": shipments_frame(scenario, plan, lang),
+        "trips": trips_frame(scenario, plan, lang),
+        "unmet": unmet_frame(scenario, plan, lang),
+    }
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for sheet in SHEETS:
+            frames[sheet].to_excel(writer, sheet_name=sheet, index=False)
+    return path
+
+
+def summary_frame(plan: dict) -> pd.DataFrame:
+    """Key/value rows: the plan's settings, then its KPIs, nested dicts flattened ("arrival_h.p90")."""
+    rows = [(k, plan.get(k)) for k in HEADER_KEYS if k in plan]
+    rows += _flatten(plan.get("kpis") or {})
+    return pd.DataFrame(rows, columns=["key", "value"])
+
+
+def _flatten(values: dict, prefix: str = "") -> list[tuple[str, object]]:
+    rows: list[tuple[str, object]] = []
+    for key, value in values.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            rows += _flatten(value, f"{name}.")
+        elif isinstance(value, list | tuple):
+            rows.append((name, json.dumps(value, ensure_ascii=False)))
+        else:
+            rows.append((name, value))
+    return rows
+
+
+def trips_frame(scenario: Scenario, plan: dict, lang: Lang = "id") -> pd.DataFrame:
+    """One row per stop of every trip, in trip order, with what is unloaded there."""
+    look = Lookup(scenario)
+    rows = [
+        {
+            "vehicle": t["vehicle"],
+            "vehicle_type": t["vehicle_type"],
+            "warehouse": t["warehouse"],
+            "day": t["day"],
+            "trip": t["trip"],
+            "depart_h": t.get("depart_h"),
+            "stop": k,
+            "area": st["area"],
+            "area_name": name_in(look.areas.get(st["area"]), lang),
+            "arrive_h": st["arrive_h"],
+            "eta": eta(t["day"], st["arrive_h"], lang),
+            "deliver": "; ".join(f"{c}: {_plain(q)}" for c, q in st["deliver"].items()),
+            "return_h": t.get("return_h"),
+        }
+        for t in plan.get("trips") or []
+        for k, st in enumerate(t["stops"], start=1)
+    ]
+    return pd.DataFrame(rows, columns=TRIP_COLUMNS)
+
+
+def _plain(units: float) -> str:
+    """Units with at most 3 decimals, no trailing zeros ("1241.198", "750")."""
+    return f"{units:.3f}".rstrip("0").rstrip(".")
