@@ -39,6 +39,7 @@ from allocation import kaltim_province
 from doc_blocks import write_block
 
 from optimizer.plan import PlanOptions, baseline_shipments, plan_from_shipments, plan_scenario
+from optimizer.progress import ProgressEvent
 from optimizer.routing import RoutingOptions
 from scenarios import compute_needs, load_scenario
 from scenarios.bundled import LIBRARY_DIR
@@ -125,11 +126,11 @@ def province_options(time_limit_s: float, seed: int) -> PlanOptions:
 
 def run_pair(name: str, s: Scenario, o: PlanOptions) -> dict:
     """SIAGA's plan and the baseline's (same routing options), timed: one row of the tables."""
-    seen: dict = {}
+    seen: dict[str, float] = {}
 
-    def progress(event: dict) -> None:
-        if event["stage"] == "first_feasible":
-            seen["first_s"] = event["seconds"]
+    def progress(event: ProgressEvent) -> None:
+        if event.stage == "first_feasible" and event.seconds is not None:
+            seen["first_s"] = event.seconds
 
     t0 = time.perf_counter()
     plan = plan_scenario(s, o, progress)
@@ -147,8 +148,8 @@ def run_pair(name: str, s: Scenario, o: PlanOptions) -> dict:
         "final_s": final_s,
         "rounds": len(plan.rounds),
         "status": plan.status,
-        "siaga": plan.kpis,
-        "base": base.kpis,
+        "siaga": plan.kpis.to_dict(),
+        "base": base.kpis.to_dict(),
         "base_s": time.perf_counter() - t0,
         "base_shipped_kg": float(ship["kg"].sum()) if len(ship) else 0.0,
     }

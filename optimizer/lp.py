@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import ArrayLike
 from ortools.math_opt import callback_pb2, model_parameters_pb2, model_pb2, parameters_pb2, result_pb2
 from ortools.math_opt.core.python import solver as core_solver
 
@@ -25,10 +26,14 @@ ALGORITHMS = {
     "barrier": parameters_pb2.LP_ALGORITHM_BARRIER,
 }
 _OPTIMAL = result_pb2.TERMINATION_REASON_OPTIMAL
+_Block = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 @dataclass(frozen=True)
 class LpSolution:
+    """A solve's status, objective, column values and (where the solver gave them) reduced costs and
+    row duals."""
+
     status: str  # "optimal", "feasible", "infeasible", "error"
     objective: float
     x: np.ndarray
@@ -43,16 +48,16 @@ class LinearProgram:
     """Columns (variables) and rows (constraints) added in numpy blocks."""
 
     n_cols: int = 0
-    lb: list = field(default_factory=list)
-    ub: list = field(default_factory=list)
-    row_lb: list = field(default_factory=list)
-    row_ub: list = field(default_factory=list)
-    rows: list = field(default_factory=list)  # (row ids, col ids, coef) blocks
+    lb: list[np.ndarray] = field(default_factory=list)
+    ub: list[np.ndarray] = field(default_factory=list)
+    row_lb: list[np.ndarray] = field(default_factory=list)
+    row_ub: list[np.ndarray] = field(default_factory=list)
+    rows: list[_Block] = field(default_factory=list)  # (row ids, col ids, coef) blocks
     n_rows: int = 0
-    integer_cols: list = field(default_factory=list)  # index blocks of integer columns (a MIP)
-    _matrix: tuple | None = field(default=None, repr=False)
+    integer_cols: list[np.ndarray] = field(default_factory=list)  # index blocks of integer columns (a MIP)
+    _matrix: tuple[tuple[int, int], _Block] | None = field(default=None, repr=False)
 
-    def add_cols(self, n: int, lb=0.0, ub=INF, integer: bool = False) -> np.ndarray:
+    def add_cols(self, n: int, lb: ArrayLike = 0.0, ub: ArrayLike = INF, integer: bool = False) -> np.ndarray:
         """Add `n` columns (integer ones make the model a MIP); returns their indices."""
         idx = np.arange(self.n_cols, self.n_cols + n, dtype=np.int64)
         self.lb.append(np.broadcast_to(np.asarray(lb, float), (n,)).copy())
@@ -62,7 +67,16 @@ class LinearProgram:
         self.n_cols += n
         return idx
 
-    def add_rows(self, row_local, cols, coef, n: int, lb=-INF, ub=INF) -> np.ndarray:
+    def add_rows(
+        self,
+        row_local: ArrayLike,
+        cols: ArrayLike,
+        coef: ArrayLike,
+        n: int,
+        *,
+        lb: ArrayLike = -INF,
+        ub: ArrayLike = INF,
+    ) -> np.ndarray:
         """Add `n` rows: entry k puts `coef[k]` at (row `row_local[k]`, column `cols[k]`)."""
         ids = np.arange(self.n_rows, self.n_rows + n, dtype=np.int64)
         self.rows.append(
@@ -120,6 +134,7 @@ class LinearProgram:
         return uniq // max(self.n_cols, 1), uniq % max(self.n_cols, 1), v
 
     def proto(self, objective: np.ndarray, maximize: bool = False) -> model_pb2.ModelProto:
+        """The MathOpt model proto of these columns and rows with `objective`."""
         m = model_pb2.ModelProto(name="siaga")
         lb, ub = np.concatenate(self.lb), np.concatenate(self.ub)
         m.variables.ids.extend(range(self.n_cols))
@@ -144,8 +159,9 @@ class LinearProgram:
 
     def solve(
         self,
-        objective: np.ndarray,
+        objective: ArrayLike,
         maximize: bool = False,
+        *,
         solver: str = "highs",
         time_limit_s: float | None = None,
         threads: int = 1,
@@ -157,15 +173,22 @@ class LinearProgram:
         barrier ends with a crossover to a vertex); falls back to GLOP when HiGHS fails (LPs only).
         A MIP (integer columns) is solved by HiGHS's branch and bound to `relative_gap`."""
         model = self.proto(np.asarray(objective, float), maximize)
-        sol = _solve(model, solver, time_limit_s, threads, seed, self.n_cols, algorithm, relative_gap)
+        params = _parameters(solver, time_limit_s, threads, seed, algorithm, relative_gap)
+        sol = _solve(model, solver, params, self.n_cols)
         if sol.status == "error" and solver != "glop" and not self.integer_cols:
-            sol = _solve(model, "glop", time_limit_s, threads, seed, self.n_cols, "default")
+            params = _parameters("glop", time_limit_s, threads, seed, "default", None)
+            sol = _solve(model, "glop", params, self.n_cols)
         return sol
 
 
-def _solve(
-    model, solver: str, time_limit_s, threads: int, seed: int, n: int, algorithm: str, gap=None
-) -> LpSolution:
+def _parameters(
+    solver: str,
+    time_limit_s: float | None,
+    threads: int,
+    seed: int,
+    algorithm: str,
+    gap: float | None,
+) -> parameters_pb2.SolveParametersProto:
     params = parameters_pb2.SolveParametersProto(
         enable_output=False, random_seed=seed, lp_algorithm=ALGORITHMS[algorithm]
     )
@@ -175,6 +198,12 @@ def _solve(
         params.highs.int_options["threads"] = threads
     if time_limit_s is not None:
         params.time_limit.FromMilliseconds(int(time_limit_s * 1000))
+    return params
+
+
+def _solve(
+    model: model_pb2.ModelProto, solver: str, params: parameters_pb2.SolveParametersProto, n: int
+) -> LpSolution:
     t0 = time.perf_counter()
     try:
         res = core_solver.solve(
@@ -206,7 +235,7 @@ def _solve(
     return LpSolution(status, obj, x, seconds, solver, rc, du)
 
 
-def _duals(res, n: int, m: int) -> tuple[np.ndarray | None, np.ndarray | None]:
+def _duals(res: result_pb2.SolveResultProto, n: int, m: int) -> tuple[np.ndarray | None, np.ndarray | None]:
     sol = res.solutions[0]
     if not sol.HasField("dual_solution"):
         return None, None

@@ -3,6 +3,7 @@ priorities, zones vs per-area model, the checker, and reproducibility."""
 
 from __future__ import annotations
 
+import importlib
 import itertools
 
 import networkx as nx
@@ -13,11 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from network import ScenarioNetwork
-from optimizer.allocation import AllocationOptions, solve_allocation
+from optimizer.allocation import AllocationOptions, check_allocation, solve_allocation
 from optimizer.allocation.inputs import link_inputs, scenario_arrays
 from optimizer.allocation.links import flow_links
-from optimizer.checker import check_allocation
 from optimizer.instance import compile_instance
+from optimizer.progress import ProgressEvent
 from scenarios import compute_needs, load_scenario
 from scenarios.model import (
     Area,
@@ -332,3 +333,28 @@ def test_overlapped_rounds_give_the_same_plan():
     pd.testing.assert_frame_equal(a.shipments, b.shipments)
     pd.testing.assert_frame_equal(a.unmet, b.unmet)
     assert a.stage_objectives == b.stage_objectives
+
+
+def test_progress_events_rise_to_one():
+    """`solve_allocation` reports `ProgressEvent`s of stage "allocation": compiling the scenario, the
+    pricing rounds that added links ("augment"), each LP stage in the policy's order and "done";
+    their fractions never go back and end at 1 (Samarinda takes pricing rounds, so all kinds show)."""
+    events: list[ProgressEvent] = []
+    solve_allocation(load_scenario("banjir-samarinda-2019"), progress=events.append)
+    assert events and all(isinstance(e, ProgressEvent) and e.stage == "allocation" for e in events)
+    fractions = [e.fraction for e in events]
+    assert all(f is not None and 0.0 <= f <= 1.0 for f in fractions)
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    steps = [e.step for e in events]
+    assert steps[0] == "network" and steps[-1] == "done" and "augment" in steps
+    assert [s for s in steps if s in ("deprivation", "equity", "cost")] == ["deprivation", "equity", "cost"]
+
+
+def test_checker_lives_in_the_allocation_package():
+    """The allocation checker is `optimizer.allocation.check` (exported by the package); the old
+    module at the package root, `optimizer.checker`, is gone."""
+    from optimizer.allocation import check as check_module
+
+    assert check_allocation is check_module.check_allocation
+    with pytest.raises(ModuleNotFoundError):
+        importlib.import_module("optimizer.checker")

@@ -135,6 +135,6 @@ def test_plan_from_baseline_shipments(tiny_flood):
     """The baseline's shipments route into a plan with KPIs comparable to SIAGA's."""
     opts = PlanOptions(routing=RoutingOptions(time_limit_s=None, iterations=50))
     plan = plan_from_shipments(tiny_flood, baseline_shipments(tiny_flood), opts)
-    assert plan.kpis["delivered_kg"] > 0
-    assert 0 < plan.kpis["fill_rate"] <= 1
-    assert plan.kpis["arrival_h"]["areas"] == 2
+    assert plan.kpis.delivered_kg > 0
+    assert 0 < plan.kpis.fill_rate <= 1
+    assert plan.kpis.arrival_h.areas == 2

@@ -33,6 +33,7 @@ from api.http.jobs.progress import ProgressWriter, overall_fraction
 from api.http.jobs.results import finite
 from api.http.settings import Settings
 from optimizer.plan.check import check_plan
+from optimizer.progress import ProgressEvent
 from scenarios import Scenario, apply_updates, load_scenario
 
 ROOT = Path(__file__).parent.parent
@@ -420,16 +421,16 @@ def test_progress_is_monotone_throttled_and_stops_a_cancelled_job(sessions, tiny
     """The overall fraction never goes back over a pipeline's events; writes come at most every
     interval; a cancel request or a lost attempt raises JobCancelled at the next write."""
     events = [
-        {"stage": "needs"},
-        {"stage": "network"},
+        ProgressEvent("needs"),
+        ProgressEvent("network"),
         *(
-            {"stage": st, "round": r, "fraction": f}
+            ProgressEvent(st, round=r, fraction=f)
             for r in (1, 2, 3, 4)
             for st in ("allocation", "routing")
             for f in (0, 0.5, 1)
         ),
-        *({"stage": "routing", "round": 0, "fraction": f} for f in (0, 0.5, 1)),
-        {"stage": "done", "fraction": 1.0},
+        *(ProgressEvent("routing", round=0, fraction=f) for f in (0, 0.5, 1)),
+        ProgressEvent("done", fraction=1.0),
     ]
     values = [overall_fraction(e) for e in events]
     assert values == sorted(values) and values[0] > 0 and values[-1] < 1
@@ -437,19 +438,19 @@ def test_progress_is_monotone_throttled_and_stops_a_cancelled_job(sessions, tiny
     job_id = add_job(sessions, kind="plan", scenario_id=sid, status="running", attempt=1)
     clock = [0.0]
     writer = ProgressWriter(sessions, job_id, 1, min_interval_s=0.5, clock=lambda: clock[0])
-    writer({"stage": "network"})
+    writer(ProgressEvent("network"))
     clock[0] = 0.2
-    writer({"stage": "allocation", "round": 1, "fraction": 0.5})
+    writer(ProgressEvent("allocation", round=1, fraction=0.5, step="deprivation"))
     job = get(sessions, Job, job_id)
     assert (job.stage, job.progress) == ("network", 0.03) and job.heartbeat_at is not None
     clock[0] = 0.6
-    writer({"stage": "routing", "round": 1, "fraction": 0.0})
+    writer(ProgressEvent("routing", round=1, fraction=0.0))
     assert get(sessions, Job, job_id).stage == "routing (round 1)"
     with sessions.begin() as s:
         s.get(Job, job_id).cancel_requested = True
     clock[0] = 2.0
     with pytest.raises(JobCancelled):
-        writer({"stage": "routing", "round": 1, "fraction": 1.0})
+        writer(ProgressEvent("routing", round=1, fraction=1.0))
     with pytest.raises(JobCancelled):
         ProgressWriter(sessions, job_id, 2).write()  # not this attempt
 

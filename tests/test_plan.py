@@ -167,12 +167,12 @@ def test_rounds_move_need_the_fleet_cannot_carry_to_a_depot_with_transport_to_sp
     the best round: lower priority-weighted unmet need than the first, checked clean."""
     s, plan = small_fleet
     rounds = plan.rounds
-    assert len(rounds) >= 2 and rounds[0]["uncarried_kg_by_reason"].get("fleet_exhausted", 0) > 0
-    assert rounds[0]["transport_cuts"] >= 1
-    assert rounds[-1]["carried_share"] > rounds[0]["carried_share"]
-    assert plan.kpis["weighted_unmet"] < rounds[0]["weighted_unmet"] - 1.0
-    assert plan.kpis["weighted_unmet"] <= min(r["weighted_unmet"] for r in rounds) + 1e-6
-    from_b = plan.shipments[plan.shipments["warehouse"] == "gudang_b"]["units"].sum()
+    assert len(rounds) >= 2 and rounds[0].uncarried_kg_by_reason.get("fleet_exhausted", 0) > 0
+    assert rounds[0].transport_cuts >= 1
+    assert rounds[-1].carried_share > rounds[0].carried_share
+    assert plan.kpis.weighted_unmet < rounds[0].weighted_unmet - 1.0
+    assert plan.kpis.weighted_unmet <= min(r.weighted_unmet for r in rounds) + 1e-6
+    from_b = sum(x.units for x in plan.shipments if x.warehouse == "gudang_b")
     assert from_b > 0
     c = check_plan(s, plan.to_dict())
     assert c.feasible, c.violations
@@ -237,3 +237,42 @@ def test_gini_of_known_distributions():
     assert gini(np.array([0.5, 0.5, 0.5])) == pytest.approx(0.0)
     assert gini(np.array([0.0, 0.0, 1.0])) == pytest.approx(2 / 3)
     assert gini(np.array([])) == 0.0
+
+
+def test_plan_to_dict_from_dict_round_trip_on_tiny_flood(tiny_flood):
+    """A tiny-flood plan written as plan.json (`to_dict`, through JSON text) and read back with
+    `Plan.from_dict` gives typed records (trips, shipments, unmet, KPIs, rounds) and writes the same
+    JSON again, byte for byte."""
+    from optimizer.plan import Plan, PlanKpis, RoundRecord, Shipment, Unmet
+    from optimizer.routing.trips import Trip
+
+    plan = plan_scenario(tiny_flood, _options())
+    text = json.dumps(plan.to_dict(), indent=1, ensure_ascii=False)
+    back = Plan.from_dict(json.loads(text))
+    assert json.dumps(back.to_dict(), indent=1, ensure_ascii=False) == text
+    assert back.trips and all(isinstance(t, Trip) for t in back.trips)
+    assert back.shipments and all(isinstance(x, Shipment) for x in back.shipments)
+    assert all(isinstance(x, Unmet) for x in back.unmet)
+    assert isinstance(back.kpis, PlanKpis) and all(isinstance(r, RoundRecord) for r in back.rounds)
+    assert back.trips == plan.trips and back.kpis == plan.kpis and back.rounds == plan.rounds
+
+
+def test_plan_kpis_keys_are_the_documented_ones(tiny_flood):
+    """`PlanKpis.to_dict()` has exactly the KPI keys docs/plan-format.md lists in its KPI table, in the
+    table's order, and `arrival_h` the documented mean, p90, max and areas."""
+    import re
+
+    from optimizer.plan.kpis import PlanKpis
+
+    doc = (Path(__file__).parent.parent / "docs" / "plan-format.md").read_text(encoding="utf-8")
+    table = doc.split("## KPIs", 1)[1].split("\n## ", 1)[0]
+    documented = [
+        key
+        for row in table.splitlines()
+        if row.startswith("| `")
+        for key in re.findall(r"`([a-z_0-9]+)`", row.split("|")[1])
+    ]
+    k = plan_scenario(tiny_flood, _options()).kpis
+    assert isinstance(k, PlanKpis)
+    assert list(k.to_dict()) == documented
+    assert list(k.to_dict()["arrival_h"]) == ["mean", "p90", "max", "areas"]

@@ -12,15 +12,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from optimizer.progress import ProgressEvent
 from optimizer.routing import (
     Depot,
+    EngineFailure,
     Job,
     RoutingOptions,
     RoutingProblem,
+    SearchBudget,
     VehicleType,
     check_routes,
     solve_routing,
 )
+from optimizer.routing.engine import ENGINES as REGISTRY
 from optimizer.routing.io import problem_from_dict, problem_to_dict, read_problem
 from optimizer.routing.reasons import explain_unassigned, impossible_jobs
 from optimizer.routing.solution import Route, RoutingSolution, Trip, Visit
@@ -247,10 +251,11 @@ def test_progress_reports_improving_costs_and_time_limit_returns_best(engine):
     p = read_problem(DATA_DIR / "routing_tsp7.json")
     vt = dataclasses.replace(p.vehicle_types[0], count=3, capacity=(3,))
     p = dataclasses.replace(p, vehicle_types=(vt,))
-    events: list[dict] = []
+    events: list[ProgressEvent] = []
     sol = solve_routing(p, RoutingOptions(engine, time_limit_s=0.5, seed=0), progress=events.append)
     assert check_routes(p, sol).ok and sol.feasible
-    costs = [e["best_cost"] for e in events]
+    assert {(e.stage, e.engine) for e in events} <= {("search", engine)}
+    costs = [e.best_cost for e in events]
     assert costs == sorted(costs, reverse=True)
     if costs:
         assert costs[-1] == sol.cost
@@ -331,3 +336,61 @@ def test_checker_flags_duplicate_unassigned_and_unknown_jobs():
     (route,) = sol.routes
     ghost = dataclasses.replace(route, trips=(Trip(0, 0, (Visit(99, 0, 0),)),))
     assert any("unknown" in v for v in check_routes(p, dataclasses.replace(sol, routes=(ghost,))).violations)
+
+
+class StuckEngine:
+    """A test engine whose search always ends among infeasible plans (it serves nothing)."""
+
+    name = "stuck"
+
+    def accepts(self, problem: RoutingProblem) -> bool:
+        return True
+
+    def solve(self, problem: RoutingProblem, budget: SearchBudget, progress) -> RoutingSolution:
+        left = tuple(range(len(problem.jobs)))
+        cost = sum(j.prize for j in problem.jobs)
+        raise EngineFailure(
+            "stuck on purpose", RoutingSolution((), left, cost, False, self.name, budget.seed, 0, 0.0)
+        )
+
+
+def optional_tsp7() -> RoutingProblem:
+    p = read_problem(DATA_DIR / "routing_tsp7.json")
+    jobs = tuple(dataclasses.replace(j, required=False, prize=1000) for j in p.jobs)
+    return dataclasses.replace(p, jobs=jobs)
+
+
+def test_a_failed_engine_falls_back_and_says_so(monkeypatch):
+    """When the engine fails (EngineFailure) the configured fallback solves the problem: a `fallback`
+    progress event names it and why, and the solution's engine reads "stuck>ortools"."""
+    monkeypatch.setitem(REGISTRY, "stuck", StuckEngine())
+    p = optional_tsp7()
+    events: list[ProgressEvent] = []
+    opts = RoutingOptions("stuck", time_limit_s=None, iterations=BUDGET, fallback="ortools")
+    sol = solve_routing(p, opts, progress=events.append)
+    assert [e for e in events if e.stage == "fallback"] == [
+        ProgressEvent(stage="fallback", engine="ortools", step="stuck on purpose")
+    ]
+    assert sol.engine == "stuck>ortools" and sol.feasible and not sol.unassigned
+    assert check_routes(p, sol).ok
+    assert sol.routes == solve(p, "ortools").routes
+
+
+def test_without_a_fallback_the_failure_comes_back(monkeypatch):
+    """With `fallback=None` the failed engine's own solution comes back (infeasible, its name), and no
+    other engine runs."""
+    monkeypatch.setitem(REGISTRY, "stuck", StuckEngine())
+    events: list[ProgressEvent] = []
+    opts = RoutingOptions("stuck", time_limit_s=None, iterations=BUDGET, fallback=None)
+    sol = solve_routing(optional_tsp7(), opts, progress=events.append)
+    assert sol.engine == "stuck" and not sol.feasible and len(sol.unassigned) == 7
+    assert events == []
+
+
+def test_default_fallback_is_ortools_and_unknown_engines_are_refused():
+    """The default fallback is OR-Tools (today's behaviour); an unknown engine or fallback is an error."""
+    assert RoutingOptions().fallback == "ortools"
+    with pytest.raises(ValueError, match="fallback"):
+        RoutingOptions(fallback="nope")
+    with pytest.raises(ValueError, match="engine"):
+        RoutingOptions("nope")

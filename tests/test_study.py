@@ -136,7 +136,9 @@ def test_saa_in_sample_value_is_what_evaluation_measures(gulf):
     spec, sset = gulf
     scenarios, sites, cases = _cases(spec, sset.scenarios)
     commodities = tuple(c.id for c in spec.commodities)
-    problem = saa_problem(spec, scenarios[0], sites, commodities, spec.optimise.budgets[0], cases)
+    problem = saa_problem(
+        spec, scenarios[0], sites, commodities, budget=spec.optimise.budgets[0], cases=cases
+    )
     res = solve_saa(cases, sset.probabilities, problem, relative_gap=0.0)
     evaluated = sum(
         p * solve_case(c, res.stock).weighted_unmet for c, p in zip(cases, sset.probabilities, strict=True)
@@ -163,7 +165,7 @@ def test_cvar_weight_trades_expected_unmet_for_the_worst_tail(gulf):
     spec, sset = gulf
     scenarios, sites, cases = _cases(spec, sset.scenarios)
     commodities = tuple(c.id for c in spec.commodities)
-    base = saa_problem(spec, scenarios[0], sites, commodities, spec.optimise.budgets[0], cases)
+    base = saa_problem(spec, scenarios[0], sites, commodities, budget=spec.optimise.budgets[0], cases=cases)
     p = sset.probabilities
 
     def losses(stock):
@@ -270,7 +272,7 @@ def test_allocation_mode_measures_the_allocation_of_each_option():
     """With `evaluation.mode: allocation`, each option's value on a scenario is the priority-weighted
     unmet person-days of `solve_allocation` on the scenario holding the option's stock, recomputed
     here from the allocation's own unmet table."""
-    from optimizer.allocation.solve import solve_allocation
+    from optimizer.allocation import solve_allocation
     from optimizer.study.cases import person_days_per_unit
     from optimizer.study.full import with_stock
 

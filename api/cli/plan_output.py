@@ -3,22 +3,25 @@ areas and groups with reasons, and a check's violations; in Indonesian or Englis
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pandas as pd
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from api.i18n import Lang, reason_label, t
+from optimizer.plan import Plan, PlanKpis
+from optimizer.progress import Progress as ProgressCallback
+from optimizer.progress import ProgressEvent
 from scenarios.model import Scenario
 
 __all__ = ["check_table", "kpi_table", "plan_progress", "worst_tables"]
 
 
 @contextmanager
-def plan_progress(console: Console, lang: Lang) -> Iterator[Callable[[dict], None]]:
+def plan_progress(console: Console, lang: Lang) -> Iterator[ProgressCallback]:
     """A progress callback drawing one bar per stage (needs & network, allocation and routing per
     round, final routing); silent when the console is not a terminal."""
     bars = Progress(
@@ -29,16 +32,16 @@ def plan_progress(console: Console, lang: Lang) -> Iterator[Callable[[dict], Non
         console=console,
         disable=not console.is_terminal,
     )
-    tasks: dict[str, int] = {}
+    tasks: dict[str, TaskID] = {}
 
-    def task(key: str, label: str) -> int:
+    def task(key: str, label: str) -> TaskID:
         if key not in tasks:
             tasks[key] = bars.add_task(label, total=1.0)
         return tasks[key]
 
-    def on_event(e: dict) -> None:
-        stage, frac = e.get("stage"), float(e.get("fraction", 0.0))
-        r = e.get("round", 0)
+    def on_event(e: ProgressEvent) -> None:
+        stage, frac = e.stage, float(e.fraction or 0.0)
+        r = e.round or 0
         if stage in ("needs", "network"):
             bars.update(task("needs", t("stage_needs", lang)), completed=0.5)
         elif stage == "allocation":
@@ -68,34 +71,34 @@ def _num(x: float | None, digits: int = 0) -> str:
     return "-" if x is None else f"{x:,.{digits}f}"
 
 
-def kpi_table(k: dict, lang: Lang) -> Table:
+def kpi_table(k: PlanKpis, lang: Lang) -> Table:
     table = Table(show_header=True)
     table.add_column(t("kpi", lang))
     table.add_column(t("value", lang), justify="right")
-    arr = k.get("arrival_h", {})
+    arr = k.arrival_h
     rows = [
-        ("kpi_fill_rate", _pct(k["fill_rate"])),
-        ("kpi_weighted_unmet", _num(k["weighted_unmet"])),
-        ("kpi_person_days", _num(k["person_days_deprived"])),
-        ("kpi_arrival", " / ".join(_num(arr.get(x), 1) for x in ("mean", "p90", "max"))),
-        ("kpi_area_range", f"{_pct(k['min_area_fill_rate'])} / {_pct(k['max_area_fill_rate'])}"),
-        ("kpi_gini", f"{k['gini']:.3f}"),
-        ("kpi_cost", _num(k["cost"])),
-        ("kpi_tonne_km", _num(k["tonne_km"], 1)),
-        ("kpi_vehicle_hours", _num(k["vehicle_hours"], 1)),
-        ("kpi_vehicles", f"{k['vehicles_used']} / {k['trips']}"),
+        ("kpi_fill_rate", _pct(k.fill_rate)),
+        ("kpi_weighted_unmet", _num(k.weighted_unmet)),
+        ("kpi_person_days", _num(k.person_days_deprived)),
+        ("kpi_arrival", " / ".join(_num(x, 1) for x in (arr.mean, arr.p90, arr.max))),
+        ("kpi_area_range", f"{_pct(k.min_area_fill_rate)} / {_pct(k.max_area_fill_rate)}"),
+        ("kpi_gini", f"{k.gini:.3f}"),
+        ("kpi_cost", _num(k.cost)),
+        ("kpi_tonne_km", _num(k.tonne_km, 1)),
+        ("kpi_vehicle_hours", _num(k.vehicle_hours, 1)),
+        ("kpi_vehicles", f"{k.vehicles_used} / {k.trips}"),
     ]
     for key, value in rows:
         table.add_row(t(key, lang), value)
-    for c, v in k["fill_rate_by_commodity"].items():
+    for c, v in k.fill_rate_by_commodity.items():
         table.add_row(f"  {t('fill_rate', lang)}: {c}", _pct(v))
     return table
 
 
-def worst_tables(s: Scenario, plan: dict, lang: Lang, n: int = 10) -> list[Table]:
+def worst_tables(s: Scenario, plan: Plan, lang: Lang, n: int = 10) -> list[Table]:
     """The n worst-served areas and every group, each with the main reason its need went unmet."""
-    k = plan["kpis"]
-    un = pd.DataFrame(plan["unmet"], columns=["area", "commodity", "group", "day", "units", "reason"])
+    k = plan.kpis
+    un = plan.unmet_frame
     areas = {a.id: a for a in s.areas}
     groups = {g.id: g for g in s.groups}
 
@@ -107,14 +110,14 @@ def worst_tables(s: Scenario, plan: dict, lang: Lang, n: int = 10) -> list[Table
     ta = Table(title=t("worst_areas", lang))
     for col in ("area", "fill_rate", "unmet_units", "main_reason"):
         ta.add_column(t(col, lang), justify="right" if col in ("fill_rate", "unmet_units") else "left")
-    worst = sorted(k["fill_rate_by_area"].items(), key=lambda kv: (kv[1], kv[0]))[:n]
+    worst = sorted(k.fill_rate_by_area.items(), key=lambda kv: (kv[1], kv[0]))[:n]
     for a, fr in worst:
         part = un[un["area"] == a]
         ta.add_row(f"{areas[a].name} ({a})", _pct(fr), _num(part["units"].sum()), main_reason(part))
     tg = Table(title=t("groups_title", lang))
     for col in ("group", "fill_rate", "priority", "main_reason"):
         tg.add_column(t(col, lang), justify="right" if col in ("fill_rate", "priority") else "left")
-    for g, fr in sorted(k["fill_rate_by_group"].items(), key=lambda kv: (kv[1], kv[0])):
+    for g, fr in sorted(k.fill_rate_by_group.items(), key=lambda kv: (kv[1], kv[0])):
         grp = groups[g]
         name = grp.name if lang == "id" or not grp.name_en else grp.name_en
         tg.add_row(name, _pct(fr), f"{grp.priority_weight:g}", main_reason(un[un["group"] == g]))

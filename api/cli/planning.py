@@ -94,17 +94,17 @@ def route(
     r = route_shipments(s, alloc.shipments, opts)
     k = r.kpis
     out.print(
-        f"[bold]{t('route_title', lg)}[/] — {s.name} ({s.id}): {r.status}; {t('trips', lg)} {k['trips']}; "
-        f"{t('vehicles_used', lg)} {k['vehicles_used']}; {t('carried', lg)} {k['kg_carried_share']:.1%}; "
-        f"{k['distance_km']:,.0f} km; {t('cost_idr', lg)} {k['cost']:,.0f}; {r.solve_seconds:.1f} s"
+        f"[bold]{t('route_title', lg)}[/] — {s.name} ({s.id}): {r.status}; {t('trips', lg)} {k.trips}; "
+        f"{t('vehicles_used', lg)} {k.vehicles_used}; {t('carried', lg)} {k.kg_carried_share:.1%}; "
+        f"{k.distance_km:,.0f} km; {t('cost_idr', lg)} {k.cost:,.0f}; {r.solve_seconds:.1f} s"
     )
     table = Table()
     for col in ("vehicle", "day", "depart", "stops", "load_kg"):
         table.add_column(t(col, lg))
     for trip in r.trips[:40]:
-        stops = ", ".join(f"{st['area']} ({st['arrive_h']:.1f})" for st in trip["stops"])
+        stops = ", ".join(f"{st.area} ({st.arrive_h or 0.0:.1f})" for st in trip.stops)
         table.add_row(
-            trip["vehicle"], str(trip["day"]), f"{trip['depart_h']:.1f}", stops, f"{trip['load_kg']:,.0f}"
+            trip.vehicle, str(trip.day), f"{trip.depart_h or 0.0:.1f}", stops, f"{trip.load_kg or 0.0:,.0f}"
         )
     out.print(table)
     if len(r.unassigned):
@@ -118,8 +118,8 @@ def route(
         doc = {
             "scenario": s.id,
             "status": r.status,
-            "kpis": k,
-            "trips": r.trips,
+            "kpis": k.to_dict(),
+            "trips": [trip.to_dict() for trip in r.trips],
             "unassigned": r.unassigned.to_dict(orient="records"),
         }
         out_file.parent.mkdir(parents=True, exist_ok=True)
@@ -180,18 +180,17 @@ def plan(
     s = load_or_exit(scenario)
     with plan_progress(err, lg) as progress:
         p = plan_scenario(s, opts, progress)
-    doc = p.to_dict()
     written = []
     if out_dir is not None:  # files first: the summary goes to a terminal or pipe that may close
         from api.reports.plan import write_plan
 
-        written = write_plan(s, doc, out_dir, lg)
+        written = write_plan(s, p, out_dir, lg)  # on the network the plan was routed on
     out.print(
         f"[bold]{t('plan_title', lg)}[/] — {s.name} ({s.id}): {t('status', lg)} {p.status}; "
         f"{t('first_feasible', lg)} {p.first_feasible_s:.1f} s; {p.solve_seconds:.1f} {t('seconds', lg)}"
     )
     out.print(kpi_table(p.kpis, lg))
-    for table in worst_tables(s, doc, lg):
+    for table in worst_tables(s, p, lg):
         out.print(table)
     if out_dir is not None:
         out.print(f"{t('written', lg)}: {out_dir} ({len(written)} files)", markup=False)
@@ -230,7 +229,8 @@ def check(
         out.print(check_table(c.violations, lg))
     if c.warnings:
         out.print(check_table(c.warnings, lg))
-    out.print(kpi_table(c.kpis, lg))
+    if c.kpis is not None:
+        out.print(kpi_table(c.kpis, lg))
     raise typer.Exit(0 if c.feasible else 1)
 
 

@@ -13,13 +13,13 @@ import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
-from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from api.i18n import Lang
 from api.study_files import StudyFileError
+from optimizer.progress import ProgressEvent
 
 __all__ = [
     "native_stdout_to_stderr",
@@ -83,8 +83,9 @@ def native_stdout_to_stderr() -> Iterator[None]:
 
 
 @contextmanager
-def study_progress(console: Console, lang: Lang) -> Iterator[Callable[[str, int, int], None]]:
-    """One bar per study stage; silent when the console is not a terminal."""
+def study_progress(console: Console, lang: Lang) -> Iterator[Callable[[ProgressEvent], None]]:
+    """One bar per study step (`run_study`'s events: step, done, total); silent when the console is
+    not a terminal."""
     bars = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -93,13 +94,14 @@ def study_progress(console: Console, lang: Lang) -> Iterator[Callable[[str, int,
         console=console,
         disable=not console.is_terminal,
     )
-    tasks: dict[str, Any] = {}
+    tasks: dict[str, TaskID] = {}
 
-    def on_progress(stage: str, done: int, total: int) -> None:
-        if stage not in tasks:
-            ind, eng = STAGES.get(stage, (stage, stage))
-            tasks[stage] = bars.add_task(ind if lang == "id" else eng, total=max(total, 1))
-        bars.update(tasks[stage], completed=done, total=max(total, 1))
+    def on_progress(event: ProgressEvent) -> None:
+        step, done, total = event.step or event.stage, event.done or 0, event.total or 0
+        if step not in tasks:
+            ind, eng = STAGES.get(step, (step, step))
+            tasks[step] = bars.add_task(ind if lang == "id" else eng, total=max(total, 1))
+        bars.update(tasks[step], completed=done, total=max(total, 1))
 
     with bars:
         yield on_progress

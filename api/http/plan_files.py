@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import tempfile
 from dataclasses import dataclass
+from functools import cached_property
 from html import escape
 from pathlib import Path
 from urllib.parse import quote
@@ -26,6 +27,7 @@ from api.reports.plan import (
 )
 from api.reports.plan.dispatch import vehicle_trips
 from network import ScenarioNetwork
+from optimizer.plan import Plan
 from scenarios import Scenario
 
 from .db.models import PlanRecord
@@ -43,9 +45,10 @@ class PlanContext:
     network_key: tuple[str, str, int]
     cache: ScenarioCache
 
-    @property
-    def plan(self) -> dict:
-        return self.record.document
+    @cached_property
+    def plan(self) -> Plan:
+        """The stored plan.json, read back."""
+        return Plan.from_dict(self.record.document)
 
     def network(self) -> ScenarioNetwork:
         return self.cache.network(self.network_key, self.scenario)

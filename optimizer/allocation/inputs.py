@@ -15,6 +15,7 @@ need-weighted mean round trips, exact for the proportional split.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -24,6 +25,7 @@ from ..instance import PlanningInstance, lag_days
 
 __all__ = [
     "AllocationInputs",
+    "NeedRows",
     "ScenarioArrays",
     "acg_key",
     "id_indices",
@@ -34,6 +36,8 @@ __all__ = [
     "unique_rows",
     "with_classes",
 ]
+
+NeedRows = tuple[np.ndarray, np.ndarray, np.ndarray]  # (area, commodity, group) index of each need row
 
 
 @dataclass(frozen=True)
@@ -71,16 +75,18 @@ class AllocationInputs:
     lv_rt: np.ndarray  # [link, vehicle type] round trip hours (need-weighted mean)
     lv_cost: np.ndarray  # [link, vehicle type] money per trip
     lv_dist: np.ndarray  # [link, vehicle type] one-way km
-    candidates: tuple[frozenset, ...]  # per area: warehouse indices linked
+    candidates: tuple[frozenset[int], ...]  # per area: warehouse indices linked
     handling_h: float = 1.0  # loading and unloading per trip
 
 
-def index_of(values, ids) -> np.ndarray:
+def index_of(values: Iterable[str] | pd.Series, ids: Iterable[str]) -> np.ndarray:
     """Position of each of `values` in `ids` (-1 where absent); hashed, far faster than Series.map."""
     return pd.Index(list(ids)).get_indexer(np.asarray(values, dtype=object))
 
 
-def id_indices(frame: pd.DataFrame, inp: AllocationInputs, rows=None) -> tuple[np.ndarray, ...]:
+def id_indices(
+    frame: pd.DataFrame, inp: AllocationInputs, rows: NeedRows | None = None
+) -> tuple[np.ndarray, ...]:
     """(area, commodity, group) indices of a needs-like table's rows: its integer columns `a, c, g`
     where it has them (the split's `served`), else `rows` when given, else found from the ids."""
     if "a" in frame.columns:
@@ -91,7 +97,7 @@ def id_indices(frame: pd.DataFrame, inp: AllocationInputs, rows=None) -> tuple[n
     return tuple(index_of(frame[col], x) for col, x in zip(("area", "commodity", "group"), ids, strict=True))
 
 
-def acg_key(frame: pd.DataFrame, inp: AllocationInputs, rows=None) -> np.ndarray:
+def acg_key(frame: pd.DataFrame, inp: AllocationInputs, rows: NeedRows | None = None) -> np.ndarray:
     """One integer per row of a needs-like table: (area x commodities + commodity) x groups + group."""
     a, c, g = id_indices(frame, inp, rows)
     return (a * len(inp.commodities) + c) * len(inp.groups) + g
@@ -112,12 +118,16 @@ def unique_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return uniq, inv.reshape(-1)
 
 
+_EMPTY = np.zeros(0)
+_EMPTY_I = np.zeros(0, np.int64)
+
+
 @dataclass(frozen=True)
 class ScenarioArrays:
     """The per-scenario part of the inputs (needs, stock, fleet, travel), built once per solve; the
     links and zones on top of it change from round to round (`link_inputs`)."""
 
-    fields: dict  # AllocationInputs fields that do not depend on the links
+    inputs: AllocationInputs  # the fields that do not depend on the links (link fields empty)
     lags: np.ndarray  # [warehouse, area, vehicle type] days from dispatch to delivery (-1: cannot)
     best_h: np.ndarray  # [warehouse, area] one way on the fastest based vehicle type
     rt: np.ndarray  # [warehouse, area, vehicle type] round trip hours
@@ -126,7 +136,7 @@ class ScenarioArrays:
     group_weight: np.ndarray
     order: np.ndarray  # [rank, area]: reachable warehouses nearest first (ties by index)
     holders_near: np.ndarray  # [warehouse, area]: the nearest holder of each commodity the area needs
-    need_rows: tuple  # (area, commodity, group) indices of each row of the needs table
+    need_rows: NeedRows  # (area, commodity, group) indices of each row of the needs table
 
 
 def scenario_arrays(
@@ -139,61 +149,99 @@ def scenario_arrays(
 ) -> ScenarioArrays:
     """Needs by priority class, stock, fleet and travel of `instance`, with the warehouse-area links of
     `closed` [W, A] unreachable. Classes: one per group, or with `aggregate` one per distinct priority
-    weight, or with `one_class` a single class of weight 1 (the pricing rounds' surrogate in solve.py:
+    weight, or with `one_class` a single class of weight 1 (the pricing rounds' surrogate in rounds.py:
     which links carry stock to need, whoever it serves)."""
     inst = instance
-    W, A, C = len(inst.warehouses), len(inst.areas), len(inst.commodities)
-    fl = inst.fleet
     travel = inst.travel.closed(closed)
     time_h = travel.based_time_h
-    dist = travel.based_distance_km
     rt = 2 * time_h + handling_h
+    shift = inst.fleet.duty.duty_h
+    lags = lag_days(time_h, shift[None, None, :])
+    inputs = _scenario_inputs(inst, time_h, travel.based_distance_km, rt, lags, handling_h)
+    need_g = inst.needs.by_group
+    best_h = time_h.min(axis=2)
+    t = np.where(inputs.reachable, best_h, np.inf)
+    order = np.argsort(t, axis=0, kind="stable")
+    base = ScenarioArrays(
+        inputs,
+        lags,
+        best_h,
+        rt,
+        aggregate,
+        need_g,
+        inst.group_weight,
+        order,
+        _holders_near(inst.stock, need_g, t),
+        inst.needs.rows,
+    )
+    return with_classes(base, aggregate, one_class)
+
+
+def _scenario_inputs(
+    inst: PlanningInstance,
+    time_h: np.ndarray,
+    dist: np.ndarray,
+    rt: np.ndarray,
+    lags: np.ndarray,
+    handling_h: float,
+) -> AllocationInputs:
+    """The inputs that do not depend on the links; classes and links empty (`with_classes` and
+    `link_inputs` fill them in)."""
+    fl = inst.fleet
     per_h, per_km, fixed = fl.cost_per_h, fl.cost_per_km, fl.fixed_cost
     finite = np.isfinite(rt)
     rt_f, dist_f = np.where(finite, rt, 0.0), np.where(finite, dist, 0.0)
     money = per_h * rt_f + per_km * 2 * dist_f + fixed
     no_price = (per_h == 0) & (per_km == 0) & (fixed == 0)
     trip_cost = np.where(finite, np.where(no_price, rt_f, money), np.inf)  # hours when a type has no prices
-    shift = fl.duty.duty_h
-    fields = {
-        "areas": inst.areas.ids,
-        "warehouses": inst.warehouses.ids,
-        "commodities": inst.commodities.ids,
-        "groups": inst.groups.ids,
-        "vehicle_types": inst.vehicle_types.ids,
-        "horizon": inst.days,
-        "kg": inst.kg_per_unit,
-        "m3": inst.m3_per_unit,
-        "stock": inst.stock,
-        "throughput_t": inst.throughput_t,
-        "count": fl.count.astype(float),
-        "shift_h": shift,
-        "cap_kg": fl.capacity_kg,
-        "cap_m3": fl.capacity_m3,
-        "trip_cost": trip_cost,
-        "time_h": time_h,
-        "dist_km": dist,
-        "reachable": np.isfinite(time_h).any(axis=2),
-        "handling_h": handling_h,
-    }
-    lags = lag_days(time_h, shift[None, None, :])
-    fields["lags"] = lags
-    need_g = inst.needs.by_group
-    best_h = time_h.min(axis=2)
-    t = np.where(fields["reachable"], best_h, np.inf)
-    order = np.argsort(t, axis=0, kind="stable")
+    return AllocationInputs(
+        areas=inst.areas.ids,
+        warehouses=inst.warehouses.ids,
+        commodities=inst.commodities.ids,
+        groups=inst.groups.ids,
+        vehicle_types=inst.vehicle_types.ids,
+        horizon=inst.days,
+        group_class=_EMPTY_I,
+        class_weight=_EMPTY,
+        kg=inst.kg_per_unit,
+        m3=inst.m3_per_unit,
+        need=_EMPTY,
+        stock=inst.stock,
+        throughput_t=inst.throughput_t,
+        count=fl.count.astype(float),
+        shift_h=fl.duty.duty_h,
+        cap_kg=fl.capacity_kg,
+        cap_m3=fl.capacity_m3,
+        trip_cost=trip_cost,
+        time_h=time_h,
+        dist_km=dist,
+        reachable=np.isfinite(time_h).any(axis=2),
+        lags=lags,
+        zone_of=_EMPTY_I,
+        n_zones=0,
+        l_zone=_EMPTY_I,
+        l_wh=_EMPTY_I,
+        l_lag=_EMPTY_I,
+        lv_lag=_EMPTY_I,
+        lv_rt=_EMPTY,
+        lv_cost=_EMPTY,
+        lv_dist=_EMPTY,
+        candidates=(),
+        handling_h=handling_h,
+    )
+
+
+def _holders_near(stock: np.ndarray, need_g: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """[warehouse, area]: the nearest holder (by `t` [W, A], inf: unreachable) of each commodity the
+    area needs."""
+    W, A = t.shape
     holders_near = np.zeros((W, A), bool)
     needs_c = need_g.sum(axis=(2, 3)) > 0  # [a, c]
-    stock = inst.stock
-    for c in range(C):
+    for c in range(stock.shape[1]):
         tc = np.where((stock[:, c, -1] > 0)[:, None], t, np.inf)
         has = needs_c[:, c] & np.isfinite(tc.min(axis=0))
         holders_near[np.argmin(tc, axis=0)[has], np.flatnonzero(has)] = True
-    rows = inst.needs.rows
-    base = ScenarioArrays(
-        fields, lags, best_h, rt, aggregate, need_g, inst.group_weight, order, holders_near, rows
-    )
-    return with_classes(base, aggregate, one_class)
+    return holders_near
 
 
 def with_classes(base: ScenarioArrays, aggregate: bool, one_class: bool = False) -> ScenarioArrays:
@@ -202,33 +250,35 @@ def with_classes(base: ScenarioArrays, aggregate: bool, one_class: bool = False)
     if one_class:
         class_weight, group_class = np.ones(1), np.zeros(len(w), np.int64)
     elif aggregate:
-        class_weight, group_class = np.unique(w, return_inverse=True)
+        uniq = np.unique(w, return_inverse=True)
+        class_weight, group_class = uniq[0], uniq[1]
     else:
         class_weight, group_class = w.copy(), np.arange(len(w))
     need_g = base.need_by_group
     need = np.zeros((*need_g.shape[:2], len(class_weight), need_g.shape[3]))
     for g, k in enumerate(group_class):
         need[:, :, k, :] += need_g[:, :, g, :]
-    fields = base.fields | {
-        "group_class": np.asarray(group_class, np.int64),
-        "class_weight": np.asarray(class_weight, float),
-        "need": need,
-    }
-    return replace(base, fields=fields, aggregate=aggregate)
+    inputs = replace(
+        base.inputs,
+        group_class=np.asarray(group_class, np.int64),
+        class_weight=np.asarray(class_weight, float),
+        need=need,
+    )
+    return replace(base, inputs=inputs, aggregate=aggregate)
 
 
 def link_inputs(
     base: ScenarioArrays,
     k_nearest: int = 3,
-    extra: dict[int, set[int]] | None = None,
+    extra: Mapping[int, Iterable[int]] | None = None,
     split_nearest: bool = True,
     alone: frozenset[int] = frozenset(),
 ) -> AllocationInputs:
     """The links (each area's `k_nearest` warehouses, the nearest holder of each commodity it needs,
     and `extra`) and the zones over them."""
-    f = base.fields
-    need = f["need"]
-    A, V = need.shape[0], len(f["vehicle_types"])
+    f = base.inputs
+    need = f.need
+    A, V = need.shape[0], len(f.vehicle_types)
     mask = _candidates(base, k_nearest, extra)  # [w, a]
     nearest = _nearest(base.best_h, mask) if split_nearest else None
     zone_of, n_zones = _zones(mask, base.lags, base.aggregate, nearest, alone)
@@ -244,13 +294,12 @@ def link_inputs(
     l_lag = np.where(lv_lag >= 0, lv_lag, np.iinfo(np.int64).max).min(axis=1) if len(pair) else lv_lag[:, 0]
     weight_a = (need * 1.0).sum(axis=(1, 2, 3)) + 1e-9
     lv_rt, lv_cost, lv_dist = (
-        _zone_mean(x, zone_of, n_zones, weight_a, l_zone, l_wh)
-        for x in (base.rt, f["trip_cost"], f["dist_km"])
+        _zone_mean(x, zone_of, n_zones, weight_a, l_zone, l_wh) for x in (base.rt, f.trip_cost, f.dist_km)
     )
     a_sorted, w_sorted = np.nonzero(mask.T)
     per_area = np.split(w_sorted, np.searchsorted(a_sorted, np.arange(1, A))) if A else []
-    return AllocationInputs(
-        **f,
+    return replace(
+        f,
         zone_of=zone_of,
         n_zones=n_zones,
         l_zone=l_zone,
@@ -264,12 +313,12 @@ def link_inputs(
     )
 
 
-def _candidates(base: ScenarioArrays, k: int, extra) -> np.ndarray:
+def _candidates(base: ScenarioArrays, k: int, extra: Mapping[int, Iterable[int]] | None) -> np.ndarray:
     """[warehouse, area]: the k nearest reachable warehouses, the nearest holder of each needed
     commodity, and `extra`."""
     mask = base.holders_near.copy()
     order = base.order[:k]  # [rank, area], ties by index
-    ok = np.take_along_axis(base.fields["reachable"], order, axis=0)
+    ok = np.take_along_axis(base.inputs.reachable, order, axis=0)
     mask[order[ok], np.nonzero(ok)[1]] = True
     for a, ws in (extra or {}).items():
         mask[list(ws), a] = True

@@ -5,7 +5,7 @@ a based vehicle reaches within the horizon, at the cost of the fastest travel ti
 minimum cost (OR-Tools' network simplex, milliseconds). It ignores the fleet, throughput, days and
 priorities, so it only proposes links: the LP decides what moves. Starting the LP with the links this flow
 uses, besides each area's nearest warehouses, leaves the duals less to price: the column generation of
-solve.py ends after two rounds on the benchmark instances instead of three or four.
+rounds.py ends after two rounds on the benchmark instances instead of three or four.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def flow_links(inp: AllocationInputs) -> dict[int, set[int]]:
     commodity uses that are not linked yet (each added to every area of the zone it reaches)."""
     W, Z, H = inp.reachable.shape[0], inp.n_zones, inp.horizon
     lags = inp.lags  # [w, a, v]
-    in_time = ((lags >= 0) & (lags < H)).any(axis=2)  # [w, a]
+    in_time = np.asarray(((lags >= 0) & (lags < H)).any(axis=2))  # [w, a]
     best_min = np.where(in_time, inp.time_h.min(axis=2), np.inf) * MINUTES
     cost = np.full((Z, W), np.inf)  # the zone's nearest area, per warehouse
     np.minimum.at(cost, inp.zone_of, best_min.T)
@@ -46,13 +46,16 @@ def flow_links(inp: AllocationInputs) -> dict[int, set[int]]:
         flow = _max_flow_min_cost(supply, demand, w_ix[arcs], z_ix[arcs], cost[z_ix[arcs], w_ix[arcs]])
         used[z_ix[arcs][flow > 0], w_ix[arcs][flow > 0]] = True
     out: dict[int, set[int]] = {}
-    for z, w in zip(*np.nonzero(used & ~linked), strict=True):
+    z_used, w_used = np.nonzero(used & ~linked)
+    for z, w in zip(z_used.tolist(), w_used.tolist(), strict=True):
         for a in np.flatnonzero((inp.zone_of == z) & in_time[w]):
             out.setdefault(int(a), set()).add(int(w))
     return out
 
 
-def _max_flow_min_cost(supply, demand, tail_w, head_z, cost_min) -> np.ndarray:
+def _max_flow_min_cost(
+    supply: np.ndarray, demand: np.ndarray, tail_w: np.ndarray, head_z: np.ndarray, cost_min: np.ndarray
+) -> np.ndarray:
     """Flow per arc of a maximum flow of minimum cost from warehouse supplies to zone demands."""
     W = len(supply)
     smcf = min_cost_flow.SimpleMinCostFlow()

@@ -50,8 +50,14 @@ from .inputs import AllocationInputs, unique_rows
 __all__ = ["AllocationModel", "build_model"]
 
 
+RowFamilies = dict[str, tuple[int, np.ndarray, np.ndarray]]  # family -> (first row, keys, capacity)
+
+
 @dataclass
 class AllocationModel:
+    """The LP with where its columns sit (`x`, `s`, `y` column indices and their keys; `phi` the
+    equity column), the stage objectives, and the row families the pricing and the reasons read."""
+
     lp: LinearProgram
     x: np.ndarray  # column indices
     x_l: np.ndarray
@@ -70,7 +76,25 @@ class AllocationModel:
     benefit: np.ndarray  # objective of stage 1 (maximise)
     benefit_const: float  # deprivation = benefit_const - benefit @ x
     cost: np.ndarray  # objective of stage 3 (minimise)
-    rows: dict  # constraint family -> (first row, keys array, capacity array)
+    rows: RowFamilies  # constraint family -> (first row, keys array, capacity array)
+
+
+@dataclass(frozen=True)
+class _Columns:
+    x: np.ndarray
+    x_l: np.ndarray
+    x_c: np.ndarray
+    x_d: np.ndarray
+    s: np.ndarray
+    s_z: np.ndarray
+    s_c: np.ndarray
+    s_k: np.ndarray
+    s_d: np.ndarray
+    y: np.ndarray
+    y_l: np.ndarray
+    y_v: np.ndarray
+    y_d: np.ndarray
+    phi: int | None
 
 
 def _keys(*cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -96,8 +120,57 @@ def build_model(
     nz = np.zeros((inp.n_zones, C, K, H))
     np.add.at(nz, inp.zone_of, inp.need)
     zc_need = nz.sum(axis=(2, 3))
+    cum = np.cumsum(nz, axis=3)
+    cols = _columns(lp, inp, zc_need, cum, equity)
+    rows: RowFamilies = {}
+    _balance_rows(lp, inp, cols, rows)
+    _no_ahead_rows(lp, cols, cum, H)
+    _load_rows(lp, inp, cols)
+    _fleet_rows(lp, inp, cols, rows)
+    _stock_rows(lp, inp, cols, rows)
+    _throughput_rows(lp, inp, cols, rows)
+    if cuts_h is not None:
+        _cut_rows(lp, inp, cols, cuts_h, rows)
+    if cols.phi is not None and len(cols.s):
+        _equity_rows(lp, cols, cols.phi, zc_need)
+    f = 1 + growth * np.arange(H)
+    F = np.cumsum(f[::-1])[::-1]
+    benefit = np.zeros(lp.n_cols)
+    benefit[cols.s] = inp.class_weight[cols.s_k] * F[cols.s_d]
+    const = float((nz * inp.class_weight[None, None, :, None] * F[None, None, None, :]).sum())
+    cost = np.zeros(lp.n_cols)
+    cost[cols.y] = inp.lv_cost[cols.y_l, cols.y_v]
+    c = cols
+    return AllocationModel(
+        lp,
+        c.x,
+        c.x_l,
+        c.x_c,
+        c.x_d,
+        c.s,
+        c.s_z,
+        c.s_c,
+        c.s_k,
+        c.s_d,
+        c.y,
+        c.y_l,
+        c.y_v,
+        c.y_d,
+        c.phi,
+        benefit,
+        const,
+        cost,
+        rows,
+    )
 
-    # x: link x commodity x day
+
+def _columns(
+    lp: LinearProgram, inp: AllocationInputs, zc_need: np.ndarray, cum: np.ndarray, equity: bool
+) -> _Columns:
+    """x (link x commodity x day, where the warehouse holds it, the zone needs it and it can arrive),
+    s (zone x commodity x class x day, where cumulative need is positive), y (link x vehicle type x
+    day, where a based vehicle can deliver), and phi (with `equity`), in this order."""
+    H = inp.horizon
     holder = inp.stock[:, :, -1] > 0
     lc = np.argwhere(holder[inp.l_wh] & (zc_need[inp.l_zone] > 0))
     days = np.arange(H)
@@ -107,14 +180,9 @@ def build_model(
     ok = x_d >= inp.l_lag[x_l]
     x_l, x_c, x_d = x_l[ok], x_c[ok], x_d[ok]
     x = lp.add_cols(len(x_l))
-
-    # s: zone x commodity x class x day, where cumulative need is positive
-    cum = np.cumsum(nz, axis=3)
     sz = np.argwhere(cum > 0)
     s_z, s_c, s_k, s_d = sz.T if len(sz) else (np.zeros(0, np.int64),) * 4
     s = lp.add_cols(len(s_z))
-
-    # y: link x vehicle type x day
     lv = np.argwhere((inp.lv_lag >= 0) & (inp.count[inp.l_wh] > 0))
     y_l = np.repeat(lv[:, 0], H)
     y_v = np.repeat(lv[:, 1], H)
@@ -123,91 +191,100 @@ def build_model(
     y_l, y_v, y_d = y_l[ok], y_v[ok], y_d[ok]
     y = lp.add_cols(len(y_l))
     phi = int(lp.add_cols(1, lb=0.0, ub=1.0)[0]) if equity else None
+    return _Columns(x, x_l, x_c, x_d, s, s_z, s_c, s_k, s_d, y, y_l, y_v, y_d, phi)
 
-    rows: dict = {}
-    # balance (z, c, d)
-    z_of_x = inp.l_zone[x_l]
-    r_x, uniq_b = _keys(np.r_[z_of_x, s_z], np.r_[x_c, s_c], np.r_[x_d, s_d])
-    first_b = lp.add_rows(
-        r_x, np.r_[x, s], np.r_[np.ones(len(x)), -np.ones(len(s))], len(uniq_b), lb=0.0, ub=0.0
-    )
+
+def _balance_rows(lp: LinearProgram, inp: AllocationInputs, c: _Columns, rows: RowFamilies) -> None:
+    """balance (z, c, d): deliveries into the zone equal what its classes are served."""
+    z_of_x = inp.l_zone[c.x_l]
+    r_x, uniq_b = _keys(np.r_[z_of_x, c.s_z], np.r_[c.x_c, c.s_c], np.r_[c.x_d, c.s_d])
+    coef = np.r_[np.ones(len(c.x)), -np.ones(len(c.s))]
+    first_b = lp.add_rows(r_x, np.r_[c.x, c.s], coef, len(uniq_b), lb=0.0, ub=0.0)
     rows["balance"] = (_start(first_b), uniq_b, np.zeros(len(uniq_b)))
 
-    # no-ahead (z, c, k, d): cumulative service within cumulative need
+
+def _no_ahead_rows(lp: LinearProgram, c: _Columns, cum: np.ndarray, H: int) -> None:
+    """no-ahead (z, c, k, d): cumulative service within cumulative need."""
     rows_na = np.flatnonzero((cum > 0).ravel())
-    if len(s):
-        per_day = [np.flatnonzero(s_d <= dd) for dd in range(H)]
-        ent_s = np.concatenate(per_day)
-        ent_d = np.repeat(np.arange(H), [len(p) for p in per_day])
-        flat = np.ravel_multi_index((s_z[ent_s], s_c[ent_s], s_k[ent_s], ent_d), cum.shape)
-        row = np.searchsorted(rows_na, flat)
-        lp.add_rows(row, s[ent_s], np.ones(len(ent_s)), len(rows_na), ub=cum.ravel()[rows_na])
+    if not len(c.s):
+        return
+    per_day = [np.flatnonzero(c.s_d <= dd) for dd in range(H)]
+    ent_s = np.concatenate(per_day)
+    ent_d = np.repeat(np.arange(H), [len(p) for p in per_day])
+    flat = np.ravel_multi_index((c.s_z[ent_s], c.s_c[ent_s], c.s_k[ent_s], ent_d), cum.shape)
+    row = np.searchsorted(rows_na, flat)
+    lp.add_rows(row, c.s[ent_s], np.ones(len(ent_s)), len(rows_na), ub=cum.ravel()[rows_na])
 
-    # weight and volume (l, d)
-    r_w, uniq_ld = _keys(np.r_[x_l, y_l], np.r_[x_d, y_d])
-    cols = np.r_[x, y]
-    lp.add_rows(r_w, cols, np.r_[inp.kg[x_c], -inp.cap_kg[y_v]], len(uniq_ld), ub=0.0)
-    lp.add_rows(r_w, cols, np.r_[inp.m3[x_c], -inp.cap_m3[y_v]], len(uniq_ld), ub=0.0)
 
-    # fleet hours (w, v, e)
-    y_w = inp.l_wh[y_l]
-    y_e = y_d - inp.lv_lag[y_l, y_v]
-    r_f, uniq_f = _keys(y_w, y_v, y_e)
+def _load_rows(lp: LinearProgram, inp: AllocationInputs, c: _Columns) -> None:
+    """weight and volume (l, d): what a link delivers fits its vehicle loads."""
+    r_w, uniq_ld = _keys(np.r_[c.x_l, c.y_l], np.r_[c.x_d, c.y_d])
+    cols = np.r_[c.x, c.y]
+    lp.add_rows(r_w, cols, np.r_[inp.kg[c.x_c], -inp.cap_kg[c.y_v]], len(uniq_ld), ub=0.0)
+    lp.add_rows(r_w, cols, np.r_[inp.m3[c.x_c], -inp.cap_m3[c.y_v]], len(uniq_ld), ub=0.0)
+
+
+def _fleet_rows(lp: LinearProgram, inp: AllocationInputs, c: _Columns, rows: RowFamilies) -> None:
+    """fleet hours (w, v, e): round trips dispatched on day e within the based vehicles' duty hours."""
+    y_w = inp.l_wh[c.y_l]
+    y_e = c.y_d - inp.lv_lag[c.y_l, c.y_v]
+    r_f, uniq_f = _keys(y_w, c.y_v, y_e)
     cap_f = inp.count[uniq_f[:, 0], uniq_f[:, 1]] * inp.shift_h[uniq_f[:, 1]] if len(uniq_f) else np.zeros(0)
-    first_f = lp.add_rows(r_f, y, inp.lv_rt[y_l, y_v], len(uniq_f), ub=cap_f)
+    first_f = lp.add_rows(r_f, c.y, inp.lv_rt[c.y_l, c.y_v], len(uniq_f), ub=cap_f)
     rows["fleet"] = (_start(first_f), uniq_f, cap_f)
 
-    # stock (w, c, e) cumulative by dispatch day
-    x_w = inp.l_wh[x_l]
-    x_e = x_d - inp.l_lag[x_l]
-    inv_wc, wc = _keys(x_w, x_c)
+
+def _stock_rows(lp: LinearProgram, inp: AllocationInputs, c: _Columns, rows: RowFamilies) -> None:
+    """stock (w, c, e): cumulative dispatch by day e within the stock available by then."""
+    H = inp.horizon
+    x_w = inp.l_wh[c.x_l]
+    x_e = c.x_d - inp.l_lag[c.x_l]
+    inv_wc, wc = _keys(x_w, c.x_c)
     base = inv_wc * H
     per_day = [np.flatnonzero(x_e <= e) for e in range(H)]
     ek = np.concatenate(per_day) if per_day else np.zeros(0, np.int64)
     er = base[ek] + np.repeat(np.arange(H), [len(p) for p in per_day])
     cap_s = inp.stock[wc[:, 0], wc[:, 1], :].ravel() if len(wc) else np.zeros(0)
-    first_s = lp.add_rows(er, x[ek] if len(ek) else ek, np.ones(len(ek)), len(wc) * H, ub=cap_s)
+    first_s = lp.add_rows(er, c.x[ek] if len(ek) else ek, np.ones(len(ek)), len(wc) * H, ub=cap_s)
     rows["stock"] = (_start(first_s), wc, cap_s)
 
-    # throughput (w, e)
+
+def _throughput_rows(lp: LinearProgram, inp: AllocationInputs, c: _Columns, rows: RowFamilies) -> None:
+    """throughput (w, e): tonnes dispatched a day within the warehouse's handling (where limited)."""
+    x_w = inp.l_wh[c.x_l]
+    x_e = c.x_d - inp.l_lag[c.x_l]
     limited = np.isfinite(inp.throughput_t[x_w])
     if limited.any():
         r_t, uniq_t = _keys(x_w[limited], x_e[limited])
         cap_t = inp.throughput_t[uniq_t[:, 0]]
-        first_t = lp.add_rows(r_t, x[limited], inp.kg[x_c[limited]] / 1000, len(uniq_t), ub=cap_t)
+        first_t = lp.add_rows(r_t, c.x[limited], inp.kg[c.x_c[limited]] / 1000, len(uniq_t), ub=cap_t)
         rows["throughput"] = (_start(first_t), uniq_t, cap_t)
 
-    # transport cuts (w, d), delivery day
-    if cuts_h is not None:
-        cut = np.isfinite(cuts_h[y_w, y_d])
-        if cut.any():
-            r_c, uniq_c = _keys(y_w[cut], y_d[cut])
-            cap_c = cuts_h[uniq_c[:, 0], uniq_c[:, 1]]
-            first_c = lp.add_rows(r_c, y[cut], inp.lv_rt[y_l[cut], y_v[cut]], len(uniq_c), ub=cap_c)
-            rows["cut"] = (_start(first_c), uniq_c, cap_c)
 
-    # equity (z)
-    if phi is not None and len(s):
-        zn = zc_need[s_z, s_c]
-        n_c = (zc_need > 0).sum(axis=1)
-        coef = -1.0 / (zn * n_c[s_z])
-        zones = np.unique(s_z)
-        r_e = np.searchsorted(zones, s_z)
-        lp.add_rows(
-            np.r_[r_e, np.arange(len(zones))],
-            np.r_[s, np.full(len(zones), phi)],
-            np.r_[coef, np.ones(len(zones))],
-            len(zones),
-            ub=0.0,
-        )
+def _cut_rows(
+    lp: LinearProgram, inp: AllocationInputs, c: _Columns, cuts_h: np.ndarray, rows: RowFamilies
+) -> None:
+    """transport cuts (w, d), by delivery day: vehicle hours within what routing could carry."""
+    y_w = inp.l_wh[c.y_l]
+    cut = np.isfinite(cuts_h[y_w, c.y_d])
+    if cut.any():
+        r_c, uniq_c = _keys(y_w[cut], c.y_d[cut])
+        cap_c = cuts_h[uniq_c[:, 0], uniq_c[:, 1]]
+        first_c = lp.add_rows(r_c, c.y[cut], inp.lv_rt[c.y_l[cut], c.y_v[cut]], len(uniq_c), ub=cap_c)
+        rows["cut"] = (_start(first_c), uniq_c, cap_c)
 
-    f = 1 + growth * np.arange(H)
-    F = np.cumsum(f[::-1])[::-1]
-    benefit = np.zeros(lp.n_cols)
-    benefit[s] = inp.class_weight[s_k] * F[s_d]
-    const = float((nz * inp.class_weight[None, None, :, None] * F[None, None, None, :]).sum())
-    cost = np.zeros(lp.n_cols)
-    cost[y] = inp.lv_cost[y_l, y_v]
-    return AllocationModel(
-        lp, x, x_l, x_c, x_d, s, s_z, s_c, s_k, s_d, y, y_l, y_v, y_d, phi, benefit, const, cost, rows
+
+def _equity_rows(lp: LinearProgram, c: _Columns, phi: int, zc_need: np.ndarray) -> None:
+    """equity (z): phi within every zone's mean fill rate over its commodities."""
+    zn = zc_need[c.s_z, c.s_c]
+    n_c = (zc_need > 0).sum(axis=1)
+    coef = -1.0 / (zn * n_c[c.s_z])
+    zones = np.unique(c.s_z)
+    r_e = np.searchsorted(zones, c.s_z)
+    lp.add_rows(
+        np.r_[r_e, np.arange(len(zones))],
+        np.r_[c.s, np.full(len(zones), phi)],
+        np.r_[coef, np.ones(len(zones))],
+        len(zones),
+        ub=0.0,
     )

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .inputs import AllocationInputs, acg_key
+from .inputs import AllocationInputs, NeedRows, acg_key
 from .model import AllocationModel
 
 __all__ = ["NEGLIGIBLE", "stock_remaining", "unmet_reasons"]
@@ -26,7 +26,9 @@ TOL = 1e-6
 NEGLIGIBLE = 1e-4  # relative: unmet or stock left below this share is solver tolerance, not a shortage
 
 
-def stock_remaining(inp: AllocationInputs, model: AllocationModel, values) -> tuple[np.ndarray, np.ndarray]:
+def stock_remaining(
+    inp: AllocationInputs, model: AllocationModel, values: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Units of each commodity left at each warehouse at the end, and whether that is more than
     solver tolerance ([w, c] each)."""
     shipped = np.zeros(inp.stock.shape[:2])
@@ -40,7 +42,7 @@ def _row_activity(model: AllocationModel, values: np.ndarray) -> np.ndarray:
     return np.bincount(r, weights=v * values[c], minlength=model.lp.n_rows)
 
 
-def _binding(model, activity, family) -> tuple[np.ndarray, np.ndarray]:
+def _binding(model: AllocationModel, activity: np.ndarray, family: str) -> tuple[np.ndarray, np.ndarray]:
     if family not in model.rows:
         return np.zeros((0, 3), np.int64), np.zeros(0, bool)
     first, keys, cap = model.rows[family]
@@ -49,8 +51,16 @@ def _binding(model, activity, family) -> tuple[np.ndarray, np.ndarray]:
 
 
 def unmet_reasons(
-    scenario, inp: AllocationInputs, model: AllocationModel, values, needs, served, need_rows=None
+    inp: AllocationInputs,
+    model: AllocationModel,
+    values: np.ndarray,
+    *,
+    needs: pd.DataFrame,
+    served: pd.DataFrame,
+    need_rows: NeedRows | None = None,
 ) -> pd.DataFrame:
+    """Unmet need per area, commodity, group and need day (oldest need served first), with its reason
+    (see the module); `served` as `split_solution` gives it, `need_rows` the indices of `needs`' rows."""
     cols = ["area", "commodity", "group", "day", "units", "reason"]
     keys = ["area", "commodity", "group"]
     if needs.empty:
@@ -81,7 +91,7 @@ def unmet_reasons(
     return frame[cols]
 
 
-def _reason_table(inp: AllocationInputs, model: AllocationModel, values) -> np.ndarray:
+def _reason_table(inp: AllocationInputs, model: AllocationModel, values: np.ndarray) -> np.ndarray:
     """reason[a, c] for every area and commodity (used where need stays unmet)."""
     W, A = inp.reachable.shape
     H = inp.horizon

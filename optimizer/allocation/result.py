@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .kpis import AllocationKpis
+
 __all__ = ["REASONS", "AllocationResult"]
 
 REASONS = ("no_stock", "unreachable", "transport_capacity", "throughput", "horizon")
@@ -20,14 +22,15 @@ class AllocationResult:
     shipments: pd.DataFrame
     unmet: pd.DataFrame
     vehicle_loads: pd.DataFrame
-    kpis: dict
+    kpis: AllocationKpis
     status: str
-    stage_objectives: dict
+    stage_objectives: dict[str, float]
     solve_seconds: float
-    timings: dict = field(default_factory=dict)
-    model_size: dict = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    model_size: dict[str, int | bool] = field(default_factory=dict)
 
     def summary(self) -> str:
+        """One line: status, fill rates, deprivation, unmet units, shipments and solve time."""
         k = self.kpis
         return (
             f"{self.status}: fill rate {k['fill_rate']:.1%}, worst area {k['min_area_fill_rate']:.1%}, "

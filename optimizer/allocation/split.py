@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .inputs import AllocationInputs, id_indices, index_of
+from .inputs import AllocationInputs, NeedRows, id_indices, index_of
 from .model import AllocationModel
 
 __all__ = ["fifo", "split_solution"]
@@ -29,8 +29,12 @@ def fifo(need: np.ndarray, delivered: np.ndarray) -> np.ndarray:
 
 
 def split_solution(
-    inp: AllocationInputs, model: AllocationModel, values: np.ndarray, needs: pd.DataFrame, need_rows=None
-):
+    inp: AllocationInputs,
+    model: AllocationModel,
+    values: np.ndarray,
+    needs: pd.DataFrame,
+    need_rows: NeedRows | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(shipments, served, vehicle loads) per area: see AllocationResult. `served` is keyed by the
     integer columns `a, c, g` (area, commodity, group indices) and `day`; `need_rows` gives those
     indices for the rows of `needs` (found from the ids when not given)."""
@@ -65,7 +69,9 @@ def split_solution(
     return shipments, served, loads
 
 
-def _shipments(inp, model, values, served) -> pd.DataFrame:
+def _shipments(
+    inp: AllocationInputs, model: AllocationModel, values: np.ndarray, served: pd.DataFrame
+) -> pd.DataFrame:
     """Each link's deliveries shared by the areas of its zone in proportion to what they are served
     of that commodity that day."""
     x = values[model.x]
@@ -101,7 +107,9 @@ def _shipments(inp, model, values, served) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def _loads(inp, model, values, shipments) -> pd.DataFrame:
+def _loads(
+    inp: AllocationInputs, model: AllocationModel, values: np.ndarray, shipments: pd.DataFrame
+) -> pd.DataFrame:
     """Vehicle loads per (warehouse, area, vehicle type, day): each link's loads shared by the areas
     of its zone in proportion to the kg they receive from that warehouse that day."""
     y = values[model.y]

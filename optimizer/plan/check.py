@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -29,16 +30,17 @@ import pandas as pd
 
 from network import ScenarioNetwork
 from scenarios import compute_needs
-from scenarios.model import Scenario
+from scenarios.model import DAYLIGHT_H, Scenario, VehicleType
 
-from .kpis import delivered_from_trips, plan_kpis
+from ..routing.trips import Trip
+from .kpis import PlanKpis, delivered_from_trips, plan_kpis
 from .served import serve_groups
 
 __all__ = ["PlanCheck", "Violation", "check_plan"]
 
 TOL_UNITS = 1e-3
 TOL_H = 0.02  # hours: rounding in plan.json (3 decimals) and the engines' whole seconds
-DAYLIGHT_H = (6.0, 18.0)
+OPTIONAL_NUMBERS = ("depart_h", "return_h", "distance_km", "duration_h", "load_kg", "load_m3", "tonne_km")
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ class Violation:
 class PlanCheck:
     violations: list[Violation] = field(default_factory=list)
     warnings: list[Violation] = field(default_factory=list)
-    kpis: dict = field(default_factory=dict)
+    kpis: PlanKpis | None = None  # recomputed from the well-formed trips
 
     @property
     def feasible(self) -> bool:
@@ -63,8 +65,12 @@ class PlanCheck:
         target.append(Violation(kind, where, message))
 
 
-def check_plan(scenario: Scenario, plan: dict, network: ScenarioNetwork | None = None) -> PlanCheck:
-    """Violations, warnings and the KPIs recomputed from the plan's trips."""
+def check_plan(
+    scenario: Scenario, plan: Mapping[str, object], network: ScenarioNetwork | None = None
+) -> PlanCheck:
+    """Violations, warnings and the KPIs recomputed from the plan's trips. `plan` is plan.json's
+    content as parsed (from `siaga plan`, edited or made by hand): it is validated field by field, and
+    only its well-formed trips are checked further."""
     out = PlanCheck()
     s = scenario
     trips = _valid_trips(s, plan.get("trips", []), out)
@@ -91,15 +97,23 @@ def check_plan(scenario: Scenario, plan: dict, network: ScenarioNetwork | None =
     return out
 
 
-def _num(x) -> bool:
+def _num(x: object) -> bool:
     return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
 
 
-def _valid_trips(s: Scenario, trips, out: PlanCheck) -> list[dict]:
+def _trip(t: dict) -> Trip:
+    """A validated trip record as a Trip: optional numbers that are not finite numbers count as not
+    given (the checks that need them skip the trip), a missing trip number as 1."""
+    numbers = {f: t[f] if _num(t.get(f)) else None for f in OPTIONAL_NUMBERS}
+    trip_no = t.get("trip")
+    return Trip.from_dict({**t, **numbers, "trip": trip_no if isinstance(trip_no, int) else 1})
+
+
+def _valid_trips(s: Scenario, trips: object, out: PlanCheck) -> list[Trip]:
     """Trips whose fields are well formed and whose ids exist; the others are reported and dropped."""
     wh, ar = {w.id for w in s.warehouses}, {a.id for a in s.areas}
     com, vts = {c.id for c in s.commodities}, {v.id for v in s.vehicle_types}
-    ok = []
+    ok: list[Trip] = []
     if not isinstance(trips, list):
         out.add("bad_field", "trips", "expected a list of trips")
         return ok
@@ -137,11 +151,11 @@ def _valid_trips(s: Scenario, trips, out: PlanCheck) -> list[dict]:
             out.add("unknown_id", where, "not in the scenario: " + ", ".join(bad))
             continue
         if good_stops:
-            ok.append(t)
+            ok.append(_trip(t))
     return ok
 
 
-def _committed(records, out: PlanCheck) -> pd.DataFrame:
+def _committed(records: object, out: PlanCheck) -> pd.DataFrame:
     cols = ["area", "commodity", "units"]
     try:
         frame = pd.DataFrame(records or [], columns=cols)
@@ -152,44 +166,44 @@ def _committed(records, out: PlanCheck) -> pd.DataFrame:
     return frame
 
 
-def _dispatch_day(t: dict) -> int:
-    return int(t["day"]) + math.floor(float(t.get("depart_h", 0.0)) / 24)
+def _dispatch_day(t: Trip) -> int:
+    return int(t.day) + math.floor(float(t.depart_h or 0.0) / 24)
 
 
-def _check_capacity(s: Scenario, trips, out: PlanCheck) -> None:
+def _check_capacity(s: Scenario, trips: Sequence[Trip], out: PlanCheck) -> None:
     com = {c.id: c for c in s.commodities}
     vts = {v.id: v for v in s.vehicle_types}
     for k, t in enumerate(trips):
-        kg = sum(q * com[c].kg_per_unit for st in t["stops"] for c, q in st["deliver"].items())
-        m3 = sum(q * com[c].m3_per_unit for st in t["stops"] for c, q in st["deliver"].items())
-        vt = vts[t["vehicle_type"]]
+        kg = sum(q * com[c].kg_per_unit for st in t.stops for c, q in st.deliver.items())
+        m3 = sum(q * com[c].m3_per_unit for st in t.stops for c, q in st.deliver.items())
+        vt = vts[t.vehicle_type]
         if kg > vt.capacity_kg * (1 + 1e-6) + 1e-3 or m3 > vt.capacity_m3 * (1 + 1e-6) + 1e-6:
             out.add(
                 "over_capacity",
-                f"trips[{k}] {t['vehicle']}",
+                f"trips[{k}] {t.vehicle}",
                 f"load {kg:,.1f} kg / {m3:,.2f} m3 over {vt.id}'s "
                 f"{vt.capacity_kg:,.0f} kg / {vt.capacity_m3:,.1f} m3",
             )
-        if _num(t.get("load_kg")) and abs(t["load_kg"] - kg) > max(1.0, 1e-3 * kg):
+        if t.load_kg is not None and abs(t.load_kg - kg) > max(1.0, 1e-3 * kg):
             out.add(
                 "load_mismatch",
-                f"trips[{k}] {t['vehicle']}",
-                f"load_kg {t['load_kg']} but unloads {kg:.1f} kg",
+                f"trips[{k}] {t.vehicle}",
+                f"load_kg {t.load_kg} but unloads {kg:.1f} kg",
             )
 
 
-def _check_fleet(s: Scenario, trips, drive_h: dict[int, float], out: PlanCheck) -> None:
+def _check_fleet(s: Scenario, trips: Sequence[Trip], drive_h: dict[int, float], out: PlanCheck) -> None:
     vts = {v.id: v for v in s.vehicle_types}
-    types = {t["vehicle"]: t["vehicle_type"] for t in trips}
+    types = {t.vehicle: t.vehicle_type for t in trips}
     count: dict[tuple[str, str], int] = {}
     for f in s.fleet:
         count[(f.warehouse, f.vehicle_type)] = count.get((f.warehouse, f.vehicle_type), 0) + f.count
-    used: dict[tuple[str, str, int], set] = {}
+    used: dict[tuple[str, str, int], set[str]] = {}
     spans: dict[tuple[str, int], list[tuple[float, float, int]]] = {}
     for k, t in enumerate(trips):
-        used.setdefault((t["warehouse"], t["vehicle_type"], int(t["day"])), set()).add(t["vehicle"])
-        if _num(t.get("depart_h")) and _num(t.get("return_h")):
-            spans.setdefault((t["vehicle"], int(t["day"])), []).append((t["depart_h"], t["return_h"], k))
+        used.setdefault((t.warehouse, t.vehicle_type, int(t.day)), set()).add(t.vehicle)
+        if t.depart_h is not None and t.return_h is not None:
+            spans.setdefault((t.vehicle, int(t.day)), []).append((t.depart_h, t.return_h, k))
     for (w, v, d), vehicles in sorted(used.items()):
         have = count.get((w, v), 0)
         if len(vehicles) > have:
@@ -209,7 +223,7 @@ def _check_fleet(s: Scenario, trips, drive_h: dict[int, float], out: PlanCheck) 
 
 
 def _stock_by_day(s: Scenario, H: int) -> dict[tuple[str, str], np.ndarray]:
-    out = {}
+    out: dict[tuple[str, str], np.ndarray] = {}
     for w in s.warehouses:
         for c, u in w.stock.items():
             out.setdefault((w.id, c), np.zeros(H + 1))[:] += u
@@ -220,7 +234,7 @@ def _stock_by_day(s: Scenario, H: int) -> dict[tuple[str, str], np.ndarray]:
     return out  # index: dispatch day (0 = before day 1)
 
 
-def _check_stock(s: Scenario, trips, out: PlanCheck) -> None:
+def _check_stock(s: Scenario, trips: Sequence[Trip], out: PlanCheck) -> None:
     H = s.policy.horizon_days
     stock = _stock_by_day(s, H)
     com = {c.id: c for c in s.commodities}
@@ -228,12 +242,10 @@ def _check_stock(s: Scenario, trips, out: PlanCheck) -> None:
     tonnes: dict[tuple[str, int], float] = {}
     for t in trips:
         e = min(max(_dispatch_day(t), 0), H)
-        for st in t["stops"]:
-            for c, q in st["deliver"].items():
-                sent.setdefault((t["warehouse"], c), np.zeros(H + 1))[e:] += q
-                tonnes[(t["warehouse"], e)] = (
-                    tonnes.get((t["warehouse"], e), 0.0) + q * com[c].kg_per_unit / 1000
-                )
+        for st in t.stops:
+            for c, q in st.deliver.items():
+                sent.setdefault((t.warehouse, c), np.zeros(H + 1))[e:] += q
+                tonnes[(t.warehouse, e)] = tonnes.get((t.warehouse, e), 0.0) + q * com[c].kg_per_unit / 1000
     for (w, c), cum in sorted(sent.items()):
         have = stock.get((w, c), np.zeros(H + 1))
         over = np.flatnonzero(cum > have + TOL_UNITS + 1e-9 * have)
@@ -244,13 +256,14 @@ def _check_stock(s: Scenario, trips, out: PlanCheck) -> None:
             )
     thr = {w.id: w.throughput_t_per_day for w in s.warehouses}
     for (w, e), t_ in sorted(tonnes.items()):
-        if thr[w] is not None and t_ > thr[w] * (1 + 1e-6) + 1e-6:
+        limit = thr[w]
+        if limit is not None and t_ > limit * (1 + 1e-6) + 1e-6:
             out.add(
-                "over_throughput", f"{w}/day {e}", f"{t_:,.2f} t dispatched, throughput {thr[w]:,.2f} t/day"
+                "over_throughput", f"{w}/day {e}", f"{t_:,.2f} t dispatched, throughput {limit:,.2f} t/day"
             )
 
 
-def _check_legs(s: Scenario, sn: ScenarioNetwork, trips, out: PlanCheck) -> dict[int, float]:
+def _check_legs(s: Scenario, sn: ScenarioNetwork, trips: Sequence[Trip], out: PlanCheck) -> dict[int, float]:
     """Leg by leg: a path exists, arrivals no sooner than the network allows, inside access windows.
     Returns each trip's driving hours on the network."""
     drive_h: dict[int, float] = {}
@@ -259,23 +272,24 @@ def _check_legs(s: Scenario, sn: ScenarioNetwork, trips, out: PlanCheck) -> dict
     wi = {w.id: i for i, w in enumerate(s.warehouses)}
     ai = {a.id: i for i, a in enumerate(s.areas)}
     areas = {a.id: a for a in s.areas}
-    cache: dict = {}
+    cache: dict[tuple[str, str, str], np.ndarray] = {}
 
-    def m(v: str, rows: str, cols: str):
+    def m(v: str, rows: str, cols: str) -> np.ndarray:
         if (v, rows, cols) not in cache:
             cache[(v, rows, cols)] = sn.matrix(vts[v], rows, cols).time_h
         return cache[(v, rows, cols)]
 
     for k, t in enumerate(trips):
-        where = f"trips[{k}] {t['vehicle']} day {t['day']}"
-        v, w = t["vehicle_type"], wi[t["warehouse"]]
-        if not 1 <= int(t["day"]) <= H:
-            out.add("late", where, f"delivery day {t['day']} outside the horizon 1..{H}")
-        legs, clock = [], t.get("depart_h")
+        where = f"trips[{k}] {t.vehicle} day {t.day}"
+        v, w = t.vehicle_type, wi[t.warehouse]
+        if not 1 <= int(t.day) <= H:
+            out.add("late", where, f"delivery day {t.day} outside the horizon 1..{H}")
+        legs: list[float] = []
+        clock = t.depart_h
         prev = ("warehouses", w)
-        names = [t["warehouse"]] + [st["area"] for st in t["stops"]] + [t["warehouse"]]
-        for st in t["stops"]:
-            a = ai[st["area"]]
+        names = [t.warehouse, *t.areas, t.warehouse]
+        for st in t.stops:
+            a = ai[st.area]
             legs.append(m(v, prev[0], "areas")[prev[1], a])
             prev = ("areas", a)
         legs.append(m(v, prev[0], "warehouses")[prev[1], w])
@@ -285,16 +299,16 @@ def _check_legs(s: Scenario, sn: ScenarioNetwork, trips, out: PlanCheck) -> dict
         if not all(np.isfinite(legs)):
             continue
         drive_h[k] = float(sum(legs))
-        for j, st in enumerate(t["stops"]):
-            arr = st.get("arrive_h")
-            area = areas[st["area"]]
+        for j, st in enumerate(t.stops):
+            arr = st.arrive_h
+            area = areas[st.area]
             if arr is None:
                 continue
-            if _num(clock) and arr < clock + legs[j] - TOL_H:
+            if clock is not None and arr < clock + legs[j] - TOL_H:
                 out.add(
                     "late",
                     where,
-                    f"arrives at {st['area']} at {arr:.2f} h, the network needs {clock + legs[j]:.2f} h",
+                    f"arrives at {st.area} at {arr:.2f} h, the network needs {clock + legs[j]:.2f} h",
                 )
             if area.access_window_h is not None:  # arriving before it opens means waiting
                 close_h = area.access_window_h[1]
@@ -302,17 +316,17 @@ def _check_legs(s: Scenario, sn: ScenarioNetwork, trips, out: PlanCheck) -> dict
                     out.add(
                         "late",
                         where,
-                        f"arrives at {st['area']} at {arr:.2f} h, after its window closes at {close_h:g} h",
+                        f"arrives at {st.area} at {arr:.2f} h, after its window closes at {close_h:g} h",
                     )
             clock = arr
-        if _num(clock) and _num(t.get("return_h")) and t["return_h"] < clock + legs[-1] - TOL_H:
-            out.add(
-                "late", where, f"back at {t['return_h']:.2f} h, the network needs {clock + legs[-1]:.2f} h"
-            )
+        if clock is not None and t.return_h is not None and t.return_h < clock + legs[-1] - TOL_H:
+            out.add("late", where, f"back at {t.return_h:.2f} h, the network needs {clock + legs[-1]:.2f} h")
     return drive_h
 
 
-def _check_shift(vt, vehicle: str, day: int, items: list[tuple[float, float, int]], out: PlanCheck) -> None:
+def _check_shift(
+    vt: VehicleType, vehicle: str, day: int, items: list[tuple[float, float, int]], out: PlanCheck
+) -> None:
     """A vehicle's same-day work (all its trips between 0 and 24 h) within its shift, daylight-only
     types between 06:00 and 18:00."""
     dep, ret = min(i[0] for i in items), max(i[1] for i in items)
@@ -325,7 +339,7 @@ def _check_shift(vt, vehicle: str, day: int, items: list[tuple[float, float, int
         out.add("late", where, f"daylight-only {vt.id} out {dep:.2f}-{ret:.2f} h")
 
 
-def _check_shipments(shipments, delivered: pd.DataFrame, out: PlanCheck) -> None:
+def _check_shipments(shipments: object, delivered: pd.DataFrame, out: PlanCheck) -> None:
     if shipments is None:
         return
     key = ["warehouse", "area", "commodity", "day"]
@@ -348,7 +362,9 @@ def _check_shipments(shipments, delivered: pd.DataFrame, out: PlanCheck) -> None
         )
 
 
-def _check_unmet(s: Scenario, unmet, needs: pd.DataFrame, delivered: pd.DataFrame, out: PlanCheck) -> None:
+def _check_unmet(
+    s: Scenario, unmet: object, needs: pd.DataFrame, delivered: pd.DataFrame, out: PlanCheck
+) -> None:
     try:
         un = pd.DataFrame(unmet, columns=["area", "commodity", "group", "day", "units", "reason"])
         un["units"] = un["units"].astype(float)

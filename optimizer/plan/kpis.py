@@ -6,23 +6,107 @@ docs/plan-format.md; every number is computed from the needs, the trips and the 
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+from typing import TypedDict
+
 import numpy as np
 import pandas as pd
 
+from scenarios.jsontypes import JSONDocument
 from scenarios.model import Scenario
 
+from ..routing.trips import Trip
+from .records import to_float, to_int
 from .served import Service
 
-__all__ = ["delivered_from_trips", "gini", "plan_kpis"]
+__all__ = ["ArrivalHours", "PlanKpis", "delivered_from_trips", "gini", "plan_kpis"]
 
 
-def delivered_from_trips(trips: list[dict]) -> pd.DataFrame:
+@dataclass(frozen=True)
+class ArrivalHours:
+    """Hours from 00:00 of day 1 to the first delivery at each area served: mean, 90th percentile and
+    max (None when nothing is delivered), over `areas` areas."""
+
+    mean: float | None
+    p90: float | None
+    max: float | None
+    areas: int
+
+    def to_dict(self) -> JSONDocument:
+        return {"mean": self.mean, "p90": self.p90, "max": self.max, "areas": self.areas}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, object]) -> ArrivalHours:
+        def opt(v: object) -> float | None:
+            return None if v is None else to_float(v)
+
+        return cls(opt(d.get("mean")), opt(d.get("p90")), opt(d.get("max")), to_int(d.get("areas", 0)))
+
+
+@dataclass(frozen=True)
+class PlanKpis:
+    """The plan's KPIs; field names and order are plan.json's `kpis` keys (docs/plan-format.md)."""
+
+    fill_rate: float
+    fill_rate_by_commodity: Mapping[str, float]
+    fill_rate_by_group: Mapping[str, float]
+    fill_rate_by_area: Mapping[str, float]
+    weighted_unmet: float
+    unmet_units: float
+    person_days_deprived: float
+    arrival_h: ArrivalHours
+    min_area_fill_rate: float
+    max_area_fill_rate: float
+    gini: float
+    cost: float
+    tonne_km: float
+    vehicle_hours: float
+    distance_km: float
+    vehicles_used: int
+    vehicle_days: int
+    trips: int
+    delivered_kg: float
+
+    def to_dict(self) -> JSONDocument:
+        out: JSONDocument = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, ArrivalHours):
+                out[f.name] = value.to_dict()
+            elif isinstance(value, Mapping):
+                out[f.name] = dict(value)
+            else:
+                out[f.name] = value
+        return out
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, object]) -> PlanKpis:
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = d[f.name]
+            if f.name == "arrival_h":
+                if not isinstance(raw, Mapping):
+                    raise TypeError(f"arrival_h: expected an object, got {raw!r}")
+                values[f.name] = ArrivalHours.from_dict(raw)
+            elif f.name.startswith("fill_rate_by_"):
+                if not isinstance(raw, Mapping):
+                    raise TypeError(f"{f.name}: expected an object, got {raw!r}")
+                values[f.name] = {str(k): to_float(v) for k, v in raw.items()}
+            elif f.name in ("vehicles_used", "vehicle_days", "trips"):
+                values[f.name] = to_int(raw)
+            else:
+                values[f.name] = to_float(raw)
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def delivered_from_trips(trips: Sequence[Trip]) -> pd.DataFrame:
     """(warehouse, area, commodity, day, units): what the trips unload, summed."""
     rows = [
-        (t["warehouse"], st["area"], c, int(t["day"]), float(q))
+        (t.warehouse, st.area, c, int(t.day), float(q))
         for t in trips
-        for st in t["stops"]
-        for c, q in st["deliver"].items()
+        for st in t.stops
+        for c, q in st.deliver.items()
     ]
     frame = pd.DataFrame(rows, columns=["warehouse", "area", "commodity", "day", "units"])
     return frame.groupby(["warehouse", "area", "commodity", "day"], as_index=False, sort=True)["units"].sum()
@@ -39,7 +123,8 @@ def gini(values: np.ndarray) -> float:
     return float((2 * ranks - n - 1) @ x / (n * x.sum()))
 
 
-def plan_kpis(scenario: Scenario, needs: pd.DataFrame, trips: list[dict], service: Service) -> dict:
+def plan_kpis(scenario: Scenario, needs: pd.DataFrame, trips: Sequence[Trip], service: Service) -> PlanKpis:
+    """The KPIs of `trips` delivering to `needs` (served by the rule of `served.py`: `service`)."""
     weights = {g.id: g.priority_weight for g in scenario.groups}
     need_ac = needs.groupby(["area", "commodity"])["units"].sum()
     srv = service.served
@@ -52,20 +137,20 @@ def plan_kpis(scenario: Scenario, needs: pd.DataFrame, trips: list[dict], servic
     by_group = _ratio(got_gc, need_gc).groupby(level="group", sort=False).mean()
     un = service.unmet
     weighted = float((un["units"] * un["group"].map(weights)).sum()) if len(un) else 0.0
-    return {
-        "fill_rate": float(by_c.mean()) if len(by_c) else 1.0,
-        "fill_rate_by_commodity": _ordered(by_c, [c.id for c in scenario.commodities]),
-        "fill_rate_by_group": _ordered(by_group, [g.id for g in scenario.groups]),
-        "fill_rate_by_area": _ordered(by_area, [a.id for a in scenario.areas]),
-        "weighted_unmet": weighted,
-        "unmet_units": float(un["units"].sum()) if len(un) else 0.0,
-        "person_days_deprived": _person_days(scenario, service.backlog),
-        "arrival_h": _arrivals(trips),
-        "min_area_fill_rate": float(by_area.min()) if len(by_area) else 1.0,
-        "max_area_fill_rate": float(by_area.max()) if len(by_area) else 1.0,
-        "gini": gini(by_area.to_numpy()),
+    return PlanKpis(
+        fill_rate=float(by_c.mean()) if len(by_c) else 1.0,
+        fill_rate_by_commodity=_ordered(by_c, [c.id for c in scenario.commodities]),
+        fill_rate_by_group=_ordered(by_group, [g.id for g in scenario.groups]),
+        fill_rate_by_area=_ordered(by_area, [a.id for a in scenario.areas]),
+        weighted_unmet=weighted,
+        unmet_units=float(un["units"].sum()) if len(un) else 0.0,
+        person_days_deprived=_person_days(scenario, service.backlog),
+        arrival_h=_arrivals(trips),
+        min_area_fill_rate=float(by_area.min()) if len(by_area) else 1.0,
+        max_area_fill_rate=float(by_area.max()) if len(by_area) else 1.0,
+        gini=gini(by_area.to_numpy()),
         **_fleet(scenario, trips),
-    }
+    )
 
 
 def _ratio(got: pd.Series, need: pd.Series) -> pd.Series:
@@ -90,42 +175,56 @@ def _person_days(scenario: Scenario, backlog: pd.DataFrame) -> float:
     return float(sum(people.get(k, 0.0) * v for k, v in zip(keys, worst.to_numpy(), strict=True)))
 
 
-def _arrivals(trips: list[dict]) -> dict:
-    """Hours from the start of day 1 to the first delivery at each area served."""
+def _arrivals(trips: Sequence[Trip]) -> ArrivalHours:
+    """Hours from the start of day 1 to the first delivery at each area served (stops without an
+    arrival hour, possible in a hand-made plan, are left out)."""
     first: dict[str, float] = {}
     for t in trips:
-        for st in t["stops"]:
-            h = 24 * (int(t["day"]) - 1) + float(st["arrive_h"])
-            first[st["area"]] = min(first.get(st["area"], h), h)
+        for st in t.stops:
+            if st.arrive_h is None:
+                continue
+            h = 24 * (int(t.day) - 1) + float(st.arrive_h)
+            first[st.area] = min(first.get(st.area, h), h)
     if not first:
-        return {"mean": None, "p90": None, "max": None, "areas": 0}
+        return ArrivalHours(None, None, None, 0)
     x = np.array(list(first.values()))
-    return {
-        "mean": round(float(x.mean()), 3),
-        "p90": round(float(np.percentile(x, 90)), 3),
-        "max": round(float(x.max()), 3),
-        "areas": len(x),
-    }
+    return ArrivalHours(
+        mean=round(float(x.mean()), 3),
+        p90=round(float(np.percentile(x, 90)), 3),
+        max=round(float(x.max()), 3),
+        areas=len(x),
+    )
 
 
-def _fleet(scenario: Scenario, trips: list[dict]) -> dict:
+class _FleetUse(TypedDict):
+    cost: float
+    tonne_km: float
+    vehicle_hours: float
+    distance_km: float
+    vehicles_used: int
+    vehicle_days: int
+    trips: int
+    delivered_kg: float
+
+
+def _fleet(scenario: Scenario, trips: Sequence[Trip]) -> _FleetUse:
     """Cost (per km and per hour of each trip, plus the fixed cost per vehicle and day), tonne-km,
-    vehicle hours, vehicles and vehicle-days used."""
+    vehicle hours, vehicles and vehicle-days used (a field a hand-made trip leaves out counts 0)."""
     vt = {v.id: v for v in scenario.vehicle_types}
     cost = sum(
-        vt[t["vehicle_type"]].cost_per_km * t["distance_km"]
-        + vt[t["vehicle_type"]].cost_per_h * t["duration_h"]
+        vt[t.vehicle_type].cost_per_km * (t.distance_km or 0.0)
+        + vt[t.vehicle_type].cost_per_h * (t.duration_h or 0.0)
         for t in trips
     )
-    days = {(t["vehicle"], t["day"]): t["vehicle_type"] for t in trips}
+    days = {(t.vehicle, t.day): t.vehicle_type for t in trips}
     cost += sum(vt[v].fixed_cost for v in days.values())
     return {
         "cost": round(float(cost), 2),
-        "tonne_km": round(float(sum(t.get("tonne_km", 0.0) for t in trips)), 3),
-        "vehicle_hours": round(float(sum(t["duration_h"] for t in trips)), 3),
-        "distance_km": round(float(sum(t["distance_km"] for t in trips)), 3),
-        "vehicles_used": len({t["vehicle"] for t in trips}),
+        "tonne_km": round(float(sum(t.tonne_km or 0.0 for t in trips)), 3),
+        "vehicle_hours": round(float(sum(t.duration_h or 0.0 for t in trips)), 3),
+        "distance_km": round(float(sum(t.distance_km or 0.0 for t in trips)), 3),
+        "vehicles_used": len({t.vehicle for t in trips}),
         "vehicle_days": len(days),
         "trips": len(trips),
-        "delivered_kg": round(float(sum(t["load_kg"] for t in trips)), 3),
+        "delivered_kg": round(float(sum(t.load_kg or 0.0 for t in trips)), 3),
     }

@@ -1,13 +1,34 @@
 """The plan: what to ship, which vehicle carries it when, what stays unmet and why, and the KPIs.
 
-`Plan.to_dict()` is the content of plan.json (docs/plan-format.md describes it field by field).
+`Plan.to_dict()` is the content of plan.json (docs/plan-format.md describes it field by field, format
+`siaga-plan/1`); `Plan.from_dict()` reads it back, and writes the same document again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import pandas as pd
+
+from network import ScenarioNetwork
+from scenarios.jsontypes import JSONDocument
+
+from ..routing.trips import Trip
+from .kpis import PlanKpis
+from .records import (
+    COMMITTED_COLUMNS,
+    SHIPMENT_COLUMNS,
+    UNMET_COLUMNS,
+    CommittedDelivery,
+    RoundRecord,
+    Shipment,
+    Unmet,
+    records_frame,
+    to_float,
+    to_int,
+)
 
 __all__ = ["FORMAT", "STATUSES", "UNMET_REASONS", "Plan"]
 
@@ -28,8 +49,11 @@ UNMET_REASONS = (
 
 @dataclass(frozen=True)
 class Plan:
-    """shipments (warehouse, area, commodity, day, units): exactly what the trips unload; trips as
-    dicts (see docs/plan-format.md); unmet (area, commodity, group, day, units, reason) by need day."""
+    """shipments: exactly what the trips unload, summed; trips (see docs/plan-format.md); unmet need
+    by need day with its reason; committed: deliveries made before this plan (counted by the KPIs);
+    rounds: the allocation-routing rounds; timings: seconds per stage. `network` is the damaged network
+    the plan was routed on (None for a plan read from JSON): the exports reuse it; it is not part of
+    plan.json."""
 
     scenario: str
     scenario_name: str
@@ -40,15 +64,32 @@ class Plan:
     time_limit_s: float | None
     solve_seconds: float
     first_feasible_s: float
-    kpis: dict
-    shipments: pd.DataFrame
-    trips: list[dict]
-    unmet: pd.DataFrame
-    rounds: tuple[dict, ...] = ()
-    timings: dict = field(default_factory=dict)
-    committed: pd.DataFrame | None = None  # (area, commodity, units) delivered before this plan
+    kpis: PlanKpis
+    shipments: tuple[Shipment, ...]
+    trips: tuple[Trip, ...]
+    unmet: tuple[Unmet, ...]
+    rounds: tuple[RoundRecord, ...] = ()
+    timings: Mapping[str, float] = field(default_factory=dict)
+    committed: tuple[CommittedDelivery, ...] = ()
+    network: ScenarioNetwork | None = field(default=None, compare=False, repr=False)
 
-    def to_dict(self) -> dict:
+    @property
+    def shipments_frame(self) -> pd.DataFrame:
+        """(warehouse, area, commodity, day, units), one row per shipment."""
+        return records_frame(self.shipments, SHIPMENT_COLUMNS)
+
+    @property
+    def unmet_frame(self) -> pd.DataFrame:
+        """(area, commodity, group, day, units, reason), one row per unmet need."""
+        return records_frame(self.unmet, UNMET_COLUMNS)
+
+    @property
+    def committed_frame(self) -> pd.DataFrame:
+        """(area, commodity, units) delivered before this plan."""
+        return records_frame(self.committed, COMMITTED_COLUMNS)
+
+    def to_dict(self) -> JSONDocument:
+        """plan.json's content."""
         return {
             "format": FORMAT,
             "scenario": self.scenario,
@@ -60,26 +101,57 @@ class Plan:
             "time_limit_s": self.time_limit_s,
             "solve_seconds": self.solve_seconds,
             "first_feasible_s": self.first_feasible_s,
-            "kpis": self.kpis,
-            "shipments": _records(self.shipments, ["warehouse", "area", "commodity", "day", "units"]),
-            "trips": self.trips,
-            "unmet": _records(self.unmet, ["area", "commodity", "group", "day", "units", "reason"]),
-            "committed": [
-                {"area": a, "commodity": c, "units": round(float(u), 6)}
-                for a, c, u in (self.committed[["area", "commodity", "units"]].itertuples(index=False))
-            ]
-            if self.committed is not None
-            else [],
-            "rounds": list(self.rounds),
-            "timings": self.timings,
+            "kpis": self.kpis.to_dict(),
+            "shipments": [s.to_dict() for s in self.shipments],
+            "trips": [t.to_dict() for t in self.trips],
+            "unmet": [u.to_dict() for u in self.unmet],
+            "committed": [c.to_dict() for c in self.committed],
+            "rounds": [r.to_dict() for r in self.rounds],
+            "timings": dict(self.timings),
         }
 
+    @classmethod
+    def from_dict(cls, d: Mapping[str, object]) -> Plan:
+        """A plan read from plan.json (one written by `to_dict`: the shape is trusted, not checked;
+        `check_plan` validates a hand-made plan field by field)."""
+        fmt = d.get("format", FORMAT)
+        if fmt != FORMAT:
+            raise ValueError(f"plan format {fmt!r}: expected {FORMAT!r}")
+        kpis = d["kpis"]
+        timings = d.get("timings") or {}
+        if not isinstance(kpis, Mapping) or not isinstance(timings, Mapping):
+            raise TypeError("kpis and timings: expected objects")
+        iterations, limit = d.get("iterations"), d.get("time_limit_s")
+        return cls(
+            scenario=str(d["scenario"]),
+            scenario_name=str(d.get("scenario_name") or ""),
+            status=str(d["status"]),
+            seed=to_int(d.get("seed", 0)),
+            engine=str(d.get("engine", "")),
+            iterations=None if iterations is None else to_int(iterations),
+            time_limit_s=None if limit is None else to_float(limit),
+            solve_seconds=to_float(d.get("solve_seconds", 0.0)),
+            first_feasible_s=to_float(d.get("first_feasible_s", 0.0)),
+            kpis=PlanKpis.from_dict(kpis),
+            shipments=_read(d, "shipments", Shipment.from_dict),
+            trips=_read(d, "trips", Trip.from_dict),
+            unmet=_read(d, "unmet", Unmet.from_dict),
+            rounds=_read(d, "rounds", RoundRecord.from_dict),
+            timings={str(k): to_float(v) for k, v in timings.items()},
+            committed=_read(d, "committed", CommittedDelivery.from_dict),
+        )
 
-def _records(frame: pd.DataFrame, cols: list[str]) -> list[dict]:
+
+R = TypeVar("R")
+
+
+def _read(d: Mapping[str, object], key: str, make: Callable[[Mapping[str, object]], R]) -> tuple[R, ...]:
+    items = d.get(key) or []
+    if not isinstance(items, Sequence) or isinstance(items, str):
+        raise TypeError(f"{key}: expected a list")
     out = []
-    for row in frame[cols].itertuples(index=False):
-        rec = dict(zip(cols, row, strict=True))
-        rec["day"] = int(rec["day"])
-        rec["units"] = round(float(rec["units"]), 6)
-        out.append(rec)
-    return out
+    for item in items:
+        if not isinstance(item, Mapping):
+            raise TypeError(f"{key}: expected objects, got {item!r}")
+        out.append(make(item))
+    return tuple(out)

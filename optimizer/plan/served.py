@@ -10,6 +10,7 @@ commodity are its need minus its deliveries (when that is positive).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,7 +34,7 @@ class Service:
 
 
 def serve_groups(
-    needs: pd.DataFrame, delivered: pd.DataFrame, weights: dict[str, float], horizon: int
+    needs: pd.DataFrame, delivered: pd.DataFrame, weights: Mapping[str, float], horizon: int
 ) -> Service:
     """`needs` (area, commodity, group, day, units); `delivered` (area, commodity, day, units).
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .problem import UNREACHABLE, RoutingProblem
-from .solution import Route, RoutingSolution
+from .problem import UNREACHABLE, RoutingProblem, VehicleType
+from .solution import Route, RoutingSolution, Visit
 
 __all__ = ["RoutingCheck", "check_routes"]
 
@@ -162,6 +162,14 @@ def _check_route(p: RoutingProblem, r_i: int, r: Route, out: list[str]) -> tuple
         out.append(
             f"{where}: shipments picked up but not delivered (or the reverse): {sorted(picked ^ delivered)}"
         )
+    return _check_totals(vt, where, r, (now, metres), out)
+
+
+def _check_totals(
+    vt: VehicleType, where: str, r: Route, now_metres: tuple[int, int], out: list[str]
+) -> tuple[int, int, int]:
+    """The route's end, duration, distance and cost against its shift and what it reports."""
+    now, metres = now_metres
     end = max(now, r.end)
     if end > vt.tw_late:
         out.append(f"{where}: ends at {end}, after its shift closes at {vt.tw_late}")
@@ -188,7 +196,7 @@ def _bad_indices(p: RoutingProblem, r: Route) -> list[str]:
     return bad
 
 
-def _stop(p: RoutingProblem, v) -> tuple[int, int, tuple[int, int], frozenset[int], str]:
+def _stop(p: RoutingProblem, v: Visit) -> tuple[int, int, tuple[int, int], frozenset[int], str]:
     """Location, service, window, skills and name of a visit."""
     if v.kind == "job":
         j = p.jobs[v.job]

@@ -17,26 +17,32 @@ Every key but `location`, `count`, `capacity` and the matrices is optional, with
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+
+from scenarios.jsontypes import JSONDocument
 
 from .problem import INF_TIME, Depot, Job, RoutingProblem, Shipment, VehicleType
 
 __all__ = ["problem_from_dict", "problem_to_dict", "read_problem"]
 
 
-def _tw(d: dict) -> tuple[int, int]:
+def _tw(d: Mapping[str, Any]) -> tuple[int, int]:
     lo, hi = d.get("tw", (0, INF_TIME))
     return int(lo), int(hi)
 
 
-def _mats(value) -> tuple[np.ndarray, ...]:
+def _mats(value: object) -> tuple[np.ndarray, ...]:
     arr = np.asarray(value, np.int64)
     return (arr,) if arr.ndim == 2 else tuple(arr)
 
 
-def problem_from_dict(doc: dict) -> RoutingProblem:
+def problem_from_dict(raw: JSONDocument) -> RoutingProblem:
+    """A problem from its JSON document (the shape in the module docstring)."""
+    doc: dict[str, Any] = raw
     depots = tuple(Depot(int(d["location"]), *_tw(d), name=d.get("name", "")) for d in doc["depots"])
     jobs = tuple(
         Job(
@@ -94,8 +100,9 @@ def problem_from_dict(doc: dict) -> RoutingProblem:
     return RoutingProblem(depots, jobs, vts, dist, dur, shipments=ships, name=doc.get("name", ""))
 
 
-def problem_to_dict(p: RoutingProblem) -> dict:
-    return {
+def problem_to_dict(p: RoutingProblem) -> JSONDocument:
+    """The problem's JSON document; `problem_from_dict` reads it back."""
+    doc: dict[str, Any] = {
         "name": p.name,
         "depots": [{"location": d.location, "tw": [d.tw_early, d.tw_late], "name": d.name} for d in p.depots],
         "jobs": [
@@ -150,7 +157,9 @@ def problem_to_dict(p: RoutingProblem) -> dict:
         "distances": [m.tolist() for m in p.distances],
         "durations": [m.tolist() for m in p.durations],
     }
+    return doc
 
 
 def read_problem(path: str | Path) -> RoutingProblem:
+    """A problem from a JSON file."""
     return problem_from_dict(json.loads(Path(path).read_text()))

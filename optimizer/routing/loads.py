@@ -7,6 +7,7 @@ than every such vehicle becomes its own load, marked `over_capacity`."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -31,8 +32,8 @@ class Load:
 def make_loads(
     scenario: Scenario,
     shipments: pd.DataFrame,
-    capacity: dict[tuple[str, str], tuple[float, float]],
-    priority: dict[tuple[str, str, int], float] | None = None,
+    capacity: Mapping[tuple[str, str], tuple[float, float]],
+    priority: Mapping[tuple[str, str, int], float] | None = None,
 ) -> list[Load]:
     """`capacity[(warehouse, area)]` = (kg, m3) of the largest vehicle able to serve the pair; pairs
     without one still become loads (the caller gives them a reason)."""

@@ -10,19 +10,22 @@ dimension drops back to zero through its slack; duration cost is the span cost o
 Capacity counts delivery plus pickup per trip, which is exact for delivery-only or pickup-only jobs and
 safe (never over capacity) for mixed ones. Pickup-and-delivery shipments are not handled by this engine.
 OR-Tools routing takes no seed: with a `solution_limit` it is deterministic, the seed is only recorded.
+`ORToolsEngine` is the engine registered as "ortools"; it never raises `EngineFailure` (a search that
+finds nothing returns every job unassigned).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
+from ..progress import Progress, ProgressEvent
+from .interface import SearchBudget
 from .problem import INF_TIME, UNREACHABLE, RoutingProblem
 from .solution import Route, RoutingSolution, Trip, Visit
 
-__all__ = ["solve_ortools"]
+__all__ = ["ORToolsEngine", "solve_ortools"]
 
 REQUIRED_PENALTY = 10**13
 SAFETY_S, SAFETY_S_PER_SOLUTION = 1.0, 0.01
@@ -63,12 +66,24 @@ def _horizon(p: RoutingProblem) -> int:
     return int(max([*finite, 0]) + span)
 
 
+class ORToolsEngine:
+    """OR-Tools routing (jobs only: no pickup-and-delivery shipments)."""
+
+    name = "ortools"
+
+    def accepts(self, problem: RoutingProblem) -> bool:
+        return not problem.shipments
+
+    def solve(self, problem: RoutingProblem, budget: SearchBudget, progress: Progress) -> RoutingSolution:
+        return solve_ortools(problem, budget.seed, budget.time_limit_s, budget.iterations, progress)
+
+
 def solve_ortools(
     problem: RoutingProblem,
     seed: int = 0,
     time_limit_s: float | None = None,
     iterations: int | None = None,
-    progress: Callable[[dict], None] | None = None,
+    progress: Progress | None = None,
 ) -> RoutingSolution:
     """Solve with OR-Tools routing; stops after `iterations` solutions (reproducible) or
     `time_limit_s`, whichever comes first."""
@@ -80,107 +95,144 @@ def solve_ortools(
         )
     vehicles = [t for t, vt in enumerate(p.vehicle_types) for _ in range(vt.count)]
     if not p.jobs or not vehicles:
-        return RoutingSolution(
-            (),
-            tuple(range(len(p.jobs))),
-            _left_out_cost(p, range(len(p.jobs))),
-            all(not j.required for j in p.jobs),
-            "ortools",
-            seed,
-            0,
-            0.0,
-        )
-    nodes = _Nodes(p, vehicles)
-    n = len(nodes.location)
-    starts = [p.vehicle_types[t].start_depot for t in vehicles]
-    ends = [p.vehicle_types[t].end_depot for t in vehicles]
-    manager = pywrapcp.RoutingIndexManager(n, len(vehicles), starts, ends)
-    routing = pywrapcp.RoutingModel(manager)
-    loc, service = nodes.location, [0] * n
-    for j, job in enumerate(p.jobs):
-        service[nodes.n_dep + j] = job.service
-
-    keep = []  # callbacks must outlive the solve
-
-    def arc_cb(profile: int, unit: int):
-        dist = p.distances[profile]
-
-        def cost(i, k):
-            return unit * int(dist[loc[manager.IndexToNode(i)], loc[manager.IndexToNode(k)]])
-
-        keep.append(cost)
-        return routing.RegisterTransitCallback(cost)
-
-    def time_cb(profile: int):
-        dur = p.durations[profile]
-
-        def transit(i, k):
-            a, b = manager.IndexToNode(i), manager.IndexToNode(k)
-            return service[a] + int(dur[loc[a], loc[b]])
-
-        keep.append(transit)
-        return routing.RegisterTransitCallback(transit)
-
-    arc_ids: dict[tuple[int, int], int] = {}
-    time_ids: dict[int, int] = {}
-    time_per_vehicle = []
-    for v, t in enumerate(vehicles):
-        vt = p.vehicle_types[t]
-        key = (vt.profile, vt.unit_distance_cost)
-        if key not in arc_ids:
-            arc_ids[key] = arc_cb(*key)
-        routing.SetArcCostEvaluatorOfVehicle(arc_ids[key], v)
-        if vt.profile not in time_ids:
-            time_ids[vt.profile] = time_cb(vt.profile)
-        time_per_vehicle.append(time_ids[vt.profile])
-        routing.SetFixedCostOfVehicle(vt.fixed_cost, v)
-
-    horizon = _horizon(p)
-    routing.AddDimensionWithVehicleTransits(time_per_vehicle, horizon, horizon, False, "time")
-    tdim = routing.GetDimensionOrDie("time")
-    for v, t in enumerate(vehicles):
-        vt = p.vehicle_types[t]
-        late = min(vt.tw_late, horizon)
-        tdim.CumulVar(routing.Start(v)).SetRange(vt.tw_early, late)
-        tdim.CumulVar(routing.End(v)).SetRange(vt.tw_early, late)
-        tdim.SetSpanUpperBoundForVehicle(min(vt.max_duration, horizon), v)
-        tdim.SetSpanCostCoefficientForVehicle(vt.unit_duration_cost, v)
-        routing.AddVariableMinimizedByFinalizer(tdim.CumulVar(routing.End(v)))
-        routing.AddVariableMaximizedByFinalizer(tdim.CumulVar(routing.Start(v)))
-    for j, job in enumerate(p.jobs):
-        idx = manager.NodeToIndex(nodes.n_dep + j)
-        tdim.CumulVar(idx).SetRange(job.tw_early, min(job.tw_late, horizon))
-    for node, d in nodes.reload_depot.items():
-        dep = p.depots[d]
-        tdim.CumulVar(manager.NodeToIndex(node)).SetRange(dep.tw_early, min(dep.tw_late, horizon))
-
-    _capacity(p, routing, manager, nodes, vehicles, keep)
-    _reload_limit(p, routing, manager, nodes, vehicles, keep)
-
-    for j, job in enumerate(p.jobs):
-        idx = manager.NodeToIndex(nodes.n_dep + j)
-        allowed = [v for v, t in enumerate(vehicles) if p.allowed(job, p.vehicle_types[t])]
-        if len(allowed) < len(vehicles):
-            routing.VehicleVar(idx).SetValues([-1, *allowed])
-        routing.AddDisjunction([idx], job.prize if not job.required else REQUIRED_PENALTY)
-    for node, v in nodes.reload_owner.items():
-        idx = manager.NodeToIndex(node)
-        routing.VehicleVar(idx).SetValues([-1, v])
-        routing.AddDisjunction([idx], 0)
-
+        every = tuple(range(len(p.jobs)))
+        feasible = all(not j.required for j in p.jobs)
+        return RoutingSolution((), every, _left_out_cost(p, every), feasible, "ortools", seed, 0, 0.0)
+    m = _Model(p, vehicles)
+    m.costs()
+    m.time_windows()
+    _capacity(p, m.routing, m.manager, m.nodes, vehicles, m.keep)
+    _reload_limit(p, m.routing, m.manager, m.nodes, vehicles, m.keep)
+    m.disjunctions()
     history: list[tuple[float, int]] = []
     count = [0]
 
-    def on_solution():
+    def on_solution() -> None:
         count[0] += 1
-        cost = int(routing.CostVar().Max())
+        cost = int(m.routing.CostVar().Max())
         elapsed = time.perf_counter() - t0
         if not history or cost < history[-1][1]:
             history.append((round(elapsed, 3), cost))
             if progress is not None:
-                progress({"engine": "ortools", "iteration": count[0], "best_cost": cost, "seconds": elapsed})
+                progress(
+                    ProgressEvent(
+                        stage="search", engine="ortools", iteration=count[0], best_cost=cost, seconds=elapsed
+                    )
+                )
 
-    routing.AddAtSolutionCallback(on_solution)
+    m.routing.AddAtSolutionCallback(on_solution)
+    assignment = m.routing.SolveWithParameters(_params(time_limit_s, iterations))
+    if assignment is None:
+        every, runtime = tuple(range(len(p.jobs))), time.perf_counter() - t0
+        cost = _left_out_cost(p, every)
+        return RoutingSolution((), every, cost, False, "ortools", seed, count[0], runtime, tuple(history))
+    routes = _read_routes(p, m.routing, m.manager, assignment, m.nodes, vehicles, m.tdim)
+    served = {j for r in routes for j in r.jobs}
+    unassigned = tuple(j for j in range(len(p.jobs)) if j not in served)
+    feasible = not any(p.jobs[j].required for j in unassigned)
+    cost = sum(r.cost for r in routes) + _left_out_cost(p, unassigned)
+    runtime = time.perf_counter() - t0
+    return RoutingSolution(
+        routes, unassigned, cost, feasible, "ortools", seed, count[0], runtime, tuple(history)
+    )
+
+
+class _Model:
+    """The OR-Tools routing model of a problem: one OR-Tools vehicle per vehicle, arc costs and the
+    time dimension per profile, and the disjunctions. The methods add these in a fixed order."""
+
+    def __init__(self, p: RoutingProblem, vehicles: list[int]):
+        self.p, self.vehicles = p, vehicles
+        self.nodes = _Nodes(p, vehicles)
+        n = len(self.nodes.location)
+        starts = [p.vehicle_types[t].start_depot for t in vehicles]
+        ends = [p.vehicle_types[t].end_depot for t in vehicles]
+        self.manager = pywrapcp.RoutingIndexManager(n, len(vehicles), starts, ends)
+        self.routing = pywrapcp.RoutingModel(self.manager)
+        self.service = [0] * n
+        for j, job in enumerate(p.jobs):
+            self.service[self.nodes.n_dep + j] = job.service
+        self.keep: list[object] = []  # callbacks must outlive the solve
+        self.time_per_vehicle: list[int] = []
+
+    def _arc_cb(self, profile: int, unit: int) -> int:
+        dist, loc, manager = self.p.distances[profile], self.nodes.location, self.manager
+
+        def cost(i: int, k: int) -> int:
+            return unit * int(dist[loc[manager.IndexToNode(i)], loc[manager.IndexToNode(k)]])
+
+        self.keep.append(cost)
+        return self.routing.RegisterTransitCallback(cost)
+
+    def _time_cb(self, profile: int) -> int:
+        dur, loc, manager, service = (
+            self.p.durations[profile],
+            self.nodes.location,
+            self.manager,
+            self.service,
+        )
+
+        def transit(i: int, k: int) -> int:
+            a, b = manager.IndexToNode(i), manager.IndexToNode(k)
+            return service[a] + int(dur[loc[a], loc[b]])
+
+        self.keep.append(transit)
+        return self.routing.RegisterTransitCallback(transit)
+
+    def costs(self) -> None:
+        """Arc cost per (profile, unit distance cost), fixed cost per vehicle, transit per profile."""
+        arc_ids: dict[tuple[int, int], int] = {}
+        time_ids: dict[int, int] = {}
+        for v, t in enumerate(self.vehicles):
+            vt = self.p.vehicle_types[t]
+            key = (vt.profile, vt.unit_distance_cost)
+            if key not in arc_ids:
+                arc_ids[key] = self._arc_cb(*key)
+            self.routing.SetArcCostEvaluatorOfVehicle(arc_ids[key], v)
+            if vt.profile not in time_ids:
+                time_ids[vt.profile] = self._time_cb(vt.profile)
+            self.time_per_vehicle.append(time_ids[vt.profile])
+            self.routing.SetFixedCostOfVehicle(vt.fixed_cost, v)
+
+    def time_windows(self) -> None:
+        """The time dimension: shifts, spans and their cost, job and reload windows."""
+        p, routing, manager = self.p, self.routing, self.manager
+        horizon = _horizon(p)
+        routing.AddDimensionWithVehicleTransits(self.time_per_vehicle, horizon, horizon, False, "time")
+        tdim = self.tdim = routing.GetDimensionOrDie("time")
+        for v, t in enumerate(self.vehicles):
+            vt = p.vehicle_types[t]
+            late = min(vt.tw_late, horizon)
+            tdim.CumulVar(routing.Start(v)).SetRange(vt.tw_early, late)
+            tdim.CumulVar(routing.End(v)).SetRange(vt.tw_early, late)
+            tdim.SetSpanUpperBoundForVehicle(min(vt.max_duration, horizon), v)
+            tdim.SetSpanCostCoefficientForVehicle(vt.unit_duration_cost, v)
+            routing.AddVariableMinimizedByFinalizer(tdim.CumulVar(routing.End(v)))
+            routing.AddVariableMaximizedByFinalizer(tdim.CumulVar(routing.Start(v)))
+        for j, job in enumerate(p.jobs):
+            idx = manager.NodeToIndex(self.nodes.n_dep + j)
+            tdim.CumulVar(idx).SetRange(job.tw_early, min(job.tw_late, horizon))
+        for node, d in self.nodes.reload_depot.items():
+            dep = p.depots[d]
+            tdim.CumulVar(manager.NodeToIndex(node)).SetRange(dep.tw_early, min(dep.tw_late, horizon))
+
+    def disjunctions(self) -> None:
+        """Skills as allowed vehicles; prizes (or `REQUIRED_PENALTY`) as drop penalties; reload copies
+        owned by one vehicle, free to skip."""
+        p, routing, manager, vehicles = self.p, self.routing, self.manager, self.vehicles
+        for j, job in enumerate(p.jobs):
+            idx = manager.NodeToIndex(self.nodes.n_dep + j)
+            allowed = [v for v, t in enumerate(vehicles) if p.allowed(job, p.vehicle_types[t])]
+            if len(allowed) < len(vehicles):
+                routing.VehicleVar(idx).SetValues([-1, *allowed])
+            routing.AddDisjunction([idx], job.prize if not job.required else REQUIRED_PENALTY)
+        for node, v in self.nodes.reload_owner.items():
+            idx = manager.NodeToIndex(node)
+            routing.VehicleVar(idx).SetValues([-1, v])
+            routing.AddDisjunction([idx], 0)
+
+
+def _params(time_limit_s: float | None, iterations: int | None) -> pywrapcp.RoutingSearchParameters:
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
     params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
@@ -194,35 +246,7 @@ def solve_ortools(
         params.solution_limit = max(1, iterations)
     if time_limit_s is None and iterations is None:
         raise ValueError("give a time limit, an iteration budget, or both")
-    assignment = routing.SolveWithParameters(params)
-    if assignment is None:
-        return RoutingSolution(
-            (),
-            tuple(range(len(p.jobs))),
-            _left_out_cost(p, range(len(p.jobs))),
-            False,
-            "ortools",
-            seed,
-            count[0],
-            time.perf_counter() - t0,
-            tuple(history),
-        )
-    routes = _read_routes(p, routing, manager, assignment, nodes, vehicles, tdim)
-    served = {j for r in routes for j in r.jobs}
-    unassigned = tuple(j for j in range(len(p.jobs)) if j not in served)
-    feasible = not any(p.jobs[j].required for j in unassigned)
-    cost = sum(r.cost for r in routes) + _left_out_cost(p, unassigned)
-    return RoutingSolution(
-        routes,
-        unassigned,
-        cost,
-        feasible,
-        "ortools",
-        seed,
-        count[0],
-        time.perf_counter() - t0,
-        tuple(history),
-    )
+    return params
 
 
 def _left_out_cost(p: RoutingProblem, jobs) -> int:
@@ -268,7 +292,8 @@ def _reload_limit(p, routing, manager, nodes: _Nodes, vehicles, keep) -> None:
 
 
 def _read_routes(p, routing, manager, sol, nodes: _Nodes, vehicles, tdim) -> tuple[Route, ...]:
-    out, used = [], {}
+    out: list[Route] = []
+    used: dict[int, int] = {}
     for v, t in enumerate(vehicles):
         idx = routing.Start(v)
         if routing.IsEnd(sol.Value(routing.NextVar(idx))):
@@ -276,7 +301,9 @@ def _read_routes(p, routing, manager, sol, nodes: _Nodes, vehicles, tdim) -> tup
         vt = p.vehicle_types[t]
         dist_m, dur_m = p.distances[vt.profile], p.durations[vt.profile]
         start = sol.Value(tdim.CumulVar(idx))
-        trips, visits, depot = [], [], vt.start_depot
+        trips: list[Trip] = []
+        visits: list[Visit] = []
+        depot = vt.start_depot
         prev, prev_start, distance = manager.IndexToNode(idx), start, 0
         while True:
             idx = sol.Value(routing.NextVar(idx))

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from scenarios.jsontypes import JSONDocument
+
 __all__ = ["INF_TIME", "UNREACHABLE", "Depot", "Job", "RoutingProblem", "Shipment", "VehicleType"]
 
 UNREACHABLE = 1 << 40  # metres or seconds on a matrix entry no vehicle may use
@@ -98,9 +100,9 @@ class RoutingProblem:
     durations: tuple[np.ndarray, ...]
     shipments: tuple[Shipment, ...] = ()
     name: str = ""
-    meta: dict = field(default_factory=dict, compare=False)
+    meta: JSONDocument = field(default_factory=dict, compare=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         problems = self.problems()
         if problems:
             raise ValueError("invalid routing problem: " + "; ".join(problems[:10]))
@@ -154,9 +156,9 @@ class RoutingProblem:
                 out.append(f"vehicle type {i}: capacity has {len(vt.capacity)} dimensions, expected {dims}")
             if not 0 <= vt.profile < len(self.distances):
                 out.append(f"vehicle type {i}: profile {vt.profile} unknown")
-            for d in (vt.start_depot, vt.end_depot, *vt.reload_depots):
-                if not 0 <= d < len(self.depots):
-                    out.append(f"vehicle type {i}: depot {d} unknown")
+            for depot in (vt.start_depot, vt.end_depot, *vt.reload_depots):
+                if not 0 <= depot < len(self.depots):
+                    out.append(f"vehicle type {i}: depot {depot} unknown")
             if vt.count < 0 or vt.tw_early > vt.tw_late:
                 out.append(f"vehicle type {i}: bad count or shift window")
         return out

@@ -5,24 +5,29 @@ Each depot and each job gets its own PyVRP location (so two jobs at one place ca
 a job a vehicle type may not serve (skills) is cut off in that type's profile by unreachable arcs,
 given a sentinel length dearer than any plan without them but small enough to keep PyVRP's penalised
 costs inside int64.
+
+`PyVRPEngine` is the engine registered as "pyvrp": when the search ends among infeasible plans although
+every job is optional it raises `EngineFailure` (prizes far above PyVRP's starting penalties can keep a
+short search among plans that carry too much), and `solve_routing` decides about a fallback.
+`solve_pyvrp` never falls back: it returns that best infeasible solution as it is.
 """
 
 from __future__ import annotations
 
 import time
 import warnings
-from collections.abc import Callable
-from dataclasses import replace
 
 import numpy as np
 import pyvrp
 from pyvrp.PenaltyManager import PenaltyParams
-from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
+from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, StoppingCriterion
 
-from .problem import INF_TIME, UNREACHABLE, RoutingProblem
+from ..progress import Progress, ProgressEvent, no_progress
+from .interface import EngineFailure, SearchBudget
+from .problem import INF_TIME, UNREACHABLE, Job, RoutingProblem, Shipment, VehicleType
 from .solution import Route, RoutingSolution, Trip, Visit
 
-__all__ = ["solve_pyvrp"]
+__all__ = ["PyVRPEngine", "solve_pyvrp"]
 
 INT_MAX = np.iinfo(np.int64).max
 
@@ -57,22 +62,47 @@ def _cap(m: np.ndarray, value: int) -> np.ndarray:
 
 
 def to_pyvrp(problem: RoutingProblem) -> pyvrp.ProblemData:
+    """The problem as PyVRP data: depots, then jobs, then each shipment's pickup and delivery, each at
+    its own location; one profile per (profile, barred locations) of the vehicle types."""
     p = problem
     ship_locs = [x for sh in p.shipments for x in (sh.pickup, sh.delivery)]
     loc = np.array([d.location for d in p.depots] + [j.location for j in p.jobs] + ship_locs, np.int64)
+    vts, dist_mats, dur_mats = _vehicle_types(p, loc)
+    locations = [pyvrp.Location(0, 0) for _ in range(len(loc))]
+    depots = [pyvrp.Depot(i, d.tw_early, _clip(d.tw_late), name=d.name) for i, d in enumerate(p.depots)]
+    return pyvrp.ProblemData(
+        locations,
+        _clients(p),
+        depots,
+        vts,
+        dist_mats,  # type: ignore[arg-type]
+        dur_mats,  # type: ignore[arg-type]
+        shipments=_shipments(p),
+    )
+
+
+def _barred(p: RoutingProblem, vt: VehicleType) -> frozenset[int]:
+    """PyVRP locations of the jobs and shipment stops the type may not serve (skills)."""
     n_dep, n_jobs = len(p.depots), len(p.jobs)
+    return frozenset(n_dep + j for j, job in enumerate(p.jobs) if not p.allowed(job, vt)) | frozenset(
+        n_dep + n_jobs + 2 * k + e
+        for k, sh in enumerate(p.shipments)
+        if not p.allowed(sh, vt)
+        for e in (0, 1)
+    )
+
+
+def _vehicle_types(
+    p: RoutingProblem, loc: np.ndarray
+) -> tuple[list[pyvrp.VehicleType], list[np.ndarray], list[np.ndarray]]:
     profiles: dict[tuple[int, frozenset[int]], int] = {}
-    dist_mats, dur_mats = [], []
+    dist_mats: list[np.ndarray] = []
+    dur_mats: list[np.ndarray] = []
     vts = []
     for vt in p.vehicle_types:
         if vt.count == 0:  # PyVRP wants num_available > 0; `_routes` maps type indices back
             continue
-        barred = frozenset(n_dep + j for j, job in enumerate(p.jobs) if not p.allowed(job, vt)) | frozenset(
-            n_dep + n_jobs + 2 * k + e
-            for k, sh in enumerate(p.shipments)
-            if not p.allowed(sh, vt)
-            for e in (0, 1)
-        )
+        barred = _barred(p, vt)
         key = (vt.profile, barred)
         if key not in profiles:
             profiles[key] = len(dist_mats)
@@ -106,10 +136,12 @@ def to_pyvrp(problem: RoutingProblem) -> pyvrp.ProblemData:
                 name=vt.name,
             )
         )
-    locations = [pyvrp.Location(0, 0) for _ in range(len(loc))]
-    depots = [pyvrp.Depot(i, d.tw_early, _clip(d.tw_late), name=d.name) for i, d in enumerate(p.depots)]
-    dims = p.n_dims
-    clients = [
+    return vts, dist_mats, dur_mats
+
+
+def _clients(p: RoutingProblem) -> list[pyvrp.Client]:
+    n_dep, dims = len(p.depots), p.n_dims
+    return [
         pyvrp.Client(
             n_dep + j,
             delivery=list(job.delivery or (0,) * dims),
@@ -123,10 +155,14 @@ def to_pyvrp(problem: RoutingProblem) -> pyvrp.ProblemData:
         )
         for j, job in enumerate(p.jobs)
     ]
-    shipments = [
+
+
+def _shipments(p: RoutingProblem) -> list[pyvrp.Shipment]:
+    first = len(p.depots) + len(p.jobs)
+    return [
         pyvrp.Shipment(
-            n_dep + n_jobs + 2 * k,
-            n_dep + n_jobs + 2 * k + 1,
+            first + 2 * k,
+            first + 2 * k + 1,
             pickup_tw_early=sh.pickup_tw[0],
             pickup_tw_late=_clip(sh.pickup_tw[1]),
             pickup_service_duration=sh.pickup_service,
@@ -140,11 +176,10 @@ def to_pyvrp(problem: RoutingProblem) -> pyvrp.ProblemData:
         )
         for k, sh in enumerate(p.shipments)
     ]
-    return pyvrp.ProblemData(locations, clients, depots, vts, dist_mats, dur_mats, shipments=shipments)
 
 
 class _Progress(pyvrp.IteratedLocalSearchCallbacks):
-    def __init__(self, progress: Callable[[dict], None] | None):
+    def __init__(self, progress: Progress):
         self.progress = progress
         self.t0 = time.perf_counter()
         self.history: list[tuple[float, int]] = []
@@ -159,10 +194,11 @@ class _Progress(pyvrp.IteratedLocalSearchCallbacks):
         cost = _solution_cost(best)
         elapsed = time.perf_counter() - self.t0
         self.history.append((round(elapsed, 3), cost))
-        if self.progress is not None:
-            self.progress(
-                {"engine": "pyvrp", "iteration": self.iteration, "best_cost": cost, "seconds": elapsed}
+        self.progress(
+            ProgressEvent(
+                stage="search", engine="pyvrp", iteration=self.iteration, best_cost=cost, seconds=elapsed
             )
+        )
 
 
 def _penalties(problem: RoutingProblem) -> PenaltyParams:
@@ -185,8 +221,8 @@ def _solution_cost(sol: pyvrp.Solution) -> int:
     )
 
 
-def _stop(time_limit_s: float | None, iterations: int | None):
-    crits = []
+def _stop(time_limit_s: float | None, iterations: int | None) -> StoppingCriterion:
+    crits: list[StoppingCriterion] = []
     if iterations is not None:
         crits.append(MaxIterations(iterations))
     if time_limit_s is not None:
@@ -196,45 +232,61 @@ def _stop(time_limit_s: float | None, iterations: int | None):
     return crits[0] if len(crits) == 1 else MultipleCriteria(crits)
 
 
+class PyVRPEngine:
+    """PyVRP's iterated local search (any problem, pickup-and-delivery shipments included)."""
+
+    name = "pyvrp"
+
+    def accepts(self, problem: RoutingProblem) -> bool:
+        return True
+
+    def solve(self, problem: RoutingProblem, budget: SearchBudget, progress: Progress) -> RoutingSolution:
+        sol, stuck = _search(problem, budget, progress)
+        if stuck:
+            raise EngineFailure("pyvrp ended among infeasible plans although every job is optional", sol)
+        return sol
+
+
 def solve_pyvrp(
     problem: RoutingProblem,
     seed: int = 0,
     time_limit_s: float | None = None,
     iterations: int | None = None,
-    progress: Callable[[dict], None] | None = None,
+    progress: Progress | None = None,
 ) -> RoutingSolution:
-    """Solve with PyVRP; stops at `iterations` (reproducible) or `time_limit_s`, whichever comes first."""
-    t0 = time.perf_counter()
-    if not problem.jobs and not problem.shipments:
-        return RoutingSolution((), (), 0, True, "pyvrp", seed, 0, 0.0)
-    data = to_pyvrp(problem)
+    """Solve with PyVRP; stops at `iterations` (reproducible) or `time_limit_s`, whichever comes first.
+    No fallback: a search that ends among infeasible plans returns its best one (`feasible` False)."""
+    return _search(problem, SearchBudget(seed, time_limit_s, iterations), progress or no_progress)[0]
+
+
+def _search(p: RoutingProblem, budget: SearchBudget, progress: Progress) -> tuple[RoutingSolution, bool]:
+    """PyVRP's best solution, and whether the search got stuck among infeasible plans although every
+    job is optional (a feasible plan exists)."""
+    t0, seed = time.perf_counter(), budget.seed
+    if not p.jobs and not p.shipments:
+        return RoutingSolution((), (), 0, True, "pyvrp", seed, 0, 0.0), False
+    data = to_pyvrp(p)
     cb = _Progress(progress)
-    params = pyvrp.SolveParams(ils=pyvrp.IteratedLocalSearchParams(callbacks=cb), penalty=_penalties(problem))
-    stop = _stop(time_limit_s, iterations)
+    params = pyvrp.SolveParams(ils=pyvrp.IteratedLocalSearchParams(callbacks=cb), penalty=_penalties(p))
+    stop = _stop(budget.time_limit_s, budget.iterations)
     with warnings.catch_warnings():  # PyVRP warns when a penalty hits its ceiling; the result says it
         warnings.simplefilter("ignore")
         res = pyvrp.solve(data, stop, seed=seed, collect_stats=False, params=params)
-    if not res.best.is_feasible() and not _any_required(problem) and not problem.shipments:
-        # Prizes far above PyVRP's starting penalties can keep a short search among plans that carry
-        # too much. With every job optional a feasible plan exists: take OR-Tools' (same budget).
-        from .ortools_engine import solve_ortools
-
-        fallback = solve_ortools(problem, seed, time_limit_s, iterations, progress)
-        return replace(fallback, engine="pyvrp>ortools", runtime_s=time.perf_counter() - t0)
     best = res.best
-    routes = _routes(best, [t for t, vt in enumerate(problem.vehicle_types) if vt.count > 0])
-    return RoutingSolution(
+    routes = _routes(best, [t for t, vt in enumerate(p.vehicle_types) if vt.count > 0])
+    sol = RoutingSolution(
         routes=routes,
-        unassigned=tuple(sorted(int(i) for i in _unassigned(best, len(problem.jobs)))),
-        unassigned_shipments=tuple(sorted(_unassigned_shipments(best, len(problem.shipments)))),
+        unassigned=tuple(sorted(int(i) for i in _unassigned(best, len(p.jobs)))),
+        unassigned_shipments=tuple(sorted(_unassigned_shipments(best, len(p.shipments)))),
         cost=_solution_cost(best),
-        feasible=bool(best.is_feasible()) and not _uses_barred(problem, routes),
+        feasible=bool(best.is_feasible()) and not _uses_barred(p, routes),
         engine="pyvrp",
         seed=seed,
         iterations=int(res.num_iterations),
         runtime_s=time.perf_counter() - t0,
         history=tuple(cb.history),
     )
+    return sol, not best.is_feasible() and not _any_required(p)
 
 
 def _unassigned(sol: pyvrp.Solution, n_jobs: int) -> set[int]:
@@ -242,7 +294,7 @@ def _unassigned(sol: pyvrp.Solution, n_jobs: int) -> set[int]:
     return set(range(n_jobs)) - served
 
 
-def _uses_barred(p: RoutingProblem, routes) -> bool:
+def _uses_barred(p: RoutingProblem, routes: tuple[Route, ...]) -> bool:
     """Whether a route took a sentinel arc: a job its type may not serve, or an unreachable leg."""
     for r in routes:
         vt = p.vehicle_types[r.vehicle_type]
@@ -250,16 +302,21 @@ def _uses_barred(p: RoutingProblem, routes) -> bool:
         for t in r.trips:
             here = p.depots[t.start_depot].location
             for v in t.visits:
-                task = p.jobs[v.job] if v.kind == "job" else p.shipments[v.job]
-                loc = (
-                    task.location if v.kind == "job" else task.pickup if v.kind == "pickup" else task.delivery
-                )
+                task, loc = _task(p, v)
                 if not p.allowed(task, vt) or dur[here, loc] >= UNREACHABLE:
                     return True
                 here = loc
             if dur[here, p.depots[t.end_depot].location] >= UNREACHABLE:
                 return True
     return False
+
+
+def _task(p: RoutingProblem, v: Visit) -> tuple[Job | Shipment, int]:
+    """The job or shipment of a visit, and the location it is served at."""
+    if v.kind == "job":
+        return p.jobs[v.job], p.jobs[v.job].location
+    sh = p.shipments[v.job]
+    return sh, sh.pickup if v.kind == "pickup" else sh.delivery
 
 
 def _unassigned_shipments(sol: pyvrp.Solution, n: int) -> set[int]:
@@ -272,7 +329,9 @@ def _routes(sol: pyvrp.Solution, types: list[int]) -> tuple[Route, ...]:
     out = []
     for r in sol.routes():
         vt = types[int(r.vehicle_type())]
-        trips, visits, start_depot = [], [], None
+        trips: list[Trip] = []
+        visits: list[Visit] = []
+        start_depot: int | None = None
         for a in r.schedule():
             if a.is_depot():
                 if start_depot is not None:

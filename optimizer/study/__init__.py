@@ -4,7 +4,8 @@
 
 from .cases import StudyCase, build_case
 from .evaluate import Outcome, solve_case
-from .run import OptionResult, StudyResult, run_study
+from .result import OptionResult, StudyResult
+from .run import run_study
 from .saa import SaaProblem, SaaResult, solve_saa
 from .spec import StudySpec
 

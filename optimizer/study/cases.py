@@ -24,13 +24,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from network import ScenarioNetwork
-from scenarios.model import Scenario
+from network import Network, ScenarioNetwork
+from scenarios.model import Scenario, VehicleType
 from scenarios.needs import compute_needs
 
-__all__ = ["DAYLIGHT_H", "StudyCase", "build_case", "person_days_per_unit"]
-
-DAYLIGHT_H = 12.0
+__all__ = ["StudyCase", "build_case", "person_days_per_unit"]
 
 
 @dataclass(frozen=True)
@@ -57,7 +55,7 @@ class StudyCase:
     vt_count: np.ndarray  # [W, V] vehicles based at the site (inf: fleet not limited)
     vt_cap_kg: np.ndarray  # [V]
     vt_cap_m3: np.ndarray  # [V]
-    vt_shift_h: np.ndarray  # [V] driving hours a day (12 h for daylight-only types)
+    vt_shift_h: np.ndarray  # [V] driving hours a day (`VehicleType.duty_h`: daylight-limited)
     horizon: int = 1
     handling_h: float = 1.0  # loading and unloading per trip
 
@@ -90,9 +88,10 @@ def build_case(
     scenario: Scenario,
     sites: Sequence[str],
     commodities: Sequence[str],
+    *,
     max_response_h: float = 72.0,
     transport: str = "any",
-    network=None,
+    network: Network | None = None,
 ) -> StudyCase:
     """The study arrays of `scenario` for candidate `sites` (warehouse ids of the scenario) and
     `commodities` (ids; others are left out). `network`: a prebuilt network.Network to share."""
@@ -150,12 +149,12 @@ def build_case(
         else np.full((len(sites), len(vts)), np.inf),
         vt_cap_kg=np.array([v.capacity_kg for v in vts]),
         vt_cap_m3=np.array([v.capacity_m3 for v in vts]),
-        vt_shift_h=np.array([min(v.shift_h, DAYLIGHT_H) if v.daylight_only else v.shift_h for v in vts]),
+        vt_shift_h=np.array([v.duty_h for v in vts]),
         horizon=horizon,
     )
 
 
-def _counts(scenario: Scenario, sites, vts) -> np.ndarray:
+def _counts(scenario: Scenario, sites: Sequence[str], vts: Sequence[VehicleType]) -> np.ndarray:
     """[W, V] vehicles of each type based at each site."""
     w_ix = {s: i for i, s in enumerate(sites)}
     v_ix = {v.id: i for i, v in enumerate(vts)}
@@ -166,7 +165,7 @@ def _counts(scenario: Scenario, sites, vts) -> np.ndarray:
     return count
 
 
-def _throughput_kg(scenario: Scenario, sites) -> np.ndarray:
+def _throughput_kg(scenario: Scenario, sites: Sequence[str]) -> np.ndarray:
     wh = {w.id: w for w in scenario.warehouses}
     t = [wh[s].throughput_t_per_day for s in sites]
     return np.array([np.inf if x is None else 1000.0 * x for x in t])
@@ -230,7 +229,14 @@ def _zone_mean(time_wa: np.ndarray, area_zone: np.ndarray, n_zones: int, weight_
     return np.where(np.isfinite(time_wa[:, first]), num / np.maximum(den, 1e-300)[None, :], np.inf)
 
 
-def _type_hours(scenario, sites, area_ids, max_h: float, transport: str, network):
+def _type_hours(
+    scenario: Scenario,
+    sites: Sequence[str],
+    area_ids: Sequence[str],
+    max_h: float,
+    transport: str,
+    network: Network | None,
+) -> tuple[list[VehicleType], np.ndarray]:
     """Vehicle types and [V, W, A] one-way hours from each site to each affected area (inf beyond
     `max_h`; with `transport="based"` only types based at the site)."""
     sn = ScenarioNetwork(scenario, network=network)

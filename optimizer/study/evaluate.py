@@ -157,7 +157,16 @@ def build_chunk(task: BuildTask) -> list[StudyCase]:
         if key not in nets:
             nets[key] = Network.from_model(s.network)
         st = task.settings
-        out.append(build_case(s, st.sites, st.commodities, st.max_response_h, st.transport, nets[key]))
+        out.append(
+            build_case(
+                s,
+                st.sites,
+                st.commodities,
+                max_response_h=st.max_response_h,
+                transport=st.transport,
+                network=nets[key],
+            )
+        )
     return out
 
 

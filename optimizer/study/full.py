@@ -12,16 +12,17 @@ vehicle's one-way hours.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from network import Network, ScenarioNetwork
+from network import Network, ScenarioNetwork, TravelMatrix
 from scenarios.model import Scenario
 from scenarios.needs import compute_needs
 
-from ..allocation.solve import AllocationOptions, solve_allocation
+from ..allocation import AllocationOptions, solve_allocation
 from ..instance import PlanningInstance, compile_instance
 from .cases import person_days_per_unit
 from .evaluate import CaseSettings, Outcome, mean_and_p90
@@ -38,7 +39,7 @@ class FullTask:
     routing_iterations: int = 200
 
 
-def with_stock(s: Scenario, sites, commodities, stock: np.ndarray) -> Scenario:
+def with_stock(s: Scenario, sites: Sequence[str], commodities: Sequence[str], stock: np.ndarray) -> Scenario:
     """`s` with the option's stock in place of every warehouse's own."""
     w_ix = {w: i for i, w in enumerate(sites)}
     warehouses = tuple(
@@ -74,12 +75,17 @@ def evaluate_full_chunk(task: FullTask) -> list[list[Outcome]]:
         for stock in stocks:
             s_o = with_stock(s, st.sites, st.commodities, stock)
             shipments, unmet = _solve(compile_instance(s_o, network=sn, needs=needs), task, st.seed)
-            row.append(outcome_from_frames(s_o, st.commodities, needs, unmet, shipments, travel))
+            row.append(
+                outcome_from_frames(
+                    s_o, st.commodities, needs, unmet=unmet, shipments=shipments, travel=travel
+                )
+            )
         out.append(row)
     return out
 
 
-def _solve(inst: PlanningInstance, task: FullTask, seed: int):
+def _solve(inst: PlanningInstance, task: FullTask, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(shipments, unmet) of the allocation, or of the plan, of `inst`."""
     if task.mode == "allocation":
         # each worker of the study's executor has one core: no second solver thread
         r = solve_allocation(inst, AllocationOptions(overlap=False))
@@ -93,11 +99,17 @@ def _solve(inst: PlanningInstance, task: FullTask, seed: int):
         max_rounds=1,
     )
     p = plan_scenario(inst.scenario, opts)
-    return p.shipments, p.unmet
+    return p.shipments_frame, p.unmet_frame
 
 
 def outcome_from_frames(
-    s: Scenario, commodities, needs: pd.DataFrame, unmet: pd.DataFrame, shipments: pd.DataFrame, travel: dict
+    s: Scenario,
+    commodities: Sequence[str],
+    needs: pd.DataFrame,
+    *,
+    unmet: pd.DataFrame,
+    shipments: pd.DataFrame,
+    travel: Mapping[str, TravelMatrix],
 ) -> Outcome:
     """The study's measures of an allocation or plan: its needs, unmet and shipments tables."""
     groups = [g.id for g in s.groups]
@@ -126,7 +138,12 @@ def outcome_from_frames(
     )
 
 
-def _arrivals(s: Scenario, shipments: pd.DataFrame, travel: dict, pdu: dict) -> tuple[float, float]:
+def _arrivals(
+    s: Scenario,
+    shipments: pd.DataFrame | None,
+    travel: Mapping[str, TravelMatrix],
+    pdu: Mapping[str, float],
+) -> tuple[float, float]:
     if shipments is None or not len(shipments):
         return float("nan"), float("nan")
     w_ix = {w.id: i for i, w in enumerate(s.warehouses)}

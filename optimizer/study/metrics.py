@@ -17,6 +17,7 @@ from dataclasses import replace
 import numpy as np
 
 from .evaluate import Outcome
+from .result import OptionMetrics, OptionResult, PerScenario
 
 __all__ = ["cvar", "option_metrics", "rank_options"]
 
@@ -36,7 +37,8 @@ def option_metrics(
     groups: Sequence[str],
     commodities: Sequence[str],
     ids: Sequence[str],
-) -> tuple[dict, dict]:
+) -> tuple[OptionMetrics, PerScenario]:
+    """The option's measures (see the module) and its value per scenario, from its outcome on each."""
     p = np.asarray(p, float) / np.sum(p)
     loss = np.array([o.weighted_unmet for o in outcomes])
     need_g = np.stack([o.need_pd_by_group for o in outcomes])
@@ -44,7 +46,7 @@ def option_metrics(
     need_c = np.stack([o.need_by_commodity for o in outcomes])
     unmet_c = np.stack([o.unmet_by_commodity for o in outcomes])
     fill = np.array([o.fill_rate for o in outcomes])
-    metrics = {
+    metrics: OptionMetrics = {
         "expected_weighted_unmet": float(p @ loss),
         "worst_decile_weighted_unmet": cvar(loss, p, 0.9),
         "fill_rate": _pooled(p @ need_g.sum(axis=1), p @ unmet_g.sum(axis=1)),
@@ -54,7 +56,7 @@ def option_metrics(
         "p90_arrival_h": _expect([o.p90_arrival_h for o in outcomes], p),
         "unmet_person_days": float(p @ np.array([o.unmet_pd for o in outcomes])),
     }
-    per_scenario = {
+    per_scenario: PerScenario = {
         "scenario": list(ids),
         "weighted_unmet": [float(x) for x in loss],
         "fill_rate": [float(x) for x in fill],
@@ -76,10 +78,10 @@ def _expect(values: Sequence[float], p: np.ndarray) -> float | None:
     return float(np.average(v[ok], weights=p[ok])) if ok.any() and p[ok].sum() > 0 else None
 
 
-def rank_options(options: list) -> list:
+def rank_options(options: Sequence[OptionResult]) -> list[OptionResult]:
     """Rank 1 = least expected weighted unmet need; ties (within 1e-9 relative) by lower cost."""
 
-    def key(o):
+    def key(o: OptionResult) -> tuple[float, float, str]:
         return (round(o.metrics["expected_weighted_unmet"], 9), o.cost, o.id)
 
     ranked = {o.id: k + 1 for k, o in enumerate(sorted(options, key=key))}

@@ -16,68 +16,41 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, wait
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 import numpy as np
 
 from scenarios.model import FleetLine, Scenario, Warehouse
 
+from ..progress import Progress, ProgressEvent, no_progress
 from .cases import StudyCase
 from .evaluate import BuildTask, CaseSettings, EvalTask, Outcome, build_chunk, evaluate_chunk
 from .full import FullTask, evaluate_full_chunk
 from .metrics import option_metrics, rank_options
-from .saa import SaaProblem, solve_saa
-from .spec import StudySpec
+from .result import FitInfo, OptimiserInfo, OptionResult, StudyResult
+from .saa import SaaProblem, SaaResult, solve_saa
+from .spec import OptionSpec, StudySpec
 
 __all__ = ["OptionResult", "StudyResult", "given_stock", "prepare_scenarios", "run_study", "saa_problem"]
 
-Progress = Callable[[str, int, int], None]
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 
 
 class ScenarioSetLike(Protocol):
-    id: str
-    name: str
-    scenarios: tuple[Scenario, ...]
-    probabilities: np.ndarray
-    source: str
-
-
-@dataclass(frozen=True)
-class OptionResult:
-    id: str
-    name: str
-    kind: str  # "given" or "optimised"
-    stock: np.ndarray  # [W, C]
-    cost_opening: float
-    cost_stock: float
-    budget: float | None
-    metrics: dict[str, Any]
-    per_scenario: dict[str, list[float]]
-    rank: int = 0
-    in_sample_weighted_unmet: float | None = None
-    name_en: str | None = None
+    """What a study reads of its scenario set (scenarios.ScenarioSet has it)."""
 
     @property
-    def cost(self) -> float:
-        return self.cost_opening + self.cost_stock
-
-
-@dataclass(frozen=True)
-class StudyResult:
-    spec: StudySpec
-    set_id: str
-    set_name: str
-    set_source: str
-    scenario_ids: tuple[str, ...]
-    probabilities: np.ndarray
-    sites: tuple[Warehouse, ...]
-    commodities: tuple[Any, ...]  # scenarios.model.Commodity
-    groups: tuple[Any, ...]  # scenarios.model.Group
-    options: tuple[OptionResult, ...]
-    seconds: dict[str, float] = field(default_factory=dict)
-    optimiser: dict[str, Any] = field(default_factory=dict)
-    unmet_unit: str = "person-days"  # or "units" when no studied commodity has a per-person standard
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def scenarios(self) -> tuple[Scenario, ...]: ...
+    @property
+    def probabilities(self) -> np.ndarray: ...
+    @property
+    def source(self) -> str: ...
 
 
 def prepare_scenarios(
@@ -118,8 +91,10 @@ def run_study(
     progress: Progress | None = None,
     chunk_size: int = 20,
 ) -> StudyResult:
-    """The study's options (given and optimised) measured on every scenario of the set."""
-    report = progress or (lambda stage, done, total: None)
+    """The study's options (given and optimised) measured on every scenario of the set. `progress`
+    gets `ProgressEvent(stage="study", step=..., done=..., total=...)` with steps `cases`, `optimise`
+    and `evaluate` (tasks done of total)."""
+    report = progress or no_progress
     t0 = time.perf_counter()
     scenarios, sites = prepare_scenarios(spec, scenario_set.scenarios)
     commodities = tuple(c.id for c in spec.commodities)
@@ -127,22 +102,20 @@ def run_study(
     settings = CaseSettings(
         sites, commodities, spec.evaluation.max_response_h, spec.evaluation.transport, spec.seed
     )
-    p = np.asarray(scenario_set.probabilities, float)
+    ctx = _Context(spec, scenarios[0], sites, commodities, np.asarray(scenario_set.probabilities, float))
     chunks = [tuple(scenarios[i : i + chunk_size]) for i in range(0, len(scenarios), chunk_size)]
     built = _run(executor, build_chunk, [BuildTask(c, settings) for c in chunks], report, "cases")
     cases: list[StudyCase] = [case for chunk in built for case in chunk]
     seconds = {"cases": time.perf_counter() - t0}
-    given = [given_stock(spec, o, scenarios[0], sites, commodities) for o in spec.options]
+    given = [given_stock(spec, o, ctx.base, sites, commodities) for o in spec.options]
     t1 = time.perf_counter()
-    fits, optimiser = _optimise(spec, cases, p, scenarios[0], sites, commodities, report)
+    fits, optimiser = _optimise(ctx, cases, report)
     seconds["optimise"] = time.perf_counter() - t1
     stocks = [np.stack(given + [f.per_case[i] for f in fits]) for i in range(len(cases))]
     t2 = time.perf_counter()
-    fn, tasks = _evaluation_tasks(spec, scenarios, cases, stocks, settings, chunk_size)
-    evaluated = _run(executor, fn, tasks, report, "evaluate")
-    outcomes: list[list[Outcome]] = [row for chunk in evaluated for row in chunk]
+    outcomes = _evaluate(executor, scenarios, cases, stocks, settings, report, spec, chunk_size)
     seconds["evaluate"] = time.perf_counter() - t2
-    options = _options(spec, given, fits, outcomes, p, scenarios[0], sites, commodities, cases)
+    options = _options(ctx, given, fits, outcomes, cases)
     seconds["total"] = time.perf_counter() - t0
     return StudyResult(
         spec=spec,
@@ -150,10 +123,10 @@ def run_study(
         set_name=scenario_set.name,
         set_source=scenario_set.source,
         scenario_ids=tuple(s.id for s in scenarios),
-        probabilities=p,
-        sites=tuple(_site(scenarios[0], s) for s in sites),
-        commodities=tuple(c for c in scenarios[0].commodities if c.id in set(commodities)),
-        groups=scenarios[0].groups,
+        probabilities=ctx.p,
+        sites=tuple(_site(ctx.base, s) for s in sites),
+        commodities=tuple(c for c in ctx.base.commodities if c.id in set(commodities)),
+        groups=ctx.base.groups,
         options=tuple(rank_options(options)),
         seconds=seconds,
         optimiser=optimiser,
@@ -161,34 +134,69 @@ def run_study(
     )
 
 
-def _evaluation_tasks(spec: StudySpec, scenarios, cases, stocks, settings, chunk_size: int) -> tuple:
-    """The evaluation's task function and its tasks: cases for the response LP, whole scenarios for the
-    allocation or plan modes; one chunk of scenarios per task, every option's stock with each."""
+@dataclass(frozen=True)
+class _Context:
+    """What every step of one study reads: the spec, the first scenario (sites and commodities as the
+    study adds them), the site and commodity ids, and the scenarios' probabilities."""
+
+    spec: StudySpec
+    base: Scenario
+    sites: tuple[str, ...]
+    commodities: tuple[str, ...]
+    p: np.ndarray
+
+
+def _evaluate(
+    executor: Executor | None,
+    scenarios: Sequence[Scenario],
+    cases: Sequence[StudyCase],
+    stocks: Sequence[np.ndarray],
+    settings: CaseSettings,
+    report: Progress,
+    spec: StudySpec,
+    chunk_size: int,
+) -> list[list[Outcome]]:
+    """Every option on every scenario: the response LP on the cases, or the allocation or plan on the
+    whole scenarios; one chunk of scenarios per task, every option's stock with each."""
     starts = range(0, len(cases), chunk_size)
     ev = spec.evaluation
     if ev.mode == "response":
         cut = [(tuple(cases[i : i + chunk_size]), tuple(stocks[i : i + chunk_size])) for i in starts]
-        return evaluate_chunk, [EvalTask(c, st, spec.seed) for c, st in cut]
-    cut = [(tuple(scenarios[i : i + chunk_size]), tuple(stocks[i : i + chunk_size])) for i in starts]
-    return evaluate_full_chunk, [FullTask(sc, settings, st, ev.mode, ev.routing_iterations) for sc, st in cut]
+        tasks = [EvalTask(c, st, spec.seed) for c, st in cut]
+        evaluated = _run(executor, evaluate_chunk, tasks, report, "evaluate")
+    else:
+        whole = [(tuple(scenarios[i : i + chunk_size]), tuple(stocks[i : i + chunk_size])) for i in starts]
+        full = [FullTask(sc, settings, st, ev.mode, ev.routing_iterations) for sc, st in whole]
+        evaluated = _run(executor, evaluate_full_chunk, full, report, "evaluate")
+    return [row for chunk in evaluated for row in chunk]
 
 
-def _run(executor: Executor | None, fn, tasks: list, report: Progress, stage: str) -> list:
+def _run(
+    executor: Executor | None,
+    fn: Callable[[_T], _R],
+    tasks: Sequence[_T],
+    report: Progress,
+    step: str,
+) -> list[_R]:
     """`fn` over `tasks`, results in task order; progress per finished task."""
-    report(stage, 0, len(tasks))
+
+    def tell(done: int) -> None:
+        report(ProgressEvent(stage="study", step=step, done=done, total=len(tasks)))
+
+    tell(0)
     if executor is None:
         out = []
         for k, task in enumerate(tasks):
             out.append(fn(task))
-            report(stage, k + 1, len(tasks))
+            tell(k + 1)
         return out
-    futures: list[Future] = [executor.submit(fn, t) for t in tasks]
+    futures: list[Future[_R]] = [executor.submit(fn, t) for t in tasks]
     pending, done = set(futures), 0
     while pending:
         finished, pending = wait(pending, timeout=1.0, return_when="FIRST_COMPLETED")
         done += len(finished)
         if finished:
-            report(stage, done, len(tasks))
+            tell(done)
     return [f.result() for f in futures]
 
 
@@ -207,7 +215,10 @@ def _site(base: Scenario, site_id: str) -> Warehouse:
     return next(w for w in base.warehouses if w.id == site_id)
 
 
-def given_stock(spec: StudySpec, option, base: Scenario, sites, commodities) -> np.ndarray:
+def given_stock(
+    spec: StudySpec, option: OptionSpec, base: Scenario, sites: Sequence[str], commodities: Sequence[str]
+) -> np.ndarray:
+    """[W, C] the stock of a given option: the scenario's own (scaled) and/or its stock lines."""
     w_ix = {s: i for i, s in enumerate(sites)}
     c_ix = {c: i for i, c in enumerate(commodities)}
     stock = np.zeros((len(sites), len(commodities)))
@@ -233,7 +244,16 @@ class _Fit:
     seconds: float
 
 
-def saa_problem(spec: StudySpec, base: Scenario, sites, commodities, budget: float, cases) -> SaaProblem:
+def saa_problem(
+    spec: StudySpec,
+    base: Scenario,
+    sites: Sequence[str],
+    commodities: Sequence[str],
+    *,
+    budget: float,
+    cases: Sequence[StudyCase],
+) -> SaaProblem:
+    """The first stage of the pre-positioning model: costs, volumes, capacities and the budget."""
     site_spec = {s.id: s for s in spec.sites}
     wh = {w.id: w for w in base.warehouses}
     cat = {c.id: c for c in base.commodities}
@@ -246,56 +266,69 @@ def saa_problem(spec: StudySpec, base: Scenario, sites, commodities, budget: flo
         for s in sites
     ]
     max_units = np.max([c.need.sum(axis=(0, 2)) for c in cases], axis=0) if cases else None
+    opt = spec.optimise
     return SaaProblem(
         unit_cost=np.array([c.cost for c in spec.commodities]),
         m3_per_unit=np.array([cat[c].m3_per_unit for c in commodities]),
         open_cost=np.array([site_spec[s].opening_cost if s in site_spec else 0.0 for s in sites]),
         capacity_m3=np.array([np.inf if c is None else c for c in cap], float),
         budget=budget,
-        cvar_alpha=spec.optimise.cvar_alpha,
-        cvar_weight=spec.optimise.cvar_weight,
+        cvar_alpha=opt.cvar_alpha if opt is not None else 0.9,
+        cvar_weight=opt.cvar_weight if opt is not None else 0.0,
         max_units=max_units,
     )
 
 
-def _optimise(spec: StudySpec, cases, p, base, sites, commodities, report) -> tuple[list[_Fit], dict]:
-    opt = spec.optimise
+def _optimise(
+    ctx: _Context, cases: Sequence[StudyCase], report: Progress
+) -> tuple[list[_Fit], OptimiserInfo]:
+    """The optimum per budget: fitted on all folds but one for each fold's cases, and on all cases."""
+    opt = ctx.spec.optimise
     if opt is None:
         return [], {}
     n = len(cases)
-    fold = np.random.default_rng(spec.seed).permutation(n) % opt.folds
-    fits, info = [], {"folds": opt.folds, "fits": []}
+    fold = np.random.default_rng(ctx.spec.seed).permutation(n) % opt.folds
+    fits: list[_Fit] = []
+    fit_infos: list[FitInfo] = []
     total = len(opt.budgets) * (opt.folds + 1)
     done = 0
-    report("optimise", 0, total)
+
+    def tell() -> None:
+        report(ProgressEvent(stage="study", step="optimise", done=done, total=total))
+
+    tell()
     for budget in opt.budgets:
         t0 = time.perf_counter()
         per_case: list[np.ndarray | None] = [None] * n
         for f in range(opt.folds):
             train = np.flatnonzero(fold != f)
-            res = _fit(spec, [cases[i] for i in train], p[train], base, sites, commodities, budget)
+            res = _fit(ctx, [cases[i] for i in train.tolist()], ctx.p[train], budget)
             for i in np.flatnonzero(fold == f):
                 per_case[i] = res.stock
-            info["fits"].append(_fit_info(budget, f, res))
+            fit_infos.append(_fit_info(budget, f, res))
             done += 1
-            report("optimise", done, total)
-        full = _fit(spec, cases, p, base, sites, commodities, budget)
-        info["fits"].append(_fit_info(budget, None, full))
+            tell()
+        full = _fit(ctx, cases, ctx.p, budget)
+        fit_infos.append(_fit_info(budget, None, full))
         done += 1
-        report("optimise", done, total)
-        fits.append(
-            _Fit(budget, full.stock, per_case, full.expected_weighted_unmet, time.perf_counter() - t0)
-        )
-    return fits, info
+        tell()
+        fitted = [s for s in per_case if s is not None]
+        assert len(fitted) == n  # every case is in one fold
+        seconds = time.perf_counter() - t0
+        fits.append(_Fit(budget, full.stock, fitted, full.expected_weighted_unmet, seconds))
+    return fits, {"folds": opt.folds, "fits": fit_infos}
 
 
-def _fit(spec, cases, p, base, sites, commodities, budget):
-    problem = saa_problem(spec, base, sites, commodities, budget, cases)
-    opt = spec.optimise
-    return solve_saa(cases, p, problem, opt.time_limit_s, opt.relative_gap, spec.seed)
+def _fit(ctx: _Context, cases: Sequence[StudyCase], p: np.ndarray, budget: float) -> SaaResult:
+    problem = saa_problem(ctx.spec, ctx.base, ctx.sites, ctx.commodities, budget=budget, cases=cases)
+    opt = ctx.spec.optimise
+    assert opt is not None
+    return solve_saa(
+        cases, p, problem, time_limit_s=opt.time_limit_s, relative_gap=opt.relative_gap, seed=ctx.spec.seed
+    )
 
 
-def _fit_info(budget: float, fold: int | None, res) -> dict:
+def _fit_info(budget: float, fold: int | None, res: SaaResult) -> FitInfo:
     return {
         "budget": budget,
         "fold": fold,
@@ -307,24 +340,42 @@ def _fit_info(budget: float, fold: int | None, res) -> dict:
     }
 
 
-def _options(spec, given, fits, outcomes, p, base, sites, commodities, cases) -> list[OptionResult]:
+_Row = tuple[str, str, str | None, str, np.ndarray, float | None, float | None]
+
+
+def _options(
+    ctx: _Context,
+    given: Sequence[np.ndarray],
+    fits: Sequence[_Fit],
+    outcomes: Sequence[Sequence[Outcome]],
+    cases: Sequence[StudyCase],
+) -> list[OptionResult]:
+    """Every option (given ones first, then one optimum per budget) with its costs and measures."""
+    spec, sites = ctx.spec, ctx.sites
     site_spec = {s.id: s for s in spec.sites}
     open_cost = np.array([site_spec[s].opening_cost if s in site_spec else 0.0 for s in sites])
     unit_cost = np.array([c.cost for c in spec.commodities])
-    groups = tuple(g.id for g in base.groups)
+    groups = tuple(g.id for g in ctx.base.groups)
     out = []
-    rows = [
+    rows: list[_Row] = [
         (o.id, o.name, o.name_en, "given", g, None, None) for o, g in zip(spec.options, given, strict=True)
     ]
     for k, f in enumerate(fits):
-        oid = "optimum" if len(fits) == 1 else f"optimum-{k + 1}"
-        name = f"Optimum pra-penempatan (anggaran {f.budget:,.0f})"
-        name_en = f"Pre-positioning optimum (budget {f.budget:,.0f})"
-        rows.append((oid, name, name_en, "optimised", f.stock, f.budget, f.in_sample))
+        rows.append(
+            (
+                "optimum" if len(fits) == 1 else f"optimum-{k + 1}",
+                f"Optimum pra-penempatan (anggaran {f.budget:,.0f})",
+                f"Pre-positioning optimum (budget {f.budget:,.0f})",
+                "optimised",
+                f.stock,
+                f.budget,
+                f.in_sample,
+            )
+        )
     for j, (oid, name, name_en, kind, stock, budget, in_sample) in enumerate(rows):
         column = [row[j] for row in outcomes]
         metrics, per_scenario = option_metrics(
-            column, p, groups, commodities, tuple(c.scenario for c in cases)
+            column, ctx.p, groups, ctx.commodities, tuple(c.scenario for c in cases)
         )
         used = stock.sum(axis=1) > 0
         out.append(

@@ -33,6 +33,8 @@ __all__ = ["SaaProblem", "SaaResult", "solve_saa"]
 COST_TIE = 1e-9
 MEAN_TIE = 1e-3  # with lam = 1, the scenarios outside the tail still get their best response
 
+_Loss = tuple[np.ndarray, np.ndarray]  # one scenario's unmet columns and their loss coefficients
+
 
 @dataclass(frozen=True)
 class SaaProblem:
@@ -51,6 +53,9 @@ class SaaProblem:
 
 @dataclass(frozen=True)
 class SaaResult:
+    """The fitted stock and opened sites, the in-sample expected weighted unmet, the first-stage
+    cost, and the solve's status, seconds and size."""
+
     stock: np.ndarray  # [W, C]
     opened: np.ndarray  # [W] bool
     expected_weighted_unmet: float  # in-sample
@@ -65,6 +70,7 @@ def solve_saa(
     cases: Sequence[StudyCase],
     probabilities: np.ndarray,
     problem: SaaProblem,
+    *,
     time_limit_s: float | None = 300.0,
     relative_gap: float = 1e-4,
     seed: int = 0,
@@ -82,7 +88,7 @@ def solve_saa(
     obj_cols: list[np.ndarray] = []
     obj_coef: list[np.ndarray] = []
     lam = problem.cvar_weight
-    losses = []
+    losses: list[_Loss] = []
     for case, prob in zip(cases, p, strict=True):
         block = add_case(lp, case, stock_cols=s_cols)
         obj_cols.append(block.obj_cols)
@@ -113,23 +119,30 @@ def solve_saa(
     return SaaResult(stock, opened, expected, cost, sol.status, sol.seconds, lp.n_cols, lp.n_rows)
 
 
-def _budget_row(lp, problem: SaaProblem, s_cols, to_open, o_cols) -> None:
+def _budget_row(
+    lp: LinearProgram, problem: SaaProblem, s_cols: np.ndarray, to_open: np.ndarray, o_cols: np.ndarray
+) -> None:
     W = s_cols.shape[0]
     coef = np.concatenate(
         [np.repeat(problem.unit_cost[None, :], W, axis=0).reshape(-1), problem.open_cost[to_open]]
     )
     cols = np.concatenate([s_cols.reshape(-1), o_cols])
-    lp.add_rows(np.zeros(len(cols), np.int64), cols, coef, 1, -np.inf, problem.budget)
+    lp.add_rows(np.zeros(len(cols), np.int64), cols, coef, 1, ub=problem.budget)
 
 
-def _capacity_rows(lp, problem: SaaProblem, s_cols, to_open, o_cols) -> None:
+def _capacity_rows(
+    lp: LinearProgram, problem: SaaProblem, s_cols: np.ndarray, to_open: np.ndarray, o_cols: np.ndarray
+) -> None:
     """Volume per site; a site that must be opened holds nothing unless opened."""
     W, C = s_cols.shape
     cap = problem.capacity_m3.astype(float).copy()
     needs_open = np.zeros(W, bool)
     needs_open[to_open] = True
     big = _big_m3(problem)
-    rows, cols, coef, ub = [], [], [], []
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    coef: list[np.ndarray] = []
+    ub: list[float] = []
     for w in range(W):
         if not np.isfinite(cap[w]) and not needs_open[w]:
             continue
@@ -147,7 +160,7 @@ def _capacity_rows(lp, problem: SaaProblem, s_cols, to_open, o_cols) -> None:
             ub.append(cap[w])
     if ub:
         lp.add_rows(
-            np.concatenate(rows), np.concatenate(cols), np.concatenate(coef), len(ub), -np.inf, np.array(ub)
+            np.concatenate(rows), np.concatenate(cols), np.concatenate(coef), len(ub), ub=np.array(ub)
         )
 
 
@@ -157,14 +170,18 @@ def _big_m3(problem: SaaProblem) -> float:
     return float(problem.budget * per_cost.max()) + 1.0
 
 
-def _cvar(lp, losses, p, alpha: float, lam: float) -> tuple[np.ndarray, np.ndarray]:
+def _cvar(
+    lp: LinearProgram, losses: Sequence[_Loss], p: np.ndarray, alpha: float, lam: float
+) -> tuple[np.ndarray, np.ndarray]:
     """eta + sum_s p_s z_s / (1 - alpha), z_s >= L_s - eta (Rockafellar and Uryasev)."""
     eta = lp.add_cols(1, -np.inf, np.inf)
     z = lp.add_cols(len(losses))
-    rows, cols, coef = [], [], []
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    coef: list[np.ndarray] = []
     for s, (u, lc) in enumerate(losses):
         rows.append(np.full(len(u) + 2, s))
         cols.append(np.concatenate([u, eta, z[s : s + 1]]))
         coef.append(np.concatenate([lc, [-1.0, -1.0]]))
-    lp.add_rows(np.concatenate(rows), np.concatenate(cols), np.concatenate(coef), len(losses), -np.inf, 0.0)
+    lp.add_rows(np.concatenate(rows), np.concatenate(cols), np.concatenate(coef), len(losses), ub=0.0)
     return np.concatenate([eta, z]), np.concatenate([[lam], lam * p / (1 - alpha)])

@@ -90,7 +90,7 @@ def add_case(
     rows = np.concatenate([row_of[z, c], row_of[uz, uc]])
     cols = np.concatenate([x, u])
     rhs = need_zc[dz, dc]
-    lp.add_rows(rows, cols, np.ones(len(cols)), len(dz), rhs, rhs)
+    lp.add_rows(rows, cols, np.ones(len(cols)), len(dz), lb=rhs, ub=rhs)
     loss = case.class_weight[uk] * case.value[uc]
     ship = EPS_PER_H * case.value[c] * case.time_h[w, z]
     return CaseBlock(
@@ -119,7 +119,7 @@ def _transport_rows(lp: LinearProgram, case: StudyCase, x, w, z, c) -> None:
         pos[sites] = np.arange(len(sites))
         keep = pos[w] >= 0
         coef = case.kg[c[keep]] * ones[keep]
-        lp.add_rows(pos[w[keep]], x[keep], coef, len(sites), -np.inf, case.throughput_kg[sites])
+        lp.add_rows(pos[w[keep]], x[keep], coef, len(sites), ub=case.throughput_kg[sites])
     if not case.fleet_limited or not len(x):
         return
     links, link_of = np.unique(w * case.n_zones + z, return_inverse=True)
@@ -131,11 +131,11 @@ def _transport_rows(lp: LinearProgram, case: StudyCase, x, w, z, c) -> None:
         rows = np.concatenate([link_of, lv])
         cols = np.concatenate([x, y])
         coef = np.concatenate([per_unit[c], -cap[vv]])
-        lp.add_rows(rows, cols, coef, len(links), -np.inf, 0.0)
+        lp.add_rows(rows, cols, coef, len(links), ub=0.0)
     fleet_key, fleet_row = np.unique(lw[lv] * len(case.vt_cap_kg) + vv, return_inverse=True)
     fw, fv = fleet_key // len(case.vt_cap_kg), fleet_key % len(case.vt_cap_kg)
     hours = case.vt_count[fw, fv] * case.vt_shift_h[fv] * case.horizon
-    lp.add_rows(fleet_row, y, rt, len(fleet_key), -np.inf, hours)
+    lp.add_rows(fleet_row, y, rt, len(fleet_key), ub=hours)
 
 
 def _loads(case: StudyCase, lw: np.ndarray, lz: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -154,10 +154,10 @@ def _supply_rows(lp, case, x, w, c, stock, stock_cols) -> None:
     key = w * C + c
     used, local = np.unique(key, return_inverse=True)
     if stock is not None:
-        lp.add_rows(local, x, np.ones(len(x)), len(used), -np.inf, stock.reshape(-1)[used])
+        lp.add_rows(local, x, np.ones(len(x)), len(used), ub=stock.reshape(-1)[used])
         return
     s = stock_cols.reshape(-1)[used]
     rows = np.concatenate([local, np.arange(len(used))])
     cols = np.concatenate([x, s])
     coef = np.concatenate([np.ones(len(x)), -np.ones(len(used))])
-    lp.add_rows(rows, cols, coef, len(used), -np.inf, 0.0)
+    lp.add_rows(rows, cols, coef, len(used), ub=0.0)

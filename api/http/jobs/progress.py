@@ -3,13 +3,14 @@
 that the job still runs this attempt and that nobody asked to cancel it; if not, the callback raises
 `JobCancelled`, which unwinds the solve (the cooperative cancel; the local executor also kills).
 
-The pipeline reports stages with a fraction each (optimizer/plan/pipeline.py); they map onto one
-scale: needs and network up to 5 %, the allocation-routing rounds up to 61 %, the final routing up to
-98 %, saving 99 %, and 100 % only once the plan is stored.
+The pipeline reports `ProgressEvent`s (optimizer/progress.py) by stage, with a fraction each
+(optimizer/plan/pipeline.py); they map onto one scale: needs and network up to 5 %, the
+allocation-routing rounds up to 61 %, the final routing up to 98 %, saving 99 %, and 100 % only once
+the plan is stored.
 
-A study (`run_study`) reports `(stage, done, total)` per chunk of scenarios; `StudyProgress` maps its
-stages `cases`, `optimise` and `evaluate` onto spans of the same scale (`STUDY_SPANS`: where the time
-goes depends on the evaluation mode).
+A study (`run_study`) reports `ProgressEvent(stage="study", step, done, total)` per chunk of
+scenarios; `StudyProgress` maps its steps `cases`, `optimise` and `evaluate` onto spans of the same
+scale (`STUDY_SPANS`: where the time goes depends on the evaluation mode).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from collections.abc import Callable
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
+
+from optimizer.progress import ProgressEvent
 
 from ..db.models import Job, utcnow
 from .transitions import running_attempt
@@ -48,19 +51,19 @@ class JobCancelled(Exception):
     """The job was cancelled, or another attempt took it over, while it was solving: stop."""
 
 
-def overall_fraction(event: dict) -> float | None:
+def overall_fraction(event: ProgressEvent) -> float | None:
     """Where a pipeline event stands on the job's 0..1 scale, to 4 digits (None: says nothing)."""
     f = _fraction(event)
     return None if f is None else round(f, 4)
 
 
-def _fraction(event: dict) -> float | None:
-    stage, f = event.get("stage"), min(max(float(event.get("fraction", 0.0)), 0.0), 1.0)
+def _fraction(event: ProgressEvent) -> float | None:
+    stage, f = event.stage, min(max(float(event.fraction or 0.0), 0.0), 1.0)
     if stage == "needs":
         return 0.01
     if stage == "network":
         return 0.03
-    r = int(event.get("round", 0))
+    r = int(event.round or 0)
     if stage == "routing" and r == 0:
         return FINAL_SPAN[0] + (FINAL_SPAN[1] - FINAL_SPAN[0]) * f
     if stage in ("allocation", "routing"):
@@ -72,10 +75,10 @@ def _fraction(event: dict) -> float | None:
     return None
 
 
-def stage_label(event: dict) -> str | None:
+def stage_label(event: ProgressEvent) -> str | None:
     """The job's `stage` for a pipeline event: needs, network, allocation (round n), routing (round n),
     final routing (None: no change)."""
-    stage, r = event.get("stage"), event.get("round")
+    stage, r = event.stage, event.round
     if stage in ("needs", "network"):
         return stage
     if stage == "routing" and r == 0:
@@ -101,7 +104,7 @@ class ProgressWriter:
         self.fraction, self.stage = 0.0, "starting"
         self._last = float("-inf")
 
-    def __call__(self, event: dict) -> None:
+    def __call__(self, event: ProgressEvent) -> None:
         f, label = overall_fraction(event), stage_label(event)
         if f is not None:
             self.fraction = max(self.fraction, f)
@@ -142,17 +145,19 @@ class ProgressWriter:
 
 
 class StudyProgress:
-    """The `progress(stage, done, total)` callback of `run_study` for one job attempt: onto `writer`
-    with the spans of the study's evaluation `mode` (STUDY_SPANS). Raises `JobCancelled` (from the
-    writer) between chunks once the job is cancelled."""
+    """The `progress` callback of `run_study` for one job attempt: its `study` events onto `writer`
+    with the spans of the study's evaluation `mode` (STUDY_SPANS); the job's stage is the event's step.
+    Raises `JobCancelled` (from the writer) between chunks once the job is cancelled."""
 
     def __init__(self, writer: ProgressWriter, mode: str = "response"):
         self.writer = writer
         self.spans = STUDY_SPANS.get(mode, STUDY_SPANS["response"])
 
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        span = self.spans.get(stage)
-        if span is None:
+    def __call__(self, event: ProgressEvent) -> None:
+        step = event.step
+        span = self.spans.get(step) if step is not None else None
+        if step is None or span is None:
             return
+        done, total = event.done or 0, event.total or 0
         share = min(max(done / total, 0.0), 1.0) if total > 0 else 1.0
-        self.writer.report(stage, span[0] + (span[1] - span[0]) * share)
+        self.writer.report(step, span[0] + (span[1] - span[0]) * share)

@@ -7,6 +7,8 @@ from collections import defaultdict
 from html import escape
 
 from api.i18n import Lang
+from optimizer.plan import Plan
+from optimizer.routing.trips import Stop, Trip
 from scenarios.model import Area, Scenario
 
 from .formats import eta, number, safe_file_name
@@ -22,15 +24,15 @@ def vehicle_file_name(vehicle: str) -> str:
     return f"{safe_file_name(vehicle)}.html"
 
 
-def vehicle_trips(plan: dict) -> dict[str, list[dict]]:
+def vehicle_trips(plan: Plan) -> dict[str, list[Trip]]:
     """Each vehicle's trips by day and trip number, vehicles in the order they first appear."""
-    trips: dict[str, list[dict]] = defaultdict(list)
-    for t in plan.get("trips") or []:
-        trips[t["vehicle"]].append(t)
-    return {v: sorted(ts, key=lambda t: (t["day"], t["trip"])) for v, ts in trips.items()}
+    trips: dict[str, list[Trip]] = defaultdict(list)
+    for t in plan.trips:
+        trips[t.vehicle].append(t)
+    return {v: sorted(ts, key=lambda t: (t.day, t.trip)) for v, ts in trips.items()}
 
 
-def dispatch_html(scenario: Scenario, plan: dict, vehicle: str, lang: Lang = "id") -> str:
+def dispatch_html(scenario: Scenario, plan: Plan, vehicle: str, lang: Lang = "id") -> str:
     """The printable dispatch sheet of `vehicle` in Indonesian (`id`) or English (`en`)."""
     look = Lookup(scenario)
     trips = vehicle_trips(plan).get(vehicle, [])
@@ -39,7 +41,7 @@ def dispatch_html(scenario: Scenario, plan: dict, vehicle: str, lang: Lang = "id
     return page(f"{label('dispatch_title', lang)}: {vehicle}", body, lang)
 
 
-def index_html(scenario: Scenario, plan: dict, lang: Lang = "id") -> str:
+def index_html(scenario: Scenario, plan: Plan, lang: Lang = "id") -> str:
     """A page linking every vehicle's dispatch sheet, with its type, base, trips and days."""
     look = Lookup(scenario)
     head = ["vehicle", "vehicle_type", "base", "trips", "days"]
@@ -52,33 +54,33 @@ def index_html(scenario: Scenario, plan: dict, lang: Lang = "id") -> str:
     return page(title, body, lang)
 
 
-def _index_row(look: Lookup, vehicle: str, trips: list[dict], lang: Lang) -> str:
-    days = ", ".join(str(d) for d in sorted({t["day"] for t in trips}))
+def _index_row(look: Lookup, vehicle: str, trips: list[Trip], lang: Lang) -> str:
+    days = ", ".join(str(d) for d in sorted({t.day for t in trips}))
     link = f'<a href="{_e(vehicle_file_name(vehicle))}">{_e(vehicle)}</a>'
     cells = [link, _e(_vehicle_type_name(look, trips[0], lang)), _e(_base_name(look, trips[0], lang))]
     return _row([*cells, str(len(trips)), _e(days)])
 
 
-def _header(look: Lookup, plan: dict, vehicle: str, trips: list[dict], lang: Lang) -> str:
-    first = trips[0] if trips else {}
+def _header(look: Lookup, plan: Plan, vehicle: str, trips: list[Trip], lang: Lang) -> str:
+    first = trips[0] if trips else None
     meta = [
         ("scenario", _scenario_name(look.scenario, plan)),
         ("vehicle", vehicle),
         ("vehicle_type", _vehicle_type_name(look, first, lang)),
         ("base", _base_name(look, first, lang)),
         ("status", _status(plan, lang)),
-        ("seed", str(plan.get("seed", ""))),
+        ("seed", str(plan.seed)),
     ]
     rows = "".join(f"<tr><th>{_e(label(k, lang))}</th><td>{_e(v)}</td></tr>" for k, v in meta)
     return f'<h1>{_e(label("dispatch_title", lang))}</h1>\n<table class="meta">{rows}</table>\n'
 
 
-def _trip_section(look: Lookup, trip: dict, lang: Lang) -> str:
-    day = trip["day"]
-    title = f"{label('day', lang)} {day} · {label('trip', lang)} {trip['trip']}"
-    depart = f"{label('depart', lang)}: {eta(day, trip['depart_h'], lang)}"
-    distance = f"{label('distance', lang)}: {number(trip.get('distance_km') or 0.0, lang, 1)} km"
-    back = f"{label('return', lang)}: {eta(day, trip['return_h'], lang)}"
+def _trip_section(look: Lookup, trip: Trip, lang: Lang) -> str:
+    day = trip.day
+    title = f"{label('day', lang)} {day} · {label('trip', lang)} {trip.trip}"
+    depart = f"{label('depart', lang)}: {_eta(day, trip.depart_h, lang)}"
+    distance = f"{label('distance', lang)}: {number(trip.distance_km or 0.0, lang, 1)} km"
+    back = f"{label('return', lang)}: {_eta(day, trip.return_h, lang)}"
     return (
         f'<section class="trip">\n<h2>{_e(title)}</h2>\n<p><b>{_e(depart)}</b> · {_e(distance)}</p>\n'
         f"<h3>{_e(label('stops', lang))}</h3>\n{_stops_table(look, trip, lang)}\n"
@@ -87,36 +89,36 @@ def _trip_section(look: Lookup, trip: dict, lang: Lang) -> str:
     )
 
 
-def _stops_table(look: Lookup, trip: dict, lang: Lang) -> str:
+def _stops_table(look: Lookup, trip: Trip, lang: Lang) -> str:
     head = ["no", "area", "admin", "eta", "commodity", "units", "unit", "kg", "receipt"]
-    rows = "".join(_stop_rows(look, trip["day"], k, st, lang) for k, st in enumerate(trip["stops"], 1))
+    rows = "".join(_stop_rows(look, trip.day, k, st, lang) for k, st in enumerate(trip.stops, 1))
     return f'<table class="stops">{_head_row(head, lang)}{rows}</table>'
 
 
-def _stop_rows(look: Lookup, day: int, no: int, stop: dict, lang: Lang) -> str:
+def _stop_rows(look: Lookup, day: int, no: int, stop: Stop, lang: Lang) -> str:
     """A stop's rows: one per commodity unloaded, the stop's own cells spanning them."""
-    area = look.areas.get(stop["area"])
+    area = look.areas.get(stop.area)
     code = f' <span class="code">({_e(area.code)})</span>' if area and area.code else ""
-    span = len(stop["deliver"])
+    span = len(stop.deliver)
     td = f'<td rowspan="{span}"' if span > 1 else "<td"
     stop_cells = [
         f"{td}>{no}</td>",
-        f"{td}>{_e(name_in(area, lang) or stop['area'])}{code}</td>",
+        f"{td}>{_e(name_in(area, lang) or stop.area)}{code}</td>",
         f"{td}>{_e(_admin(area, lang))}</td>",
-        f'{td} class="num">{_e(eta(day, stop["arrive_h"], lang))}</td>',
+        f'{td} class="num">{_e(_eta(day, stop.arrive_h, lang))}</td>',
     ]
-    lines = [_item_cells(look, c, q, lang) for c, q in stop["deliver"].items()] or ["<td></td>" * 4]
+    lines = [_item_cells(look, c, q, lang) for c, q in stop.deliver.items()] or ["<td></td>" * 4]
     receipt = f"{td}></td>"
     rows = [f"<tr>{''.join(stop_cells)}{lines[0]}{receipt}</tr>"]
     rows += [f"<tr>{line}</tr>" for line in lines[1:]]
     return "".join(rows)
 
 
-def _load_table(look: Lookup, trip: dict, lang: Lang) -> str:
+def _load_table(look: Lookup, trip: Trip, lang: Lang) -> str:
     """Totals per commodity over the trip's stops, then total kg and m3."""
     totals: dict[str, float] = defaultdict(float)
-    for st in trip["stops"]:
-        for c, q in st["deliver"].items():
+    for st in trip.stops:
+        for c, q in st.deliver.items():
             totals[c] += q
     kg = sum(q * look.kg_per_unit(c) for c, q in totals.items())
     m3 = sum(q * look.m3_per_unit(c) for c, q in totals.items())
@@ -155,23 +157,28 @@ def _admin(area: Area | None, lang: Lang) -> str:
     return " / ".join(parts) or "—"
 
 
-def _status(plan: dict, lang: Lang) -> str:
-    status = str(plan.get("status", ""))
+def _eta(day: int, hours: float | None, lang: Lang) -> str:
+    """The clock time of `hours` on day `day`, "—" when a (hand-made) trip does not give it."""
+    return "—" if hours is None else eta(day, hours, lang)
+
+
+def _status(plan: Plan, lang: Lang) -> str:
+    status = plan.status
     return label(f"status_{status}", lang) if f"status_{status}" in LABELS else status
 
 
-def _scenario_name(scenario: Scenario, plan: dict) -> str:
-    return str(plan.get("scenario_name") or scenario.name)
+def _scenario_name(scenario: Scenario, plan: Plan) -> str:
+    return plan.scenario_name or scenario.name
 
 
-def _vehicle_type_name(look: Lookup, trip: dict, lang: Lang) -> str:
-    vt_id = trip.get("vehicle_type", "")
+def _vehicle_type_name(look: Lookup, trip: Trip | None, lang: Lang) -> str:
+    vt_id = trip.vehicle_type if trip is not None else ""
     name = name_in(look.vehicle_types.get(vt_id), lang)
     return f"{name} ({vt_id})" if name else vt_id
 
 
-def _base_name(look: Lookup, trip: dict, lang: Lang) -> str:
-    wh = trip.get("warehouse", "")
+def _base_name(look: Lookup, trip: Trip | None, lang: Lang) -> str:
+    wh = trip.warehouse if trip is not None else ""
     return name_in(look.warehouses.get(wh), lang) or wh
 
 

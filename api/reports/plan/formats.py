@@ -37,7 +37,7 @@ def number(value: float, lang: Lang, decimals: int = 2) -> str:
     rounded = round(value, decimals)
     text = f"{rounded:,.0f}" if rounded == int(rounded) else f"{rounded:,.{decimals}f}".rstrip("0")
     if lang == "id":
-        text = text.translate(str.maketrans({",": ".", ".": ","}))
+        text = text.translate(str.maketrans(",.", ".,"))
     return text
 
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from network import ScenarioNetwork
+from optimizer.plan import Plan
+from optimizer.routing.trips import Trip
 from scenarios.model import Area, Scenario, VehicleType, Warehouse
 
 from .lookup import Lookup
@@ -46,14 +48,14 @@ class _Paths:
         return self._cache[key]
 
 
-def routes_geojson(scenario: Scenario, plan: dict, network: ScenarioNetwork) -> dict:
+def routes_geojson(scenario: Scenario, plan: Plan, network: ScenarioNetwork) -> dict:
     """A FeatureCollection: one LineString per trip (kind "trip"), one Point per warehouse and served area.
 
     `network` must be built on `scenario` (its placements follow the scenario's warehouse and area order).
     """
     _check_same_places(scenario, network.scenario)
     look, paths = Lookup(scenario), _Paths(network)
-    features = [_trip_feature(look, network, paths, trip) for trip in plan.get("trips") or []]
+    features = [_trip_feature(look, network, paths, trip) for trip in plan.trips]
     features += _point_features(look, network, plan)
     return {"type": "FeatureCollection", "features": features}
 
@@ -64,10 +66,10 @@ def _check_same_places(scenario: Scenario, placed: Scenario) -> None:
             raise ValueError(f"the network was built on another scenario: its {kind} differ")
 
 
-def _trip_feature(look: Lookup, network: ScenarioNetwork, paths: _Paths, trip: dict) -> dict:
-    vt = look.vehicle_types[trip["vehicle_type"]]
-    base = _place(network, look, vt, "warehouses", trip["warehouse"])
-    places = [base, *(_place(network, look, vt, "areas", st["area"]) for st in trip["stops"]), base]
+def _trip_feature(look: Lookup, network: ScenarioNetwork, paths: _Paths, trip: Trip) -> dict:
+    vt = look.vehicle_types[trip.vehicle_type]
+    base = _place(network, look, vt, "warehouses", trip.warehouse)
+    places = [base, *(_place(network, look, vt, "areas", area) for area in trip.areas), base]
     coords: list[Position] = []
     straight = 0
     for a, b in pairwise(places):
@@ -76,14 +78,14 @@ def _trip_feature(look: Lookup, network: ScenarioNetwork, paths: _Paths, trip: d
         straight += not ok
     properties = {
         "kind": "trip",
-        "vehicle": trip["vehicle"],
-        "vehicle_type": trip["vehicle_type"],
-        "warehouse": trip["warehouse"],
-        "day": trip["day"],
-        "trip": trip["trip"],
-        "stops": [{"area": st["area"], "arrive_h": st["arrive_h"]} for st in trip["stops"]],
-        "distance_km": trip.get("distance_km"),
-        "load_kg": trip.get("load_kg"),
+        "vehicle": trip.vehicle,
+        "vehicle_type": trip.vehicle_type,
+        "warehouse": trip.warehouse,
+        "day": trip.day,
+        "trip": trip.trip,
+        "stops": [{"area": st.area, "arrive_h": st.arrive_h} for st in trip.stops],
+        "distance_km": trip.distance_km,
+        "load_kg": trip.load_kg,
     }
     if straight:
         properties["straight_legs"] = straight
@@ -132,11 +134,10 @@ def _clean(coords: list[Position]) -> list[list[float]]:
     return out * 2 if len(out) == 1 else out
 
 
-def _point_features(look: Lookup, network: ScenarioNetwork, plan: dict) -> list[dict]:
+def _point_features(look: Lookup, network: ScenarioNetwork, plan: Plan) -> list[dict]:
     """The warehouses trips leave from and the areas they serve, at their own or their node's position."""
-    trips = plan.get("trips") or []
-    warehouses = dict.fromkeys(t["warehouse"] for t in trips)
-    areas = dict.fromkeys(st["area"] for t in trips for st in t["stops"])
+    warehouses = dict.fromkeys(t.warehouse for t in plan.trips)
+    areas = dict.fromkeys(area for t in plan.trips for area in t.areas)
     features = [_point(network, look.warehouses[w], "warehouse") for w in warehouses]
     features += [_point(network, look.areas[a], "area") for a in areas]
     return [f for f in features if f is not None]
@@ -146,7 +147,7 @@ def _point(network: ScenarioNetwork, item: Area | Warehouse, kind: str) -> dict 
     position = _own_position(network, item)
     if position is None:
         return None
-    properties = {"kind": kind, "id": item.id, "name": item.name}
+    properties: dict[str, str | None] = {"kind": kind, "id": item.id, "name": item.name}
     if isinstance(item, Area):
         properties["code"] = item.code
     return _feature("Point", [round(position[0], DECIMALS), round(position[1], DECIMALS)], properties)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from api.i18n import Lang
+from optimizer.plan import Plan
+from optimizer.plan.records import UNITS_DECIMALS
 from scenarios.model import Scenario
 
 from .hxl import HXL_TAGS
@@ -13,25 +15,29 @@ from .lookup import Lookup, kab_code, name_in
 __all__ = ["shipments_frame", "unmet_frame"]
 
 
-def shipments_frame(scenario: Scenario, plan: dict, lang: Lang = "id") -> pd.DataFrame:
-    """One row per shipment (warehouse, area, commodity, delivery day) with names, BPS codes and kg."""
+def shipments_frame(scenario: Scenario, plan: Plan, lang: Lang = "id") -> pd.DataFrame:
+    """One row per shipment (warehouse, area, commodity, delivery day) with names, BPS codes and kg
+    (units as plan.json writes them)."""
     look = Lookup(scenario)
-    rows = plan.get("shipments") or []
-    frame = _with_area_and_item(
-        look, pd.DataFrame(rows, columns=["warehouse", "area", "commodity", "day", "units"]), lang
-    )
+    frame = _with_area_and_item(look, _rounded(plan.shipments_frame), lang)
     frame["warehouse_name"] = [name_in(look.warehouses.get(w), lang) for w in frame["warehouse"]]
     return frame[list(HXL_TAGS["shipments"])]
 
 
-def unmet_frame(scenario: Scenario, plan: dict, lang: Lang = "id") -> pd.DataFrame:
-    """One row per unmet need (area, commodity, group, day) with names, BPS codes, kg and the reason."""
+def unmet_frame(scenario: Scenario, plan: Plan, lang: Lang = "id") -> pd.DataFrame:
+    """One row per unmet need (area, commodity, group, day) with names, BPS codes, kg and the reason
+    (units as plan.json writes them)."""
     look = Lookup(scenario)
-    rows = plan.get("unmet") or []
-    columns = ["area", "commodity", "group", "day", "units", "reason"]
-    frame = _with_area_and_item(look, pd.DataFrame(rows, columns=columns), lang)
+    frame = _with_area_and_item(look, _rounded(plan.unmet_frame), lang)
     frame["group_name"] = [name_in(look.groups.get(g), lang) for g in frame["group"]]
     return frame[list(HXL_TAGS["unmet"])]
+
+
+def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with its units rounded as plan.json writes them."""
+    if frame.empty:
+        return frame
+    return frame.assign(units=[round(float(u), UNITS_DECIMALS) for u in frame["units"]])
 
 
 def _with_area_and_item(look: Lookup, frame: pd.DataFrame, lang: Lang) -> pd.DataFrame:

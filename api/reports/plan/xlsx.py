@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 
 from api.i18n import Lang
+from optimizer.plan import FORMAT, Plan
 from scenarios.model import Scenario
 
 from .formats import eta
@@ -46,7 +48,7 @@ TRIP_COLUMNS = [
 ]
 
 
-def write_xlsx(scenario: Scenario, plan: dict, path: Path, lang: Lang = "id") -> Path:
+def write_xlsx(scenario: Scenario, plan: Plan, path: Path, lang: Lang = "id") -> Path:
     """Write the plan's workbook to `path` (sheets in `SHEETS` order)."""
     frames = {
         "summary": summary_frame(plan),
@@ -60,14 +62,16 @@ def write_xlsx(scenario: Scenario, plan: dict, path: Path, lang: Lang = "id") ->
     return path
 
 
-def summary_frame(plan: dict) -> pd.DataFrame:
-    """Key/value rows: the plan's settings, then its KPIs, nested dicts flattened ("arrival_h.p90")."""
-    rows = [(k, plan.get(k)) for k in HEADER_KEYS if k in plan]
-    rows += _flatten(plan.get("kpis") or {})
+def summary_frame(plan: Plan) -> pd.DataFrame:
+    """Key/value rows: the plan's settings, then its KPIs as plan.json writes them, nested dicts
+    flattened ("arrival_h.p90")."""
+    head = {"format": FORMAT, **{k: getattr(plan, k) for k in HEADER_KEYS if k != "format"}}
+    rows: list[tuple[str, object]] = [(k, head[k]) for k in HEADER_KEYS]
+    rows += _flatten(plan.kpis.to_dict())
     return pd.DataFrame(rows, columns=["key", "value"])
 
 
-def _flatten(values: dict, prefix: str = "") -> list[tuple[str, object]]:
+def _flatten(values: Mapping[str, object], prefix: str = "") -> list[tuple[str, object]]:
     rows: list[tuple[str, object]] = []
     for key, value in values.items():
         name = f"{prefix}{key}"
@@ -80,27 +84,27 @@ def _flatten(values: dict, prefix: str = "") -> list[tuple[str, object]]:
     return rows
 
 
-def trips_frame(scenario: Scenario, plan: dict, lang: Lang = "id") -> pd.DataFrame:
+def trips_frame(scenario: Scenario, plan: Plan, lang: Lang = "id") -> pd.DataFrame:
     """One row per stop of every trip, in trip order, with what is unloaded there."""
     look = Lookup(scenario)
     rows = [
         {
-            "vehicle": t["vehicle"],
-            "vehicle_type": t["vehicle_type"],
-            "warehouse": t["warehouse"],
-            "day": t["day"],
-            "trip": t["trip"],
-            "depart_h": t.get("depart_h"),
+            "vehicle": t.vehicle,
+            "vehicle_type": t.vehicle_type,
+            "warehouse": t.warehouse,
+            "day": t.day,
+            "trip": t.trip,
+            "depart_h": t.depart_h,
             "stop": k,
-            "area": st["area"],
-            "area_name": name_in(look.areas.get(st["area"]), lang),
-            "arrive_h": st["arrive_h"],
-            "eta": eta(t["day"], st["arrive_h"], lang),
-            "deliver": "; ".join(f"{c}: {_plain(q)}" for c, q in st["deliver"].items()),
-            "return_h": t.get("return_h"),
+            "area": st.area,
+            "area_name": name_in(look.areas.get(st.area), lang),
+            "arrive_h": st.arrive_h,
+            "eta": "" if st.arrive_h is None else eta(t.day, st.arrive_h, lang),
+            "deliver": "; ".join(f"{c}: {_plain(q)}" for c, q in st.deliver.items()),
+            "return_h": t.return_h,
         }
-        for t in plan.get("trips") or []
-        for k, st in enumerate(t["stops"], start=1)
+        for t in plan.trips
+        for k, st in enumerate(t.stops, start=1)
     ]
     return pd.DataFrame(rows, columns=TRIP_COLUMNS)
 

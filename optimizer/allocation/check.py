@@ -19,11 +19,14 @@ REL = 1e-6
 
 @dataclass(frozen=True)
 class AllocationCheck:
+    """What the check found (`violations`: empty when none), with stock use per warehouse and
+    commodity, deliveries per area and commodity, and the fill rates and tonne-km recomputed."""
+
     violations: list[str]
     stock_used: pd.DataFrame = field(repr=False)
     delivered: pd.DataFrame = field(repr=False)
     fill_rate: float = 0.0
-    fill_rate_by_commodity: dict = field(default_factory=dict)
+    fill_rate_by_commodity: dict[str, float] = field(default_factory=dict)
     tonne_km: float = 0.0
 
     @property
@@ -73,12 +76,12 @@ def check_allocation(
         stock_used=used,
         delivered=delivered,
         fill_rate=float(fill_c.mean()) if len(fill_c) else 1.0,
-        fill_rate_by_commodity={k: float(v) for k, v in fill_c.items()},
+        fill_rate_by_commodity={str(k): float(v) for k, v in fill_c.items()},
         tonne_km=tonne_km,
     )
 
 
-def _stock(s: Scenario, shipments, horizon, out) -> pd.DataFrame:
+def _stock(s: Scenario, shipments: pd.DataFrame, horizon: int, out: list[str]) -> pd.DataFrame:
     rows = []
     for w in s.warehouses:
         for c in {*w.stock, *(a.commodity for a in w.arrivals)}:
@@ -105,7 +108,7 @@ def _stock(s: Scenario, shipments, horizon, out) -> pd.DataFrame:
     return pd.DataFrame(used_rows, columns=["warehouse", "commodity", "used", "available"])
 
 
-def _deliveries(needs, shipments, out) -> pd.DataFrame:
+def _deliveries(needs: pd.DataFrame, shipments: pd.DataFrame, out: list[str]) -> pd.DataFrame:
     need = needs.groupby(["area", "commodity", "day"])["units"].sum()
     got = shipments.groupby(["area", "commodity", "day"])["units"].sum()
     idx = need.index.union(got.index)
@@ -124,7 +127,7 @@ def _deliveries(needs, shipments, out) -> pd.DataFrame:
     return total
 
 
-def _reach_and_distance(s: Scenario, shipments, out) -> float:
+def _reach_and_distance(s: Scenario, shipments: pd.DataFrame, out: list[str]) -> float:
     if shipments.empty:
         return 0.0
     sn = ScenarioNetwork(s)

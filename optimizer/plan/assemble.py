@@ -1,0 +1,127 @@
+"""A plan from the routes it keeps: shipments (what the trips unload), unmet need with one reason per
+area and commodity, the KPIs and the status."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from network import ScenarioNetwork
+from scenarios.model import Scenario
+
+from ..allocation import AllocationResult
+from ..routing import RoutingOptions
+from .kpis import plan_kpis
+from .records import CommittedDelivery, RoundRecord, Shipment, Unmet
+from .result import Plan
+from .rounds import Routed
+from .served import Service, serve_groups
+
+__all__ = ["Outcome", "assemble_plan"]
+
+ROUTE_REASON = {"fleet_exhausted": "transport_capacity"}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a plan is made of. `needs`: the whole need (deliveries committed before the plan
+    included); `routed`: the kept routes, scored on the need planned for (the same as `needs` when
+    nothing is committed); `alloc`: the allocation they carry (None for given shipments); `closed`:
+    the links closed for routing reasons; `started`: the plan's start (perf_counter seconds)."""
+
+    scenario: Scenario
+    needs: pd.DataFrame
+    weights: Mapping[str, float]
+    routed: Routed
+    alloc: AllocationResult | None
+    closed: Mapping[tuple[str, str], str]
+    committed: pd.DataFrame
+    routing: RoutingOptions
+    network: ScenarioNetwork
+    rounds: tuple[RoundRecord, ...]
+    timings: Mapping[str, float]
+    started: float
+    first_feasible_s: float | None
+
+
+def assemble_plan(o: Outcome) -> Plan:
+    """The plan of outcome `o`, its trips served once: the routes' own service when nothing was
+    committed before the plan, else the whole need served by the trips and the committed goods."""
+    s, routed = o.scenario, o.routed
+    service = routed.service if o.committed.empty else _service_with_committed(o)
+    unassigned = routed.result.unassigned
+    unmet = _with_reasons(service.unmet, o.alloc, unassigned, o.closed)
+    if not unassigned.empty:
+        status = "partial"
+    else:
+        status = "optimal" if o.alloc is not None and o.alloc.status == "optimal" else "feasible"
+    r = o.routing
+    return Plan(
+        scenario=s.id,
+        scenario_name=s.name,
+        status=status,
+        seed=r.seed,
+        engine=r.engine,
+        iterations=r.iterations,
+        time_limit_s=r.time_limit_s,
+        solve_seconds=round(time.perf_counter() - o.started, 3),
+        first_feasible_s=round(o.first_feasible_s or 0.0, 3),
+        kpis=plan_kpis(s, o.needs, routed.result.trips, service),
+        shipments=tuple(
+            Shipment(str(w), str(a), str(c), int(d), float(u))
+            for w, a, c, d, u in routed.shipments.itertuples(index=False)
+        ),
+        trips=tuple(routed.result.trips),
+        unmet=tuple(
+            Unmet(str(a), str(c), str(g), int(d), float(u), str(why))
+            for a, c, g, d, u, why in unmet.itertuples(index=False)
+        ),
+        rounds=o.rounds,
+        timings={k: round(v, 3) for k, v in o.timings.items()},
+        committed=tuple(
+            CommittedDelivery(str(a), str(c), float(u))
+            for a, c, u in o.committed[["area", "commodity", "units"]].itertuples(index=False)
+        ),
+        network=o.network,
+    )
+
+
+def _service_with_committed(o: Outcome) -> Service:
+    """The whole need served by the trips' deliveries plus the committed goods (counted on day 1)."""
+    delivered = o.routed.shipments.groupby(["area", "commodity", "day"], as_index=False)["units"].sum()
+    delivered = pd.concat([delivered, o.committed.assign(day=1)], ignore_index=True)
+    return serve_groups(o.needs, delivered, o.weights, o.scenario.policy.horizon_days)
+
+
+def _with_reasons(
+    unmet: pd.DataFrame,
+    alloc: AllocationResult | None,
+    uncarried: pd.DataFrame,
+    closed: Mapping[tuple[str, str], str],
+) -> pd.DataFrame:
+    """One reason per area and commodity: the cause of most of its unmet units, between the
+    allocation's (units it could not ship) and the routing's (units shipped but not carried); a link
+    closed for routing reasons names that reason where the allocation says `unreachable`; what is left
+    only by rounding to whole units is `whole_units` (`not_shipped` for given shipments: no allocation
+    to say why)."""
+    cols = ["area", "commodity", "group", "day", "units", "reason"]
+    if unmet.empty:
+        return pd.DataFrame(columns=cols)
+    why_closed = {a: r for (_, a), r in sorted(closed.items())}
+    cand: dict[tuple[str, str], dict[str, float]] = {}
+    if alloc is not None and len(alloc.unmet):
+        for (a, c, why), u in alloc.unmet.groupby(["area", "commodity", "reason"])["units"].sum().items():
+            why = why_closed.get(a, why) if why == "unreachable" else why
+            cand.setdefault((a, c), {})[why] = cand.get((a, c), {}).get(why, 0.0) + u
+    if len(uncarried):
+        for (a, c, why), u in uncarried.groupby(["area", "commodity", "reason"])["units"].sum().items():
+            why = ROUTE_REASON.get(why, why)
+            cand.setdefault((a, c), {})[why] = cand.get((a, c), {}).get(why, 0.0) + u
+    reason = {k: max(sorted(v.items()), key=lambda kv: kv[1])[0] for k, v in cand.items()}
+    keys = list(zip(unmet["area"], unmet["commodity"], strict=True))
+    rest = "whole_units" if alloc is not None else "not_shipped"
+    out = unmet.assign(reason=[reason.get(k, rest) for k in keys])
+    return out[cols].reset_index(drop=True)

@@ -1,0 +1,74 @@
+"""The KPIs of a routing result: trips, vehicles, distance, vehicle hours, tonne-km, cost, loads, the
+share of kg carried and the kg left by reason. `to_dict` gives them as `siaga route` writes them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from scenarios.jsontypes import JSONDocument
+
+from . import units as u
+from .loads import Load
+from .parts import DispatchPart
+from .solution import RoutingSolution
+from .trips import Trip
+
+__all__ = ["RoutingKpis", "routing_kpis"]
+
+
+@dataclass(frozen=True)
+class RoutingKpis:
+    """`trips` departures; `vehicles_used` distinct vehicle-days; `distance_km`, `vehicle_hours` (the
+    routes' durations), `tonne_km`; `cost` in rupiah; `loads` made from the shipments;
+    `kg_carried_share` of their kg; `unassigned_kg_by_reason` reason -> kg left."""
+
+    trips: int
+    vehicles_used: int
+    distance_km: float
+    vehicle_hours: float
+    tonne_km: float
+    cost: float
+    loads: int
+    kg_carried_share: float
+    unassigned_kg_by_reason: Mapping[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> JSONDocument:
+        return {
+            "trips": self.trips,
+            "vehicles_used": self.vehicles_used,
+            "distance_km": self.distance_km,
+            "vehicle_hours": self.vehicle_hours,
+            "tonne_km": self.tonne_km,
+            "cost": self.cost,
+            "loads": self.loads,
+            "kg_carried_share": self.kg_carried_share,
+            "unassigned_kg_by_reason": dict(self.unassigned_kg_by_reason),
+        }
+
+
+def routing_kpis(
+    trips: Sequence[Trip],
+    solved: Sequence[tuple[DispatchPart, RoutingSolution]],
+    rejected: Sequence[tuple[Load, str]],
+    unassigned: pd.DataFrame,
+    cost: int,
+) -> RoutingKpis:
+    """KPIs of `trips` read from the `solved` parts, the loads `rejected` before solving, the
+    `unassigned` frame (kg by reason) and the routes' `cost` in money units."""
+    kg_total = sum(ld.kg for p, _ in solved for ld in p.loads) + sum(ld.kg for ld, _ in rejected)
+    kg_left = float(unassigned["kg"].sum()) if len(unassigned) else 0.0
+    by_reason = unassigned.groupby("reason")["kg"].sum().round(3).to_dict() if len(unassigned) else {}
+    return RoutingKpis(
+        trips=len(trips),
+        vehicles_used=len({t.vehicle + f"@{t.day}" for t in trips}),
+        distance_km=round(sum(t.distance_km or 0.0 for t in trips), 3),
+        vehicle_hours=round(sum(r.duration for _, sol in solved for r in sol.routes) / 3600, 3),
+        tonne_km=round(sum(t.tonne_km or 0.0 for t in trips), 3),
+        cost=u.to_idr(cost),
+        loads=sum(len(p.loads) for p, _ in solved) + len(rejected),
+        kg_carried_share=(kg_total - kg_left) / kg_total if kg_total else 1.0,
+        unassigned_kg_by_reason=by_reason,
+    )
