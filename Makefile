@@ -20,7 +20,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# the dashboard's browser tests drive Debian's Chromium (tests/test_dashboard.py)
+# the dashboard's browser tests drive Debian's Chromium (tests/api/dashboard/test_dashboard.py)
 CHROMIUM := /usr/bin/chromium
 $(VENV)/.chromium: $(STAMP)
 	test -x $(CHROMIUM) || apt-get install -y --no-install-recommends chromium fonts-dejavu-core \

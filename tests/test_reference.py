@@ -53,6 +53,7 @@ def test_bundled_plan_equals_the_reference(name: str) -> None:
     assert not found, _report(found)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("fixture", VROOM_FIXTURES, ids=lambda p: p.stem)
 def test_vroom_answer_equals_the_reference(fixture: Path, engine: str) -> None:

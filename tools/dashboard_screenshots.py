@@ -1,6 +1,6 @@
 """Regenerate the dashboard's screenshots in docs/screenshots/ (docs/dashboard.md).
 
-They are taken by the browser tests themselves (tests/test_dashboard.py) with SIAGA_DOCS_SCREENSHOTS=1,
+They are taken by the browser tests themselves (tests/api/dashboard/test_dashboard.py) with SIAGA_DOCS_SCREENSHOTS=1,
 so the pictures show what the tested page shows. Needs Chromium: `make .venv/.chromium`.
 
     .venv/bin/python tools/dashboard_screenshots.py
@@ -19,7 +19,7 @@ BROWSER_TESTS = "coordinator_flow or language_switch or study_view or tablet_lay
 
 def main() -> int:
     env = {**os.environ, "SIAGA_DOCS_SCREENSHOTS": "1"}
-    cmd = [sys.executable, "-m", "pytest", "-q", "tests/test_dashboard.py", "-k", BROWSER_TESTS]
+    cmd = [sys.executable, "-m", "pytest", "-q", "tests/api/dashboard/test_dashboard.py", "-k", BROWSER_TESTS]
     done = subprocess.call(cmd, cwd=ROOT, env=env)
     if done == 0:
         for png in sorted((ROOT / "docs" / "screenshots").glob("*.png")):

@@ -26,9 +26,10 @@ import pandas as pd
 
 from network import Network, ScenarioNetwork
 from scenarios.model import Scenario, VehicleType
-from scenarios.needs import compute_needs
 
-__all__ = ["StudyCase", "build_case", "person_days_per_unit"]
+from ..instance import PlanningInstance, compile_instance
+
+__all__ = ["StudyCase", "build_case", "case_instance", "person_days_per_unit"]
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def person_days_per_unit(scenario: Scenario, horizon: int) -> dict[str, float]:
 
 
 def build_case(
-    scenario: Scenario,
+    problem: PlanningInstance | Scenario,
     sites: Sequence[str],
     commodities: Sequence[str],
     *,
@@ -93,9 +94,17 @@ def build_case(
     transport: str = "any",
     network: Network | None = None,
 ) -> StudyCase:
-    """The study arrays of `scenario` for candidate `sites` (warehouse ids of the scenario) and
-    `commodities` (ids; others are left out). `network`: a prebuilt network.Network to share."""
-    needs = compute_needs(scenario)
+    """The study arrays of a scenario for candidate `sites` (warehouse ids of the scenario) and
+    `commodities` (ids; others are left out). `problem`: the scenario compiled with
+    `travel_limit_h=max_response_h` (its needs, fleet and travel are read from it), or the scenario
+    itself, compiled here (`network`: a prebuilt network.Network to share)."""
+    inst = (
+        problem
+        if isinstance(problem, PlanningInstance)
+        else case_instance(problem, max_response_h=max_response_h, network=network)
+    )
+    scenario = inst.scenario
+    needs = inst.needs.frame
     c_ix = {c: i for i, c in enumerate(commodities)}
     needs = needs[needs["commodity"].isin(c_ix)]
     groups = tuple(g.id for g in scenario.groups)
@@ -118,7 +127,7 @@ def build_case(
     horizon = scenario.policy.horizon_days
     pdu = person_days_per_unit(scenario, horizon)
     value = np.array([pdu.get(c, 1.0) for c in commodities])
-    vts, vt_time = _type_hours(scenario, sites, area_ids, max_response_h, transport, network)
+    vts, vt_time = _type_hours(inst, sites, area_ids, max_h=max_response_h, transport=transport)
     time_wa = vt_time.min(axis=0) if len(vts) else np.full((len(sites), A), np.inf)
     area_zone, n_zones = _zones(np.isfinite(vt_time).reshape(-1, A))
     case = _assemble(
@@ -144,7 +153,7 @@ def build_case(
         vt_time_h=np.stack([_zone_mean(t, area_zone, n_zones, weight_a) for t in vt_time])
         if len(vts)
         else np.zeros((0, len(sites), n_zones)),
-        vt_count=_counts(scenario, sites, vts)
+        vt_count=_counts(inst, sites, vts)
         if transport == "based"
         else np.full((len(sites), len(vts)), np.inf),
         vt_cap_kg=np.array([v.capacity_kg for v in vts]),
@@ -154,15 +163,11 @@ def build_case(
     )
 
 
-def _counts(scenario: Scenario, sites: Sequence[str], vts: Sequence[VehicleType]) -> np.ndarray:
-    """[W, V] vehicles of each type based at each site."""
-    w_ix = {s: i for i, s in enumerate(sites)}
-    v_ix = {v.id: i for i, v in enumerate(vts)}
-    count = np.zeros((len(sites), len(vts)))
-    for f in scenario.fleet:
-        if f.warehouse in w_ix:
-            count[w_ix[f.warehouse], v_ix[f.vehicle_type]] += f.count
-    return count
+def _counts(inst: PlanningInstance, sites: Sequence[str], vts: Sequence[VehicleType]) -> np.ndarray:
+    """[W, V] vehicles of each type based at each site (the instance's fleet rows, summed)."""
+    rows = inst.warehouses.positions(list(sites))
+    cols = inst.vehicle_types.positions([v.id for v in vts])
+    return inst.fleet.count[np.ix_(rows, cols)].astype(float)
 
 
 def _throughput_kg(scenario: Scenario, sites: Sequence[str]) -> np.ndarray:
@@ -229,26 +234,33 @@ def _zone_mean(time_wa: np.ndarray, area_zone: np.ndarray, n_zones: int, weight_
     return np.where(np.isfinite(time_wa[:, first]), num / np.maximum(den, 1e-300)[None, :], np.inf)
 
 
+def case_instance(
+    scenario: Scenario, *, max_response_h: float = 72.0, network: Network | None = None
+) -> PlanningInstance:
+    """`scenario` compiled for a study case: travel only within `max_response_h` (`network`: a
+    prebuilt network.Network shared between scenarios on the same roads and rivers)."""
+    sn = ScenarioNetwork(scenario, network=network)
+    return compile_instance(scenario, network=sn, travel_limit_h=max_response_h)
+
+
 def _type_hours(
-    scenario: Scenario,
+    inst: PlanningInstance,
     sites: Sequence[str],
     area_ids: Sequence[str],
+    *,
     max_h: float,
     transport: str,
-    network: Network | None,
 ) -> tuple[list[VehicleType], np.ndarray]:
     """Vehicle types and [V, W, A] one-way hours from each site to each affected area (inf beyond
     `max_h`; with `transport="based"` only types based at the site)."""
-    sn = ScenarioNetwork(scenario, network=network)
-    w_ix = {w.id: i for i, w in enumerate(scenario.warehouses)}
-    a_ix = {a.id: i for i, a in enumerate(scenario.areas)}
-    rows = np.array([w_ix[s] for s in sites], np.int64)
-    cols = np.array([a_ix[a] for a in area_ids], np.int64)
+    scenario = inst.scenario
+    rows = inst.warehouses.positions(list(sites))
+    cols = inst.areas.positions(list(area_ids))
     based = _based(scenario) if transport == "based" else None
     vts = [v for v in scenario.vehicle_types if based is None or any((s, v.id) in based for s in sites)]
     out = np.full((len(vts), len(sites), len(area_ids)), np.inf)
     for k, vt in enumerate(vts):
-        t = sn.matrix(vt, "warehouses", "areas", limit_h=max_h).time_h[np.ix_(rows, cols)]
+        t = inst.travel.time_h[:, :, inst.vehicle_types[vt.id]][np.ix_(rows, cols)]
         if based is not None:
             ok = np.array([(s, vt.id) in based for s in sites])
             t = np.where(ok[:, None], t, np.inf)

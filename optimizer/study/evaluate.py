@@ -16,7 +16,7 @@ from network import Network
 from scenarios.model import Scenario
 
 from ..lp import LinearProgram
-from .cases import StudyCase, build_case
+from .cases import StudyCase, build_case, case_instance
 from .second_stage import CaseBlock, add_case
 
 __all__ = [
@@ -157,14 +157,10 @@ def build_chunk(task: BuildTask) -> list[StudyCase]:
         if key not in nets:
             nets[key] = Network.from_model(s.network)
         st = task.settings
+        inst = case_instance(s, max_response_h=st.max_response_h, network=nets[key])
         out.append(
             build_case(
-                s,
-                st.sites,
-                st.commodities,
-                max_response_h=st.max_response_h,
-                transport=st.transport,
-                network=nets[key],
+                inst, st.sites, st.commodities, max_response_h=st.max_response_h, transport=st.transport
             )
         )
     return out
