@@ -1,11 +1,11 @@
 # The two commands of the README: `make demo` runs the main job on bundled data,
-# `make test` runs lint, format check and the whole test suite. Both create .venv.
+# `make test` runs lint, format check, type check and the whole test suite. Both create .venv.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format clean
+.PHONY: demo test lint typecheck format clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -27,7 +27,12 @@ $(VENV)/.chromium: $(STAMP)
 		|| (apt-get update && apt-get install -y --no-install-recommends chromium fonts-dejavu-core)
 	touch $@
 
-test: lint $(VENV)/.chromium
+# mypy over scenarios/, network/ and optimizer/ (pyproject [tool.mypy])
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+# everything, slow tests included; a developer's quick run: .venv/bin/pytest -m "not slow"
+test: lint typecheck $(VENV)/.chromium
 	$(BIN)/pytest -q
 
 format: $(STAMP)
