@@ -73,7 +73,7 @@ def baseline_shipments(problem: PlanningInstance | Scenario) -> pd.DataFrame:
     kg, m3 = inst.kg_per_unit, inst.m3_per_unit
     rows: list[tuple[int, int, int, int, float]] = []
     queue: list[list] = []
-    by_day = _requests(s, inst.needs.frame, horizon)
+    by_day = _requests(inst, inst.needs.frame, horizon)
     for day in range(1, horizon + 1):
         queue += by_day.get(day, [])
         for req in queue:
@@ -118,13 +118,11 @@ def _ledger(inst: PlanningInstance) -> _Ledger:
     return _Ledger(stock, 1000 * inst.throughput_t, np.zeros((W, C)), np.zeros((W, H)), np.zeros((W, H)))
 
 
-def _requests(s: Scenario, needs: pd.DataFrame, horizon: int) -> dict[int, list[list]]:
+def _requests(inst: PlanningInstance, needs: pd.DataFrame, horizon: int) -> dict[int, list[list]]:
     """Need day -> requests [need day, area index, commodity index, units open], in reporting order."""
     if needs.empty:
         return {}
-    a_ix = {a.id: i for i, a in enumerate(s.areas)}
-    c_ix = {c.id: i for i, c in enumerate(s.commodities)}
-    g = needs.assign(a=needs["area"].map(a_ix), c=needs["commodity"].map(c_ix))
+    g = needs.assign(a=inst.areas.positions(needs["area"]), c=inst.commodities.positions(needs["commodity"]))
     g = g[g["day"] <= horizon].groupby(["day", "a", "c"], sort=True)["units"].sum()
     out: dict[int, list[list]] = {}
     for (d, a, c), units in g.items():
