@@ -4,8 +4,9 @@ area and commodity, the KPIs and the status."""
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -70,15 +71,9 @@ def assemble_plan(o: Outcome) -> Plan:
         solve_seconds=round(time.perf_counter() - o.started, 3),
         first_feasible_s=round(o.first_feasible_s or 0.0, 3),
         kpis=plan_kpis(s, o.needs, routed.result.trips, service),
-        shipments=tuple(
-            Shipment(str(w), str(a), str(c), int(d), float(u))
-            for w, a, c, d, u in routed.shipments.itertuples(index=False)
-        ),
+        shipments=tuple(Shipment(*row) for row in _columns(routed.shipments, SHIPMENT_COLUMNS)),
         trips=tuple(routed.result.trips),
-        unmet=tuple(
-            Unmet(str(a), str(c), str(g), int(d), float(u), str(why))
-            for a, c, g, d, u, why in unmet.itertuples(index=False)
-        ),
+        unmet=tuple(Unmet(*row) for row in _columns(unmet, UNMET_COLUMNS)),
         rounds=o.rounds,
         timings={k: round(v, 3) for k, v in o.timings.items()},
         committed=tuple(
@@ -87,6 +82,17 @@ def assemble_plan(o: Outcome) -> Plan:
         ),
         network=o.network,
     )
+
+
+SHIPMENT_COLUMNS = ("warehouse", "area", "commodity", "day", "units")
+UNMET_COLUMNS = ("area", "commodity", "group", "day", "units", "reason")
+
+
+def _columns(frame: pd.DataFrame, cols: Sequence[str]) -> Iterator[tuple[Any, ...]]:
+    """The rows of `frame[cols]` as Python values: `day` an int, `units` a float, the rest strings."""
+    kinds = {"day": int, "units": float}
+    lists = [frame[c].astype(kinds.get(c, str)).tolist() for c in cols]
+    return zip(*lists, strict=True)
 
 
 def _service_with_committed(o: Outcome) -> Service:
