@@ -101,6 +101,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "stage_routing": ("Rute", "Routing"),
     "stage_final": ("Rute akhir", "Final routing"),
     "round": ("putaran", "round"),
+    "engine_fallback": (
+        "Mesin rute cadangan dipakai: {engine} untuk {part} (putaran {round})",
+        "Fallback routing engine used: {engine} for {part} (round {round})",
+    ),
 }
 
 REASONS: dict[str, tuple[str, str]] = {

@@ -86,7 +86,7 @@ class _Csr:
 class TravelGraph:
     """A network with one damage state; builds and caches a CSR per vehicle type."""
 
-    def __init__(self, net: Network, damage: DamageState | None = None):
+    def __init__(self, net: Network, damage: DamageState | None = None) -> None:
         self.net = net
         self.damage = damage if damage is not None else DamageState.none()
         self._csr: dict[VehicleKey, _Csr] = {}

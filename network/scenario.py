@@ -44,12 +44,13 @@ class ScenarioNetwork:
         self,
         scenario: Scenario,
         damage: list[Damage] | None = None,
+        *,
         max_snap_km: float = MAX_SNAP_KM,
         access_speed_kmh: float = ACCESS_SPEED_KMH,
         network: Network | None = None,
         max_transfer_km: float = MAX_TRANSFER_KM,
         workers: int = 1,
-    ):
+    ) -> None:
         self.scenario = scenario
         self.net = network if network is not None else Network.from_model(scenario.network)
         records = scenario.damage if damage is None else damage

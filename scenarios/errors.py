@@ -50,6 +50,6 @@ class Issue:
 class ScenarioError(ValueError):
     """A scenario could not be loaded; carries every issue found, sorted by file and line."""
 
-    def __init__(self, issues: list[Issue]):
+    def __init__(self, issues: list[Issue]) -> None:
         self.issues = sorted(issues, key=Issue.sort_key)
         super().__init__("\n".join(str(i) for i in self.issues))

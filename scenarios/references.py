@@ -29,7 +29,7 @@ class Problem:
 
 
 class ReferenceProblems(ValueError):
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__(f"{len(problems)} reference problem(s)")
 

@@ -44,7 +44,7 @@ UPDATE_KINDS = (
 class UpdateError(ValueError):
     """An update that cannot apply: `index` of the update, `field` (a JSON pointer into its payload)."""
 
-    def __init__(self, index: int, field: str, message: str):
+    def __init__(self, index: int, field: str, message: str) -> None:
         super().__init__(f"update {index}: {field}: {message}")
         self.index, self.field, self.message = index, field, message
 

@@ -268,7 +268,9 @@ def functions(mod: Module) -> Iterator[Function]:
         surface, public_classes = outer
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
-                public = surface and not child.name.startswith("_")
+                # constructors count as public: a public class's __init__ is how callers build it
+                named_public = not child.name.startswith("_") or child.name == "__init__"
+                public = surface and named_public
                 yield Function(
                     module=mod.name,
                     path=mod.rel,

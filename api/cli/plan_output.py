@@ -55,6 +55,8 @@ def plan_progress(console: Console, lang: Lang) -> Iterator[ProgressCallback]:
                 t("stage_final", lang) if r == 0 else f"{t('stage_routing', lang)} ({t('round', lang)} {r})"
             )
             bars.update(task(f"route{r}", label), completed=frac)
+        elif stage == "fallback":
+            console.print(t("engine_fallback", lang).format(engine=e.engine, part=e.step, round=r))
         elif stage == "done":
             for k in tasks.values():
                 bars.update(k, completed=1.0)

@@ -1,8 +1,8 @@
 """The HTTP service: `create_app(settings)` builds the FastAPI app. Its lifespan migrates the database,
 opens it, and runs the job runner (solves in worker processes) until shutdown.
 
-Routes live in api/routers (one per resource, versioned under /v1), bodies in api/schemas.py, keys
-and roles in api/security.py; every error is a problem document (api/problems.py)."""
+Routes live in api/http/routers (one per resource, versioned under /v1), bodies in api/http/schemas.py, keys
+and roles in api/http/security.py; every error is a problem document (api/http/problems.py)."""
 
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         version=service_version(),
         lifespan=_lifespan,
-        openapi_url=None,  # served at /v1/openapi.json, with a key (api/routers/health.py)
+        openapi_url=None,  # served at /v1/openapi.json, with a key (api/http/routers/health.py)
         docs_url=None,
         redoc_url=None,
     )

@@ -1,5 +1,5 @@
 """Dependencies shared by the routers, as `Annotated` aliases: the settings, a database session per
-request, and the job runner, all from the app's state (set up by the lifespan in api/app.py)."""
+request, and the job runner, all from the app's state (set up by the lifespan in api/http/app.py)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The HTTP API's request and response bodies, apart from the domain model (scenarios, plans) and the
-tables (api/db/models.py). One family per resource: `XCreate` (request), `XPublic` (one),
+tables (api/http/db/models.py). One family per resource: `XCreate` (request), `XPublic` (one),
 `XsPublic` (a list: `data`, `count`)."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The executors the service solves on: the job runner's, and the one for synchronous VROOM solves.
-Both are `make_executor(settings)` (api/jobs/executor.py); local solver processes run at a lower CPU
+Both are `make_executor(settings)` (api/http/jobs/executor.py); local solver processes run at a lower CPU
 priority (nice +10) than the server, so requests keep their latency while solves fill the cores."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Stored records as the API's response bodies (api/schemas.py), and lookups that answer 404."""
+"""Stored records as the API's response bodies (api/http/schemas.py), and lookups that answer 404."""
 
 from __future__ import annotations
 

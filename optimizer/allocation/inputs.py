@@ -154,9 +154,8 @@ def scenario_arrays(
     inst = instance
     travel = inst.travel.closed(closed)
     time_h = travel.based_time_h
-    rt = 2 * time_h + handling_h
-    shift = inst.fleet.duty.duty_h
-    lags = lag_days(time_h, shift[None, None, :])
+    rt = travel.round_trip_h(handling_h)
+    lags = travel.lag_days
     inputs = _scenario_inputs(inst, time_h, travel.based_distance_km, rt, lags, handling_h)
     need_g = inst.needs.by_group
     best_h = time_h.min(axis=2)

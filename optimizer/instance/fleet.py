@@ -63,16 +63,22 @@ def fleet_of(scenario: Scenario, warehouses: Index, vehicle_types: Index) -> Fle
     start = scenario.policy.day_start_h
     duty = DutyRules(
         day_start_h=start,
-        duty_h=np.array([v.duty_h for v in vts], float),
-        window_h=np.array([v.duty_window_h(start) for v in vts], float).reshape(len(vts), 2),
-        daylight_only=np.array([v.daylight_only for v in vts], bool),
+        duty_h=_frozen([v.duty_h for v in vts], float),
+        window_h=_frozen([v.duty_window_h(start) for v in vts], float).reshape(len(vts), 2),
+        daylight_only=_frozen([v.daylight_only for v in vts], bool),
     )
     return Fleet(
         count=count,
-        capacity_kg=np.array([v.capacity_kg for v in vts], float),
-        capacity_m3=np.array([v.capacity_m3 for v in vts], float),
-        cost_per_km=np.array([v.cost_per_km for v in vts], float),
-        cost_per_h=np.array([v.cost_per_h for v in vts], float),
-        fixed_cost=np.array([v.fixed_cost for v in vts], float),
+        capacity_kg=_frozen([v.capacity_kg for v in vts], float),
+        capacity_m3=_frozen([v.capacity_m3 for v in vts], float),
+        cost_per_km=_frozen([v.cost_per_km for v in vts], float),
+        cost_per_h=_frozen([v.cost_per_h for v in vts], float),
+        fixed_cost=_frozen([v.fixed_cost for v in vts], float),
         duty=duty,
     )
+
+
+def _frozen(values: list[object], dtype: type) -> np.ndarray:
+    a: np.ndarray = np.array(values, dtype)
+    a.setflags(write=False)
+    return a

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -32,11 +33,26 @@ def lag_days(time_h: np.ndarray, duty_h: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class TravelArrays:
-    """[W, A, V] one-way hours and km from warehouses to areas per vehicle type; `based` [W, V]."""
+    """[W, A, V] one-way hours and km from warehouses to areas per vehicle type; `based` [W, V];
+    `duty_h` [V] the hours a vehicle of each type drives a day (`VehicleType.duty_h`). The lags and
+    round trips of the based types derive from them (`lag_days`, `round_trip_h`): one formula for
+    allocation and the baseline."""
 
     time_h: np.ndarray
     distance_km: np.ndarray
     based: np.ndarray
+    duty_h: np.ndarray
+
+    @cached_property
+    def lag_days(self) -> np.ndarray:
+        """[W, A, V] whole days from dispatch to delivery on each based type (-1: cannot reach)."""
+        lag = lag_days(self.based_time_h, self.duty_h[None, None, :])
+        lag.setflags(write=False)
+        return lag
+
+    def round_trip_h(self, handling_h: float) -> np.ndarray:
+        """[W, A, V] hours of one round trip on each based type: there and back plus `handling_h`."""
+        return 2 * self.based_time_h + handling_h
 
     @property
     def based_time_h(self) -> np.ndarray:
@@ -55,6 +71,8 @@ class TravelArrays:
         t, d = self.time_h.copy(), self.distance_km.copy()
         t[mask] = np.inf
         d[mask] = np.inf
+        for a in (t, d):
+            a.setflags(write=False)
         return replace(self, time_h=t, distance_km=d)
 
 
@@ -82,4 +100,6 @@ def travel_of(
         dist[:, :, k] = m.distance_km
     for a in (time_h, dist):
         a.setflags(write=False)
-    return TravelArrays(time_h, dist, based)
+    duty_h = np.array([v.duty_h for v in scenario.vehicle_types], float)
+    duty_h.setflags(write=False)
+    return TravelArrays(time_h, dist, based, duty_h)

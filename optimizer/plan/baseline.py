@@ -30,7 +30,7 @@ import pandas as pd
 
 from scenarios.model import Scenario
 
-from ..instance import PlanningInstance, compile_instance, lag_days
+from ..instance import PlanningInstance, compile_instance
 
 __all__ = ["baseline_shipments"]
 
@@ -90,8 +90,8 @@ def _links(inst: PlanningInstance) -> _Links:
     shift = fl.duty.duty_h
     fastest = np.argmin(time_h, axis=2)
     best_h = np.take_along_axis(time_h, fastest[:, :, None], axis=2)[:, :, 0]
-    lag = np.where(np.isfinite(best_h), lag_days(best_h, shift[fastest]), -1)
-    trips = _trips_per_day(time_h, shift)
+    lag = np.take_along_axis(inst.travel.lag_days, fastest[:, :, None], axis=2)[:, :, 0]
+    trips = _trips_per_day(time_h, inst.travel.round_trip_h(HANDLING_H), shift)
     day_kg = (count[:, None, :] * trips * fl.capacity_kg).sum(axis=2)
     day_m3 = (count[:, None, :] * trips * fl.capacity_m3).sum(axis=2)
     order = tuple(_nearest_first(best_h[:, a]) for a in range(len(inst.areas)))
@@ -99,9 +99,9 @@ def _links(inst: PlanningInstance) -> _Links:
     return _Links(order, np.where(np.isfinite(best_h), dist_best, np.inf), lag, day_kg, day_m3)
 
 
-def _trips_per_day(time_h: np.ndarray, shift_h: np.ndarray) -> np.ndarray:
-    """Round trips a vehicle makes a day: whole ones within a shift, or a share of a multi-day haul."""
-    rt = 2 * time_h + HANDLING_H
+def _trips_per_day(time_h: np.ndarray, rt: np.ndarray, shift_h: np.ndarray) -> np.ndarray:
+    """Round trips (`rt` hours each) a vehicle makes a day: whole ones within a shift, or a share of a
+    multi-day haul."""
     with np.errstate(invalid="ignore"):
         per_day = np.where(rt <= shift_h, np.floor(shift_h / rt), shift_h / rt)
     return np.where(np.isfinite(time_h), per_day, 0.0)

@@ -78,12 +78,15 @@ class RoundsResult:
 
 
 def routing_relay(report: Progress, round_no: int) -> Progress:
-    """The routing's progress as the plan's: its `routing` events with the round (0: final)."""
+    """The routing's progress as the plan's: its `routing` events, and `fallback` events (another
+    engine took over a part), with the round (0: final)."""
 
     def relay(event: ProgressEvent) -> None:
         if event.stage == "routing" and event.done is not None:
             fraction = event.done / max(event.total or 0, 1)
             report(replace(event, round=round_no, fraction=fraction))
+        elif event.stage == "fallback":
+            report(replace(event, round=round_no))
 
     return relay
 

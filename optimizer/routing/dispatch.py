@@ -126,13 +126,30 @@ def _solve_parts(
     if workers == 1:
         for k, run in enumerate(runs):
             out.append((run[0], _solve_one(run)))
-            progress(ProgressEvent(stage="routing", done=k + 1, total=len(runs)))
+            _report(out[-1], o, progress, done=k + 1, total=len(runs))
         return out
     with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
         for k, sol in enumerate(pool.map(_solve_one, runs)):
             out.append((runs[k][0], sol))
-            progress(ProgressEvent(stage="routing", done=k + 1, total=len(runs)))
+            _report(out[-1], o, progress, done=k + 1, total=len(runs))
     return out
+
+
+def _report(
+    solved: tuple[DispatchPart, RoutingSolution],
+    o: RoutingOptions,
+    progress: Progress,
+    *,
+    done: int,
+    total: int,
+) -> None:
+    """A part solved: a `fallback` event first when another engine than the configured one solved it
+    (in the parent process, so parts solved by worker processes are reported too), then `routing`."""
+    part, sol = solved
+    if sol.engine != o.engine:
+        where = f"{part.warehouse} day {part.day}"
+        progress(ProgressEvent(stage="fallback", engine=sol.engine, step=where))
+    progress(ProgressEvent(stage="routing", done=done, total=total))
 
 
 def _result(

@@ -30,7 +30,7 @@ class SearchBudget:
 class EngineFailure(RuntimeError):
     """The engine's search ended among infeasible plans; `solution` is its best one (`feasible` False)."""
 
-    def __init__(self, reason: str, solution: RoutingSolution):
+    def __init__(self, reason: str, solution: RoutingSolution) -> None:
         super().__init__(reason)
         self.reason = reason
         self.solution = solution

@@ -58,7 +58,7 @@ class PartTravel:
     """An instance's fleet and travel as dispatch reads them, by id: vehicles per warehouse and type,
     duty windows, and per vehicle type the warehouse/area matrices (computed on demand, once)."""
 
-    def __init__(self, instance: PlanningInstance):
+    def __init__(self, instance: PlanningInstance) -> None:
         if instance.network is None:
             raise ValueError("routing needs the instance's network (area-to-area travel)")
         self.instance, self.sn = instance, instance.network

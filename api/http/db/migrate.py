@@ -1,5 +1,5 @@
 """Schema migrations, run from code: `upgrade(url)` brings a database to the newest revision (Alembic,
-api/db/migrations; no alembic.ini needed) and `current_revision(url)` says where it is.
+api/http/db/migrations; no alembic.ini needed) and `current_revision(url)` says where it is.
 
 `upgrade` is idempotent and safe when several processes call it at once (servers starting together):
 it holds a lock for the whole migration and reads the revision under it, so the first caller migrates

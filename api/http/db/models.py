@@ -1,4 +1,4 @@
-"""The service's tables (SQLAlchemy 2, declarative). Alembic migrations in api/db/migrations build them;
+"""The service's tables (SQLAlchemy 2, declarative). Alembic migrations in api/http/db/migrations build them;
 the models here are the contract the routers, the job runner and the workers share.
 
 JSON documents (scenarios, plans, studies, job parameters, update payloads) are stored as text (`JSON`

@@ -1,4 +1,4 @@
-"""The error responses routes document in OpenAPI: each a problem document (api/problems.py)."""
+"""The error responses routes document in OpenAPI: each a problem document (api/http/problems.py)."""
 
 from __future__ import annotations
 

@@ -398,3 +398,22 @@ def test_default_fallback_is_ortools_and_unknown_engines_are_refused():
         RoutingOptions(fallback="nope")
     with pytest.raises(ValueError, match="engine"):
         RoutingOptions("nope")
+
+
+@pytest.mark.slow
+def test_a_fallback_inside_a_plan_reaches_the_plan_progress(monkeypatch):
+    """A plan whose engine fails on every warehouse-day part is still routed by the fallback, and the
+    plan's progress says so: a `fallback` event per part with the engine label and the round."""
+    from optimizer.plan import PlanOptions, plan_scenario
+    from scenarios import load_scenario
+
+    monkeypatch.setitem(REGISTRY, "stuck", StuckEngine())
+    routing = RoutingOptions("stuck", time_limit_s=None, iterations=50, workers=1, fallback="ortools")
+    events: list[ProgressEvent] = []
+    plan = plan_scenario(
+        load_scenario(DATA_DIR / "tiny_flood"), PlanOptions(routing=routing, max_rounds=1), events.append
+    )
+    fallbacks = [e for e in events if e.stage == "fallback"]
+    assert fallbacks and {e.engine for e in fallbacks} == {"stuck>ortools"}
+    assert {e.round for e in fallbacks} >= {0} and all(e.step and " day " in e.step for e in fallbacks)
+    assert plan.trips

@@ -1,5 +1,5 @@
 """The service's first tables: API keys, scenarios, incidents and their updates, jobs, plans and
-idempotency records (api/db/models.py as of issue 7).
+idempotency records (api/http/db/models.py as of issue 7).
 
 Revision ID: 0001_initial
 Revises:
