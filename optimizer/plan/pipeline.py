@@ -45,12 +45,15 @@ def plan_scenario(
     progress: Progress | None = None,
     *,
     committed: pd.DataFrame | None = None,
+    network: ScenarioNetwork | None = None,
 ) -> Plan:
     """The plan for `scenario`: shipments, trips, unmet need with reasons, KPIs.
 
     `committed` (area, commodity, units): goods already delivered (e.g. confirmed during an incident);
     they stay delivered: they serve need first (by the service rule, from day 1), the plan covers the
-    rest, and the KPIs count both. The scenario's stock must already be net of them."""
+    rest, and the KPIs count both. The scenario's stock must already be net of them. `network`: the
+    scenario's damaged network when already built (a study plans one scenario under several stock
+    options on one network); built here otherwise. The plan hands it on as `Plan.network`."""
     o = options or PlanOptions()
     report = progress or no_progress
     t0 = time.perf_counter()
@@ -61,7 +64,7 @@ def plan_scenario(
     done = committed_deliveries(committed)
     needs = residual_needs(s, full_needs, done, weights)
     report(ProgressEvent("network", fraction=0.0))
-    sn = ScenarioNetwork(s, workers=o.routing.workers)
+    sn = network if network is not None else ScenarioNetwork(s, workers=o.routing.workers)
     ctx = RoundContext(compile_instance(s, network=sn, needs=needs), needs, weights, o, report, t0)
     timings = {"needs_network": time.perf_counter() - t0, "allocation": 0.0, "routing": 0.0}
     rounds = run_rounds(ctx, timings)

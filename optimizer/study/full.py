@@ -98,7 +98,7 @@ def _solve(inst: PlanningInstance, task: FullTask, seed: int) -> tuple[pd.DataFr
         allocation=AllocationOptions(overlap=False),
         max_rounds=1,
     )
-    p = plan_scenario(inst.scenario, opts)
+    p = plan_scenario(inst.scenario, opts, network=inst.network)
     return p.shipments_frame, p.unmet_frame
 
 

@@ -274,6 +274,41 @@ def test_malformed_study_files_fail_before_solving(fixture, expected):
 
 
 @pytest.mark.slow
+def test_plan_mode_measures_the_plan_of_each_option():
+    """With `evaluation.mode: plan`, each option's value on a scenario is the priority-weighted unmet
+    person-days of `plan_scenario` (allocation and routing, the study's iteration budget and seed) on
+    the scenario holding the option's stock, recomputed here from the plan's own unmet records."""
+    from optimizer.allocation import AllocationOptions
+    from optimizer.plan import PlanOptions, plan_scenario
+    from optimizer.routing import RoutingOptions
+    from optimizer.study.cases import person_days_per_unit
+    from optimizer.study.full import with_stock
+
+    spec, _ = load_study("kaltim-stockpile")
+    ev = spec.evaluation.model_copy(update={"mode": "plan", "routing_iterations": 20})
+    spec = spec.model_copy(update={"options": spec.options[:1], "optimise": None, "evaluation": ev})
+    sset = load_scenario_set({"kind": "kaltim-hazards", "n": 2, "seed": 2})
+    result = run_study(spec, sset)
+    scenarios, sites = prepare_scenarios(spec, sset.scenarios)
+    commodities = tuple(c.id for c in spec.commodities)
+    opts = PlanOptions(
+        routing=RoutingOptions(time_limit_s=None, iterations=20, seed=spec.seed),
+        allocation=AllocationOptions(overlap=False),
+        max_rounds=1,
+    )
+    option, opt_spec = result.options[0], spec.options[0]
+    stock = given_stock(spec, opt_spec, scenarios[0], sites, commodities)
+    for k, s in enumerate(scenarios):
+        plan = plan_scenario(with_stock(s, sites, commodities, stock), opts)
+        pdu = person_days_per_unit(s, s.policy.horizon_days)
+        weight = {g.id: g.priority_weight for g in s.groups}
+        want = sum(
+            u.units * pdu[u.commodity] * weight[u.group] for u in plan.unmet if u.commodity in commodities
+        )
+        assert option.per_scenario["weighted_unmet"][k] == pytest.approx(want, rel=1e-9, abs=1e-9)
+
+
+@pytest.mark.slow
 def test_allocation_mode_measures_the_allocation_of_each_option():
     """With `evaluation.mode: allocation`, each option's value on a scenario is the priority-weighted
     unmet person-days of `solve_allocation` on the scenario holding the option's stock, recomputed
