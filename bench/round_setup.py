@@ -203,26 +203,12 @@ def _median(fn: Callable[[], object], repeats: int) -> float | None:
 
 
 def kaltim_province():
-    """All desa of the bundled library as areas, on the bundled network (as bench/allocation.py)."""
-    import pandas as pd
+    """All desa of the bundled library as areas, on the bundled network: the child's own tree's
+    bench/allocation.py builds it (both trees hold that function)."""
+    sys.path.insert(0, str(_tree() / "bench"))
+    from allocation import kaltim_province as province
 
-    from scenarios import load_scenario
-    from scenarios.bundled import LIBRARY_DIR
-    from scenarios.model import Area
-
-    base = load_scenario("banjir-samarinda-2019")
-    desa = pd.read_csv(LIBRARY_DIR / "kaltim" / "admin" / "desa.csv", dtype={"code": str})
-    shares = {g.id: g.share for g in base.groups if g.share}
-    rest = 1 - sum(shares.values())
-    areas = []
-    for r in desa.itertuples():
-        n = 0.1 * r.population
-        people = {g: n * sh for g, sh in shares.items()} | {"umum": n * rest}
-        areas.append(Area(id=f"a{r.code}", name=r.name, code=r.code, node=f"d_{r.code}", people=people))
-    policy = base.policy.model_copy(update={"horizon_days": 3})
-    return base.model_copy(
-        update={"id": "kaltim-province", "areas": tuple(areas), "damage": (), "policy": policy}
-    )
+    return province()
 
 
 def _closed_links(scenario, travel) -> dict[tuple[str, str], str]:

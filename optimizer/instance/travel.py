@@ -54,15 +54,19 @@ class TravelArrays:
         """[W, A, V] hours of one round trip on each based type: there and back plus `handling_h`."""
         return 2 * self.based_time_h + handling_h
 
-    @property
+    @cached_property
     def based_time_h(self) -> np.ndarray:
-        """Hours on the vehicle types based at each warehouse (inf elsewhere)."""
-        return np.where(self.based[:, None, :], self.time_h, np.inf)
+        """Hours on the vehicle types based at each warehouse (inf elsewhere); computed once."""
+        t = np.where(self.based[:, None, :], self.time_h, np.inf)
+        t.setflags(write=False)
+        return t
 
-    @property
+    @cached_property
     def based_distance_km(self) -> np.ndarray:
-        """Km where a based vehicle type reaches the area (inf elsewhere)."""
-        return np.where(np.isfinite(self.based_time_h), self.distance_km, np.inf)
+        """Km where a based vehicle type reaches the area (inf elsewhere); computed once."""
+        d = np.where(np.isfinite(self.based_time_h), self.distance_km, np.inf)
+        d.setflags(write=False)
+        return d
 
     def closed(self, mask: np.ndarray | None) -> TravelArrays:
         """The same travel with the warehouse-area pairs of `mask` [W, A] unreachable by every type."""
