@@ -56,10 +56,14 @@ def _matrix_chunk(job):
     return _SHARED[token]._serial(vt, rows, targets, limit_h, with_distance, None)
 
 
+DAYLIGHT_BIT = 1 << len(MODES)  # in a path's mode mask: a daylight-only edge on the path
+
+
 @dataclass(frozen=True)
 class TravelMatrix:
     """Fastest-path hours and km from `sources` (rows) to `targets` (columns) for one vehicle type;
-    `modes` is a bit mask (bit i = MODES[i]) of the modes on each fastest path."""
+    `modes` is a bit mask (bit i = MODES[i]) of the modes on each fastest path, with `DAYLIGHT_BIT`
+    set where the path uses a daylight-only edge."""
 
     vehicle_type: str
     sources: tuple[str, ...]
@@ -71,6 +75,11 @@ class TravelMatrix:
     @property
     def reachable(self) -> np.ndarray:
         return np.isfinite(self.time_h)
+
+    @property
+    def daylight(self) -> np.ndarray:
+        """Where the fastest path uses a daylight-only edge (it then moves only in daylight)."""
+        return (self.modes & DAYLIGHT_BIT) != 0
 
     def modes_of(self, i: int, j: int) -> list[str]:
         return [m for k, m in enumerate(MODES) if self.modes[i, j] >> k & 1]
@@ -224,7 +233,9 @@ class TravelGraph:
         km = np.zeros((b, n))
         modes = np.zeros((b, n), np.int64)
         km[has] = self.net.length_km[e]
-        modes[has] = np.left_shift(1, self.net.mode.astype(np.int64))[e]
+        modes[has] = (
+            np.left_shift(1, self.net.mode.astype(np.int64)) | self.net.daylight_only * DAYLIGHT_BIT
+        )[e]
         while True:
             nxt = np.take_along_axis(anc, anc, axis=1)
             if np.array_equal(nxt, anc):

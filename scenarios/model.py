@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 __all__ = [
     "DAYLIGHT_H",
@@ -41,6 +41,7 @@ CommodityKind = Literal[
 ]
 GroupKind = Literal["pmks", "vulnerable", "general"]
 Stage = Literal["deprivation", "equity", "cost"]
+FleetRule = Literal["pooled", "own_warehouse"]
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=r"^[A-Za-z0-9_.\-]+$")]
 Text = Annotated[str, StringConstraints(max_length=2000)]
@@ -281,6 +282,11 @@ class Policy(_Frozen):
     horizon_days: Annotated[int, Field(ge=1, le=90)] = 3
     standards: Id = "bnpb"
     day_start_h: Annotated[float, Field(ge=0, lt=24)] = 6.0
+    # day 1, 00:00 local time, with its UTC offset (WITA: +08:00); plans then show local date-times
+    start: AwareDatetime | None = None
+    # pooled: a vehicle loads at any warehouse it reaches (a unified command post); own_warehouse:
+    # only at its base
+    fleet: FleetRule = "pooled"
     stages: tuple[Stage, ...] = ("deprivation", "equity", "cost")
     tolerance: NonNeg = 0.0  # 0: each stage keeps the previous optima exactly
     deprivation_growth_per_day: NonNeg = 0.5

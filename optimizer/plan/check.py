@@ -1,17 +1,20 @@
 """`check_plan`: any plan (also a hand-made one) against its scenario, recomputed from scratch.
 
-Violations (the plan cannot be carried out as written):
-- `bad_field`: a record misses a field or has a value of the wrong type;
+Every hour is on the plan's one clock: hours since day 1, 00:00 local time; a trip's `day` is
+floor(depart_h / 24) + 1 and goods count on the day they arrive. Violations (the plan cannot be carried
+out as written):
+- `bad_field`: a record misses a field or has a value of the wrong type (also a trip `day` that is not
+  the day of its `depart_h`);
 - `unknown_id`: a warehouse, area, commodity, vehicle type or group the scenario does not have;
 - `over_stock`: a warehouse sends more of a commodity by a dispatch day than it holds by then
-  (initial stock plus arrivals); the dispatch day is the trip's day plus whole days of `depart_h`;
+  (initial stock plus arrivals); the dispatch day is the day of the trip's `depart_h`;
 - `over_throughput`: more tonnes leave a warehouse on a dispatch day than its throughput;
 - `over_capacity`: a trip's load (recomputed from what it unloads) is over its vehicle type's kg or m3;
-- `over_fleet`: more vehicles of a type work from a warehouse on a day than it has, or a vehicle is
-  on two trips at once;
-- `unreachable_stop`: the vehicle type has no path for a leg (damage, mode) or may not serve the area;
-- `late`: an arrival outside the area's access window, a delivery day outside the horizon, a trip
-  arriving sooner than the network allows, or a same-day trip outside its vehicle's shift;
+- the timeline rules of `check_timeline`: `before_start`, `vehicle_overlap`, `over_fleet`, `late`,
+  `duty`, `unreachable_stop`;
+- `late_credit`: the shipments list credits goods to a day before the trips bring them;
+- `after_horizon`: a delivery after the horizon (a stop arriving after its last day, or shipments
+  credited to a day outside it);
 - `shipment_mismatch`: the shipments list differs from what the trips unload;
 - `unmet_mismatch`: the unmet list (when given) does not account for the need left undelivered.
 Warnings (reported, not failing): `over_need` (more delivered than needed to date, beyond one unit),
@@ -20,7 +23,6 @@ Warnings (reported, not failing): `over_need` (more delivered than needed to dat
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,9 +32,10 @@ import pandas as pd
 
 from network import ScenarioNetwork
 from scenarios import compute_needs
-from scenarios.model import DAYLIGHT_H, Scenario, VehicleType
+from scenarios.model import Scenario
 
 from ..routing.trips import Trip
+from .check_timeline import check_timelines
 from .kpis import PlanKpis, delivered_from_trips, plan_kpis
 from .served import serve_groups
 
@@ -40,7 +43,17 @@ __all__ = ["PlanCheck", "Violation", "check_plan"]
 
 TOL_UNITS = 1e-3
 TOL_H = 0.02  # hours: rounding in plan.json (3 decimals) and the engines' whole seconds
-OPTIONAL_NUMBERS = ("depart_h", "return_h", "distance_km", "duration_h", "load_kg", "load_m3", "tonne_km")
+OPTIONAL_NUMBERS = (
+    "depart_h",
+    "return_h",
+    "start_h",
+    "distance_km",
+    "duration_h",
+    "load_kg",
+    "load_m3",
+    "tonne_km",
+    "empty_km",
+)
 
 
 @dataclass(frozen=True)
@@ -75,13 +88,15 @@ def check_plan(
     s = scenario
     trips = _valid_trips(s, plan.get("trips", []), out)
     sn = network or ScenarioNetwork(s)
-    drive_h = _check_legs(s, sn, trips, out)
+    check_timelines(s, sn, trips, out.add)
     _check_capacity(s, trips, out)
-    _check_fleet(s, trips, drive_h, out)
     _check_stock(s, trips, out)
+    _check_horizon(s, trips, out)
     needs = compute_needs(s)
     delivered = delivered_from_trips(trips)
-    _check_shipments(plan.get("shipments"), delivered, out)
+    _check_shipments(plan.get("shipments"), delivered, s.policy.horizon_days, out)
+    H = s.policy.horizon_days
+    delivered = delivered[delivered["day"].between(1, H)]
     by_day = delivered.groupby(["area", "commodity", "day"], as_index=False)["units"].sum()
     committed = _committed(plan.get("committed"), out)
     if len(committed):  # delivered before the plan (an incident's confirmed deliveries): count on day 1
@@ -144,15 +159,39 @@ def _valid_trips(s: Scenario, trips: object, out: PlanCheck) -> list[Trip]:
             if not all(_num(q) and q >= 0 for q in st["deliver"].values()):
                 out.add("bad_field", f"{where}.stops[{j}].deliver", "units must be numbers >= 0")
                 good_stops = False
-            if "arrive_h" in st and not _num(st["arrive_h"]):
-                out.add("bad_field", f"{where}.stops[{j}].arrive_h", "expected a number of hours")
-                good_stops = False
+            for f in ("arrive_h", "leave_h"):
+                if st.get(f) is not None and not _num(st[f]):
+                    out.add("bad_field", f"{where}.stops[{j}].{f}", "expected a number of hours")
+                    good_stops = False
         if bad:
             out.add("unknown_id", where, "not in the scenario: " + ", ".join(bad))
+            continue
+        if not _good_rests(t.get("rests", []), where, out):
+            continue
+        day_of = math.floor(t["depart_h"] / 24) + 1 if _num(t.get("depart_h")) else t["day"]
+        if t["day"] != day_of:
+            out.add(
+                "bad_field",
+                f"{where}.day",
+                f"day {t['day']}, but depart_h {t['depart_h']} is on day {day_of}",
+            )
             continue
         if good_stops:
             ok.append(_trip(t))
     return ok
+
+
+def _good_rests(rests: object, where: str, out: PlanCheck) -> bool:
+    if not isinstance(rests, list) or not all(
+        isinstance(r, dict) and _num(r.get("from_h")) and _num(r.get("until_h")) for r in rests
+    ):
+        out.add("bad_field", f"{where}.rests", "expected a list of {from_h, until_h} in hours")
+        return False
+    for j, r in enumerate(rests):
+        if r["until_h"] < r["from_h"]:
+            out.add("bad_field", f"{where}.rests[{j}]", f"ends at {r['until_h']} h before it begins")
+            return False
+    return True
 
 
 def _committed(records: object, out: PlanCheck) -> pd.DataFrame:
@@ -167,7 +206,20 @@ def _committed(records: object, out: PlanCheck) -> pd.DataFrame:
 
 
 def _dispatch_day(t: Trip) -> int:
-    return int(t.day) + math.floor(float(t.depart_h or 0.0) / 24)
+    return int(t.day) if t.depart_h is None else math.floor(float(t.depart_h) / 24) + 1
+
+
+def _check_horizon(s: Scenario, trips: Sequence[Trip], out: PlanCheck) -> None:
+    """Stops arriving after the horizon's last day."""
+    end_h = 24 * s.policy.horizon_days
+    for k, t in enumerate(trips):
+        for st in t.stops:
+            if st.arrive_h is not None and st.arrive_h > end_h + TOL_H:
+                out.add(
+                    "after_horizon",
+                    f"trips[{k}] {t.vehicle}",
+                    f"arrives at {st.area} at {st.arrive_h:.2f} h, after the horizon ends at {end_h} h",
+                )
 
 
 def _check_capacity(s: Scenario, trips: Sequence[Trip], out: PlanCheck) -> None:
@@ -190,36 +242,6 @@ def _check_capacity(s: Scenario, trips: Sequence[Trip], out: PlanCheck) -> None:
                 f"trips[{k}] {t.vehicle}",
                 f"load_kg {t.load_kg} but unloads {kg:.1f} kg",
             )
-
-
-def _check_fleet(s: Scenario, trips: Sequence[Trip], drive_h: dict[int, float], out: PlanCheck) -> None:
-    vts = {v.id: v for v in s.vehicle_types}
-    types = {t.vehicle: t.vehicle_type for t in trips}
-    count: dict[tuple[str, str], int] = {}
-    for f in s.fleet:
-        count[(f.warehouse, f.vehicle_type)] = count.get((f.warehouse, f.vehicle_type), 0) + f.count
-    used: dict[tuple[str, str, int], set[str]] = {}
-    spans: dict[tuple[str, int], list[tuple[float, float, int]]] = {}
-    for k, t in enumerate(trips):
-        used.setdefault((t.warehouse, t.vehicle_type, int(t.day)), set()).add(t.vehicle)
-        if t.depart_h is not None and t.return_h is not None:
-            spans.setdefault((t.vehicle, int(t.day)), []).append((t.depart_h, t.return_h, k))
-    for (w, v, d), vehicles in sorted(used.items()):
-        have = count.get((w, v), 0)
-        if len(vehicles) > have:
-            out.add("over_fleet", f"{w}/{v}/day {d}", f"{len(vehicles)} vehicles used, {have} based there")
-    for (veh, d), items in sorted(spans.items()):
-        items.sort()
-        vt = vts[types[veh]]
-        if max(drive_h.get(k, 0.0) for *_, k in items) <= vt.shift_h:
-            _check_shift(vt, veh, d, items, out)  # else a multi-day haul: checked leg by leg only
-        for (_, r0, k0), (d1, _, k1) in itertools.pairwise(items):
-            if d1 < r0 - TOL_H:
-                out.add(
-                    "over_fleet",
-                    f"{veh}/day {d}",
-                    f"trips[{k1}] leaves at {d1:.2f} h before trips[{k0}] is back",
-                )
 
 
 def _stock_by_day(s: Scenario, H: int) -> dict[tuple[str, str], np.ndarray]:
@@ -263,83 +285,10 @@ def _check_stock(s: Scenario, trips: Sequence[Trip], out: PlanCheck) -> None:
             )
 
 
-def _check_legs(s: Scenario, sn: ScenarioNetwork, trips: Sequence[Trip], out: PlanCheck) -> dict[int, float]:
-    """Leg by leg: a path exists, arrivals no sooner than the network allows, inside access windows.
-    Returns each trip's driving hours on the network."""
-    drive_h: dict[int, float] = {}
-    H = s.policy.horizon_days
-    vts = {v.id: v for v in s.vehicle_types}
-    wi = {w.id: i for i, w in enumerate(s.warehouses)}
-    ai = {a.id: i for i, a in enumerate(s.areas)}
-    areas = {a.id: a for a in s.areas}
-    cache: dict[tuple[str, str, str], np.ndarray] = {}
-
-    def m(v: str, rows: str, cols: str) -> np.ndarray:
-        if (v, rows, cols) not in cache:
-            cache[(v, rows, cols)] = sn.matrix(vts[v], rows, cols).time_h
-        return cache[(v, rows, cols)]
-
-    for k, t in enumerate(trips):
-        where = f"trips[{k}] {t.vehicle} day {t.day}"
-        v, w = t.vehicle_type, wi[t.warehouse]
-        if not 1 <= int(t.day) <= H:
-            out.add("late", where, f"delivery day {t.day} outside the horizon 1..{H}")
-        legs: list[float] = []
-        clock = t.depart_h
-        prev = ("warehouses", w)
-        names = [t.warehouse, *t.areas, t.warehouse]
-        for st in t.stops:
-            a = ai[st.area]
-            legs.append(m(v, prev[0], "areas")[prev[1], a])
-            prev = ("areas", a)
-        legs.append(m(v, prev[0], "warehouses")[prev[1], w])
-        for j, h in enumerate(legs):
-            if not np.isfinite(h):
-                out.add("unreachable_stop", where, f"no path for {v} from {names[j]} to {names[j + 1]}")
-        if not all(np.isfinite(legs)):
-            continue
-        drive_h[k] = float(sum(legs))
-        for j, st in enumerate(t.stops):
-            arr = st.arrive_h
-            area = areas[st.area]
-            if arr is None:
-                continue
-            if clock is not None and arr < clock + legs[j] - TOL_H:
-                out.add(
-                    "late",
-                    where,
-                    f"arrives at {st.area} at {arr:.2f} h, the network needs {clock + legs[j]:.2f} h",
-                )
-            if area.access_window_h is not None:  # arriving before it opens means waiting
-                close_h = area.access_window_h[1]
-                if arr > close_h + TOL_H:
-                    out.add(
-                        "late",
-                        where,
-                        f"arrives at {st.area} at {arr:.2f} h, after its window closes at {close_h:g} h",
-                    )
-            clock = arr
-        if clock is not None and t.return_h is not None and t.return_h < clock + legs[-1] - TOL_H:
-            out.add("late", where, f"back at {t.return_h:.2f} h, the network needs {clock + legs[-1]:.2f} h")
-    return drive_h
-
-
-def _check_shift(
-    vt: VehicleType, vehicle: str, day: int, items: list[tuple[float, float, int]], out: PlanCheck
-) -> None:
-    """A vehicle's same-day work (all its trips between 0 and 24 h) within its shift, daylight-only
-    types between 06:00 and 18:00."""
-    dep, ret = min(i[0] for i in items), max(i[1] for i in items)
-    if dep < 0 or ret > 24:
-        return
-    where = f"{vehicle}/day {day}"
-    if ret - dep > vt.shift_h + TOL_H:
-        out.add("late", where, f"works {dep:.2f}-{ret:.2f} h, longer than its {vt.shift_h:g} h shift")
-    if vt.daylight_only and (dep < DAYLIGHT_H[0] - TOL_H or ret > DAYLIGHT_H[1] + TOL_H):
-        out.add("late", where, f"daylight-only {vt.id} out {dep:.2f}-{ret:.2f} h")
-
-
-def _check_shipments(shipments: object, delivered: pd.DataFrame, out: PlanCheck) -> None:
+def _check_shipments(shipments: object, delivered: pd.DataFrame, horizon: int, out: PlanCheck) -> None:
+    """The shipments list against what the trips unload: the same totals per warehouse, area and
+    commodity (`shipment_mismatch`), no day credited before the goods arrive (`late_credit`), none
+    outside the horizon (`after_horizon`)."""
     if shipments is None:
         return
     key = ["warehouse", "area", "commodity", "day"]
@@ -350,8 +299,9 @@ def _check_shipments(shipments: object, delivered: pd.DataFrame, out: PlanCheck)
     except (ValueError, TypeError) as e:
         out.add("bad_field", "shipments", f"expected records with {', '.join(key)}, units: {e}")
         return
-    a = sh.groupby(key)["units"].sum()
-    b = delivered.set_index(key)["units"] if len(delivered) else pd.Series(dtype=float)
+    wac = key[:3]
+    a = sh.groupby(wac)["units"].sum()
+    b = delivered.groupby(wac)["units"].sum() if len(delivered) else pd.Series(dtype=float)
     both = pd.concat([a.rename("listed"), b.rename("unloaded")], axis=1).fillna(0.0)
     diff = both[(both["listed"] - both["unloaded"]).abs() > TOL_UNITS + 1e-6 * both["unloaded"]]
     for k, r in diff.head(20).iterrows():
@@ -359,6 +309,36 @@ def _check_shipments(shipments: object, delivered: pd.DataFrame, out: PlanCheck)
             "shipment_mismatch",
             "/".join(map(str, k)),
             f"shipments list {r['listed']:,.3f}, trips unload {r['unloaded']:,.3f}",
+        )
+    outside = sh[~sh["day"].between(1, horizon) & (sh["units"] > TOL_UNITS)]
+    for r in outside.head(20).itertuples(index=False):
+        out.add(
+            "after_horizon",
+            f"{r.warehouse}/{r.area}/{r.commodity}",
+            f"{r.units:,.3f} units credited to day {r.day}, outside the horizon 1..{horizon}",
+        )
+    _check_credit(sh, delivered, out)
+
+
+def _check_credit(sh: pd.DataFrame, delivered: pd.DataFrame, out: PlanCheck) -> None:
+    """By each day, no more credited than arrived (per warehouse, area and commodity)."""
+    wac = ["warehouse", "area", "commodity"]
+    listed = sh.groupby([*wac, "day"])["units"].sum().rename("listed")
+    came = delivered.groupby([*wac, "day"])["units"].sum().rename("came") if len(delivered) else None
+    both = pd.concat([listed, came], axis=1).fillna(0.0).sort_index() if came is not None else None
+    if both is None or both.empty:
+        return
+    cum = both.groupby(level=[0, 1, 2]).cumsum()
+    early = cum[cum["listed"] > cum["came"] + TOL_UNITS + 1e-6 * cum["came"]]
+    seen = set()
+    for (w, a, c, d), r in early.iterrows():
+        if (w, a, c) in seen:
+            continue
+        seen.add((w, a, c))
+        out.add(
+            "late_credit",
+            f"{w}/{a}/{c}",
+            f"{r['listed']:,.3f} units credited by day {d}, {r['came']:,.3f} arrived by then",
         )
 
 

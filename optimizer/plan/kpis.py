@@ -6,6 +6,7 @@ docs/plan-format.md; every number is computed from the needs, the trips and the 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import TypedDict
@@ -16,11 +17,11 @@ import pandas as pd
 from scenarios.jsontypes import JSONDocument
 from scenarios.model import Scenario
 
-from ..routing.trips import Trip
+from ..routing.trips import Stop, Trip
 from .records import to_float, to_int
 from .served import Service
 
-__all__ = ["ArrivalHours", "PlanKpis", "delivered_from_trips", "gini", "plan_kpis"]
+__all__ = ["ArrivalHours", "PlanKpis", "arrival_day", "delivered_from_trips", "gini", "plan_kpis"]
 
 
 @dataclass(frozen=True)
@@ -100,10 +101,19 @@ class PlanKpis:
         return cls(**values)  # type: ignore[arg-type]
 
 
+def arrival_day(trip: Trip, stop: Stop) -> int:
+    """The day a stop's goods arrive, floor(arrive_h / 24) + 1 on the plan's clock (a hand-made stop
+    without an arrival hour: its trip's day)."""
+    if stop.arrive_h is None:
+        return int(trip.day)
+    return math.floor(float(stop.arrive_h) / 24) + 1
+
+
 def delivered_from_trips(trips: Sequence[Trip]) -> pd.DataFrame:
-    """(warehouse, area, commodity, day, units): what the trips unload, summed."""
+    """(warehouse, area, commodity, day, units): what the trips unload, summed, by the day it arrives
+    (a day past the horizon delivers nothing within the plan)."""
     rows = [
-        (t.warehouse, st.area, c, int(t.day), float(q))
+        (t.warehouse, st.area, c, arrival_day(t, st), float(q))
         for t in trips
         for st in t.stops
         for c, q in st.deliver.items()
@@ -183,7 +193,7 @@ def _arrivals(trips: Sequence[Trip]) -> ArrivalHours:
         for st in t.stops:
             if st.arrive_h is None:
                 continue
-            h = 24 * (int(t.day) - 1) + float(st.arrive_h)
+            h = float(st.arrive_h)
             first[st.area] = min(first.get(st.area, h), h)
     if not first:
         return ArrivalHours(None, None, None, 0)

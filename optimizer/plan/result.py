@@ -1,7 +1,7 @@
 """The plan: what to ship, which vehicle carries it when, what stays unmet and why, and the KPIs.
 
 `Plan.to_dict()` is the content of plan.json (docs/plan-format.md describes it field by field, format
-`siaga-plan/1`); `Plan.from_dict()` reads it back, and writes the same document again.
+`siaga-plan/2`); `Plan.from_dict()` reads it back, and writes the same document again.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from .records import (
 
 __all__ = ["FORMAT", "STATUSES", "UNMET_REASONS", "Plan"]
 
-FORMAT = "siaga-plan/1"
+FORMAT = "siaga-plan/2"
 STATUSES = ("optimal", "feasible", "partial")
 UNMET_REASONS = (
     "no_stock",

@@ -1,16 +1,16 @@
-"""A planning instance's shipments -> trips: loads per warehouse and day, one routing problem per
-warehouse and day (`parts`: loads leave from the warehouse that ships them and vehicles return to their
-base, so these problems are independent and exact to solve apart), solved by the chosen engine, read
-back as trips with stops, arrival hours and what to unload (`readback`), plus the loads left
-unassigned with their reason.
+"""A planning instance's shipments -> trips on one timeline per vehicle: loads per warehouse and
+delivery day, one routing problem per warehouse and day (`parts`: the loads leave from the warehouse
+that ships them, served by the vehicles that may load there: the pooled fleet, or those based there),
+solved by the chosen engine, and the routes put on the physical vehicles one after another over the
+whole horizon (`timeline`: a vehicle is in one place at a time, drives empty to where it loads, works
+its duty hours and is busy until it is back), plus the loads left unassigned with their reason.
 
-Clock and duty rules: see `parts`. Limitation: each day's problems are solved apart, so a vehicle away
-on a multi-day haul counts as available again the next day (the allocation's fleet-hours constraint
-already rations those hauls).
+Every hour is on the plan's one clock: hours since day 1, 00:00 local time.
 Reasons, in the order they are checked: `over_capacity` (a single unit bigger than every vehicle that can
-make the trip), `unreachable` (no vehicle type based at the warehouse reaches the area and comes back),
-`time_window` (no such vehicle can arrive inside the area's access window and be back inside its shift),
-`fleet_exhausted` (feasible alone, but the fleet's trips were used for higher-priority loads).
+make the trip), `unreachable` (no vehicle type that may load at the warehouse reaches the area and comes
+back), `time_window` (no such vehicle can arrive inside the area's access window and be back inside its
+shift), `fleet_exhausted` (feasible alone, but the fleet's trips were used for higher-priority loads),
+`horizon` (the vehicle that carries it would arrive after the horizon).
 Progress: a `ProgressEvent(stage="routing", done=<parts solved>, total=<parts>)` after each part.
 """
 
@@ -41,8 +41,8 @@ from .parts import (
     largest_capacity,
     reach,
 )
-from .readback import read_trips
 from .solution import RoutingSolution
+from .timeline import VehicleStart, schedule_routes
 from .trips import Trip
 
 __all__ = [
@@ -54,7 +54,7 @@ __all__ = [
     "route_shipments",
 ]
 
-REASONS = ("unreachable", "over_capacity", "time_window", "fleet_exhausted")
+REASONS = ("unreachable", "over_capacity", "time_window", "fleet_exhausted", "horizon")
 MIN_PART_S = 0.02  # search seconds for the smallest warehouse-day problem under a time limit
 UNASSIGNED_COLUMNS = ["warehouse", "area", "commodity", "day", "units", "kg", "reason"]
 
@@ -82,12 +82,15 @@ def route_shipments(
     *,
     progress: Progress | None = None,
     needs: pd.DataFrame | None = None,
+    starts: Sequence[VehicleStart] | None = None,
 ) -> RoutingResult:
-    """Trips that carry `shipments` (warehouse, area, commodity, day, units), best first by priority.
+    """Trips that carry `shipments` (warehouse, area, commodity, delivery day, units), best first by
+    priority.
 
     `problem`: the compiled planning instance (its network, fleet and need priorities), or a scenario,
     compiled here with `network` (built when not given) and `needs` (by default the scenario's); with
-    an instance both stay None."""
+    an instance both stay None. `starts`: where each vehicle is first free (default: at its base from
+    00:00 of day 1)."""
     t0 = time.perf_counter()
     if isinstance(problem, PlanningInstance):
         if network is not None or needs is not None:
@@ -100,7 +103,7 @@ def route_shipments(
     loads = make_loads(inst.scenario, shipments, largest_capacity(tr, reach_of), inst.needs.load_priority)
     parts, rejected = dispatch_parts(tr, reach_of, loads, settings)
     solved = _solve_parts(parts, options, progress or no_progress)
-    return _result(solved, rejected, time.perf_counter() - t0)
+    return _result(tr, solved, rejected, settings, starts, time.perf_counter() - t0)
 
 
 def _solve_one(args: tuple[DispatchPart, RoutingOptions]) -> RoutingSolution:
@@ -153,9 +156,13 @@ def _report(
 
 
 def _result(
-    solved: list[tuple[DispatchPart, RoutingSolution]], rejected: list[tuple[Load, str]], seconds: float
+    tr: PartTravel,
+    solved: list[tuple[DispatchPart, RoutingSolution]],
+    rejected: list[tuple[Load, str]],
+    settings: DispatchSettings,
+    starts: Sequence[VehicleStart] | None,
+    seconds: float,
 ) -> RoutingResult:
-    trips: list[Trip] = []
     left = list(rejected)
     cost = 0
     for part, sol in solved:
@@ -163,8 +170,9 @@ def _result(
             left += [(ld, "fleet_exhausted") for ld in part.loads]
             continue
         cost += sum(r.cost for r in sol.routes)
-        trips += read_trips(part, sol)
         left += [(part.loads[j], "fleet_exhausted") for j in sol.unassigned]
+    trips, late = schedule_routes(tr, solved, settings, pooled=tr.pooled, starts=starts)
+    left += late
     un = _unassigned(left)
     kpis = routing_kpis(trips, solved, rejected, un, cost)
     status = "feasible" if not left else "partial"

@@ -58,21 +58,37 @@ class PartTravel:
     """An instance's fleet and travel as dispatch reads them, by id: vehicles per warehouse and type,
     duty windows, and per vehicle type the warehouse/area matrices (computed on demand, once)."""
 
-    def __init__(self, instance: PlanningInstance) -> None:
+    def __init__(self, instance: PlanningInstance, *, pooled: bool | None = None) -> None:
         if instance.network is None:
             raise ValueError("routing needs the instance's network (area-to-area travel)")
         self.instance, self.sn = instance, instance.network
         self.vt = {v.id: v for v in instance.scenario.vehicle_types}
         self.day_start_h = instance.fleet.duty.day_start_h
+        self.pooled = instance.scenario.policy.fleet == "pooled" if pooled is None else pooled
         self._m: dict[tuple[str, str, str], TravelMatrix] = {}
+        self._fleet: dict[str, dict[str, int]] = {}
 
     def fleet(self, w: str) -> dict[str, int]:
-        """Vehicle type -> vehicles based at warehouse `w` (the fleet rows summed; types with none
-        left out)."""
+        """Vehicle type -> vehicles that may load at warehouse `w`: those based there, and when the
+        fleet is pooled every vehicle whose type reaches `w` from its base (types with none left out)."""
         inst = self.instance
         if w not in inst.warehouses:
             return {}
-        return {inst.vehicle_types.ids[v]: n for v, n in inst.fleet.at(inst.warehouses[w]).items()}
+        if w not in self._fleet:
+            wi = inst.warehouses[w]
+            out: dict[str, int] = {}
+            for v_i, v in enumerate(inst.vehicle_types.ids):
+                bases = np.flatnonzero(inst.fleet.count[:, v_i] > 0)
+                if not self.pooled:
+                    bases = bases[bases == wi]
+                else:
+                    ww = self.m(v, "warehouses", "warehouses").time_h
+                    bases = bases[(bases == wi) | np.isfinite(ww[bases, wi])]
+                n = int(inst.fleet.count[bases, v_i].sum())
+                if n:
+                    out[v] = n
+            self._fleet[w] = out
+        return self._fleet[w]
 
     def window_h(self, v: str) -> tuple[float, float]:
         return self.instance.fleet.duty.window(self.instance.vehicle_types[v])
