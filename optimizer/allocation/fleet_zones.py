@@ -65,7 +65,8 @@ def _fleet_bound(inp: AllocationInputs, model: AllocationModel, sol: LpSolution)
         r, c, v = model.lp.matrix()
         act = np.bincount(r, weights=v * sol.x[c], minlength=model.lp.n_rows)[first : first + len(keys)]
         tight = act >= cap - 1e-6 * np.maximum(1.0, cap)
-    ws = set(keys[tight, 0].tolist())
+    pools = {(int(p), int(v)) for p, v in keys[tight, :2]}
+    ws = {w for (w, v), p in np.ndenumerate(inp.pool_of) if (int(p), v) in pools}
     size = np.bincount(inp.zone_of, minlength=inp.n_zones)
     multi = {int(w) for z, w in zip(inp.l_zone, inp.l_wh, strict=True) if size[z] > 1}
     return ws & multi

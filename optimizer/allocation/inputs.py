@@ -57,7 +57,9 @@ class AllocationInputs:
     need: np.ndarray  # [area, commodity, class, day]
     stock: np.ndarray  # [warehouse, commodity, day]: units available from that day on (cumulative)
     throughput_t: np.ndarray  # per warehouse (inf: none)
-    count: np.ndarray  # [warehouse, vehicle type]
+    count: np.ndarray  # [warehouse, vehicle type] vehicles that may load there (pooled: the pool's)
+    pool_of: np.ndarray  # [warehouse, vehicle type] the fleet pool its loads draw on
+    pool_count: np.ndarray  # [pool, vehicle type] vehicles in each pool
     shift_h: np.ndarray  # per vehicle type (daylight-limited)
     cap_kg: np.ndarray
     cap_m3: np.ndarray
@@ -207,7 +209,9 @@ def _scenario_inputs(
         need=_EMPTY,
         stock=inst.stock,
         throughput_t=inst.throughput_t,
-        count=fl.count.astype(float),
+        count=np.where(fl.loadable, np.take_along_axis(fl.pool_count, fl.pool_of, axis=0), 0).astype(float),
+        pool_of=fl.pool_of,
+        pool_count=fl.pool_count.astype(float),
         shift_h=fl.duty.duty_h,
         cap_kg=fl.capacity_kg,
         cap_m3=fl.capacity_m3,

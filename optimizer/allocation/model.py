@@ -6,7 +6,10 @@ priority weight), vehicle types v, days d = 1..H (delivery days), dispatch days 
 
 Data: N[z,c,k,d] need; S[w,c,e] stock available by day e (initial stock plus arrivals); lag[l] days
 from dispatch to delivery on the fastest based vehicle, lag[l,v] per vehicle type; kg_c, m3_c per unit;
-cap_kg_v, cap_m3_v; rt[l,v] round-trip hours (2 x one way + handling); n[w,v] vehicles based at w;
+cap_kg_v, cap_m3_v; rt[l,v] round-trip hours (2 x one way + handling); n[p,v] vehicles in fleet pool p
+(pooled fleet: one pool of every vehicle; own_warehouse: the vehicles based at the warehouse); a trip
+dispatched on day e = d - lag[l,v] works u[l,v,k] = min(h_v, rt[l,v] - k h_v) hours on day e + k while
+that is positive;
 h_v shift hours (12 h of daylight for daylight-only types); T_w throughput t/day; omega_k priority
 weight; K[w,d] a transport cut: the vehicle hours (as this model counts them) of what the routing
 could really carry from w for delivery on day d (the plan feeds loads its vehicles could not carry back
@@ -22,7 +25,7 @@ Constraints:
     (no-ahead)   sum_{d' <= d} s[z,c,k,d'] <= sum_{d' <= d} N[z,c,k,d']              for z, c, k, d
     (weight)     sum_c kg_c x[l,c,d] <= sum_v cap_kg_v y[l,v,d]                      for l, d
     (volume)     sum_c m3_c x[l,c,d] <= sum_v cap_m3_v y[l,v,d]                      for l, d
-    (fleet)      sum_{l at w, d - lag[l,v] = e} rt[l,v] y[l,v,d] <= n[w,v] h_v        for w, v, e
+    (fleet)      sum_{l in pool p, trips under way on day t} u[l,v,t - e] y[l,v,d] <= n[p,v] h_v  for p, v, t
     (stock)      sum_{l at w, d - lag[l] <= e} x[l,c,d] <= S[w,c,e]                    for w, c, e
     (throughput) sum_{l at w, d - lag[l] = e} sum_c kg_c x[l,c,d] / 1000 <= T_w       for w, e
     (cut)        sum_{l at w, v} rt[l,v] y[l,v,d] <= K[w,d]                           for (w, d) cut
@@ -225,13 +228,31 @@ def _load_rows(lp: LinearProgram, inp: AllocationInputs, c: _Columns) -> None:
 
 
 def _fleet_rows(lp: LinearProgram, inp: AllocationInputs, c: _Columns, rows: RowFamilies) -> None:
-    """fleet hours (w, v, e): round trips dispatched on day e within the based vehicles' duty hours."""
-    y_w = inp.l_wh[c.y_l]
-    y_e = c.y_d - inp.lv_lag[c.y_l, c.y_v]
-    r_f, uniq_f = _keys(y_w, c.y_v, y_e)
-    cap_f = inp.count[uniq_f[:, 0], uniq_f[:, 1]] * inp.shift_h[uniq_f[:, 1]] if len(uniq_f) else np.zeros(0)
-    first_f = lp.add_rows(r_f, c.y, inp.lv_rt[c.y_l, c.y_v], len(uniq_f), ub=cap_f)
+    """fleet hours (p, v, t): the work on day t of the trips under way that day, within the duty hours
+    of the pool's vehicles. A round trip of rt hours dispatched on day e works h_v hours a day on days
+    e, e+1, ... until its rt hours are done (a five-day voyage holds the boat five days)."""
+    y_p = inp.pool_of[inp.l_wh[c.y_l], c.y_v]
+    e = c.y_d - inp.lv_lag[c.y_l, c.y_v]
+    rt = inp.lv_rt[c.y_l, c.y_v]
+    h = inp.shift_h[c.y_v]
+    span = np.maximum(np.ceil(rt / np.maximum(h, 1e-9) - 1e-9), 1).astype(np.int64)
+    ent, key_p, key_v, key_t, coef = [], [], [], [], []
+    for k in range(int(span.max(initial=0))):
+        on = (span > k) & (e + k < inp.horizon)
+        ent.append(np.flatnonzero(on))
+        key_p.append(y_p[on])
+        key_v.append(c.y_v[on])
+        key_t.append(e[on] + k)
+        coef.append(np.minimum(h[on], rt[on] - k * h[on]))
+    ent_a = _cat(ent, np.int64)
+    r_f, uniq_f = _keys(_cat(key_p, np.int64), _cat(key_v, np.int64), _cat(key_t, np.int64))
+    cap_f = inp.pool_count[uniq_f[:, 0], uniq_f[:, 1]] * inp.shift_h[uniq_f[:, 1]]
+    first_f = lp.add_rows(r_f, c.y[ent_a], _cat(coef, float), len(uniq_f), ub=cap_f)
     rows["fleet"] = (_start(first_f), uniq_f, cap_f)
+
+
+def _cat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
+    return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)
 
 
 def _stock_rows(lp: LinearProgram, inp: AllocationInputs, c: _Columns, rows: RowFamilies) -> None:

@@ -95,7 +95,7 @@ def _duals_of(inp: AllocationInputs, model: AllocationModel, duals: np.ndarray) 
         stock_tail=np.cumsum(stock[:, :, ::-1], axis=2)[:, :, ::-1],
         throughput=dual_of("throughput", (W, H)),
         cut=dual_of("cut", (W, H)),
-        fleet=dual_of("fleet", (W, V, H)),
+        fleet=dual_of("fleet", (len(inp.pool_count), V, H))[inp.pool_of, np.arange(V)[None, :]],
     )
 
 

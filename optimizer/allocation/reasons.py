@@ -106,9 +106,10 @@ def _reason_table(inp: AllocationInputs, model: AllocationModel, values: np.ndar
 
     activity = _row_activity(model, values)
     fkeys, fbind = _binding(model, activity, "fleet")
-    fleet_full = np.zeros((W, len(inp.vehicle_types)), bool)
+    pool_full = np.zeros((len(inp.pool_count), len(inp.vehicle_types)), bool)
     if len(fkeys):
-        np.logical_or.at(fleet_full, (fkeys[fbind, 0], fkeys[fbind, 1]), True)
+        np.logical_or.at(pool_full, (fkeys[fbind, 0], fkeys[fbind, 1]), True)
+    fleet_full = pool_full[inp.pool_of, np.arange(len(inp.vehicle_types))[None, :]]
     ckeys, cbind = _binding(model, activity, "cut")
     if len(ckeys):
         fleet_full[ckeys[cbind, 0], :] = True  # routing could carry no more from that warehouse

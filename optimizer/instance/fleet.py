@@ -11,7 +11,9 @@ from scenarios.model import Scenario
 
 from .index import Index
 
-__all__ = ["DutyRules", "Fleet", "fleet_of"]
+__all__ = ["POOL_REACH_H", "DutyRules", "Fleet", "fleet_of"]
+
+POOL_REACH_H = 3.0  # a pool: the warehouses this many hours' drive from its first one
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,13 @@ class DutyRules:
 @dataclass(frozen=True)
 class Fleet:
     """`count` [W, V]: vehicles of each type based at each warehouse, summed over the fleet rows;
-    per type: capacity and prices (money per km, per hour, fixed per trip)."""
+    per type: capacity and prices (money per km, per hour, fixed per trip). The fleet rule
+    (`policy.fleet`) as pools: `pool_of` [W, V] the pool of vehicles of each type that a warehouse's
+    loads draw on, `pool_count` [P, V] the vehicles in each pool, `loadable` [W, V] where a vehicle of
+    the type may load. Pooled: warehouses within `POOL_REACH_H` hours both ways of a pool's first warehouse
+    share its vehicles (a unified command post shares its trucks; a boat does
+    not come from the other end of the province overnight); own_warehouse: each warehouse is a pool of
+    the vehicles based there."""
 
     count: np.ndarray  # [W, V] int
     capacity_kg: np.ndarray  # [V]
@@ -42,6 +50,9 @@ class Fleet:
     cost_per_h: np.ndarray
     fixed_cost: np.ndarray
     duty: DutyRules
+    loadable: np.ndarray  # [W, V] bool
+    pool_of: np.ndarray  # [W, V] int
+    pool_count: np.ndarray  # [P, V] int
 
     @property
     def based(self) -> np.ndarray:
@@ -53,8 +64,12 @@ class Fleet:
         return {int(v): int(self.count[w, v]) for v in np.flatnonzero(self.count[w] > 0)}
 
 
-def fleet_of(scenario: Scenario, warehouses: Index, vehicle_types: Index) -> Fleet:
-    """The scenario's fleet rows summed per (warehouse, vehicle type), with the types' facts."""
+def fleet_of(
+    scenario: Scenario, warehouses: Index, vehicle_types: Index, reach_h: np.ndarray | None = None
+) -> Fleet:
+    """The scenario's fleet rows summed per (warehouse, vehicle type), with the types' facts and the
+    fleet rule of its policy. `reach_h` [W, W, V]: hours a vehicle of the type drives from one
+    warehouse to the other (None: not known, so vehicles load at their base only)."""
     vts = scenario.vehicle_types
     count = np.zeros((len(warehouses), len(vehicle_types)), np.int64)
     for f in scenario.fleet:
@@ -67,7 +82,20 @@ def fleet_of(scenario: Scenario, warehouses: Index, vehicle_types: Index) -> Fle
         window_h=_frozen([v.duty_window_h(start) for v in vts], float).reshape(len(vts), 2),
         daylight_only=_frozen([v.daylight_only for v in vts], bool),
     )
+    if scenario.policy.fleet == "pooled" and reach_h is not None:
+        pool_of = _pools(reach_h, POOL_REACH_H)
+    else:
+        pool_of = np.repeat(np.arange(len(warehouses))[:, None], len(vehicle_types), axis=1)
+    pool_count = np.zeros((int(pool_of.max(initial=-1)) + 1, len(vehicle_types)), np.int64)
+    for v in range(len(vehicle_types)):
+        np.add.at(pool_count[:, v], pool_of[:, v], count[:, v])
+    loadable = pool_count[pool_of, np.arange(len(vehicle_types))[None, :]] > 0
+    for a in (loadable, pool_of, pool_count):
+        a.setflags(write=False)
     return Fleet(
+        loadable=loadable,
+        pool_of=pool_of,
+        pool_count=pool_count,
         count=count,
         capacity_kg=_frozen([v.capacity_kg for v in vts], float),
         capacity_m3=_frozen([v.capacity_m3 for v in vts], float),
@@ -76,6 +104,25 @@ def fleet_of(scenario: Scenario, warehouses: Index, vehicle_types: Index) -> Fle
         fixed_cost=_frozen([v.fixed_cost for v in vts], float),
         duty=duty,
     )
+
+
+def _pools(reach_h: np.ndarray, within_h: float) -> np.ndarray:
+    """[W, V]: per type, warehouses grouped round centres: in warehouse order, each joins the first
+    centre it reaches and is reached from within `within_h`, else becomes a centre (no chains: a pool
+    spans at most twice `within_h`)."""
+    W, _, V = reach_h.shape
+    out = np.zeros((W, V), np.int64)
+    for v in range(V):
+        t = reach_h[:, :, v]
+        centres: list[int] = []
+        for w in range(W):
+            near = [k for k, c in enumerate(centres) if t[w, c] <= within_h and t[c, w] <= within_h]
+            if near:
+                out[w, v] = near[0]
+            else:
+                out[w, v] = len(centres)
+                centres.append(w)
+    return out
 
 
 def _frozen(values: list[object], dtype: type) -> np.ndarray:

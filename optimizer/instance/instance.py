@@ -97,7 +97,7 @@ def compile_instance(
     horizon = s.policy.horizon_days
     days = max(int(needs["day"].max()) if len(needs) else horizon, horizon)
     weights = _frozen(np.array([g.priority_weight for g in s.groups], float))
-    fleet = fleet_of(s, idx["warehouses"], idx["vehicle_types"])
+    fleet = fleet_of(s, idx["warehouses"], idx["vehicle_types"], _warehouse_reach(s, sn))
     throughput = [np.inf if w.throughput_t_per_day is None else w.throughput_t_per_day for w in s.warehouses]
     return PlanningInstance(
         scenario=s,
@@ -111,7 +111,7 @@ def compile_instance(
         stock=_frozen(stock_by_day(s, days)),
         throughput_t=_frozen(np.array(throughput)),
         fleet=fleet,
-        travel=travel_of(s, fleet.based, network=sn, given=travel, limit_h=travel_limit_h),
+        travel=travel_of(s, fleet.loadable, network=sn, given=travel, limit_h=travel_limit_h),
         needs=need_table(
             needs,
             areas=idx["areas"],
@@ -121,6 +121,14 @@ def compile_instance(
             days=days,
         ),
     )
+
+
+def _warehouse_reach(s: Scenario, sn: ScenarioNetwork | None) -> np.ndarray | None:
+    """[W, W, V]: hours a vehicle of the type drives from one warehouse to the other (None without a
+    network, or when the fleet is not pooled: not needed)."""
+    if sn is None or s.policy.fleet != "pooled" or not s.vehicle_types:
+        return None
+    return np.stack([sn.matrix(v, "warehouses", "warehouses").time_h for v in s.vehicle_types], axis=2)
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:

@@ -42,7 +42,7 @@ from .parts import (
     reach,
 )
 from .solution import RoutingSolution
-from .timeline import VehicleStart, schedule_routes
+from .timeline import FleetTimeline, VehicleStart
 from .trips import Trip
 
 __all__ = [
@@ -102,8 +102,80 @@ def route_shipments(
     reach_of = reach(tr, shipments)
     loads = make_loads(inst.scenario, shipments, largest_capacity(tr, reach_of), inst.needs.load_priority)
     parts, rejected = dispatch_parts(tr, reach_of, loads, settings)
-    solved = _solve_parts(parts, options, progress or no_progress)
-    return _result(tr, solved, rejected, settings, starts, time.perf_counter() - t0)
+    timeline = FleetTimeline(tr, settings, pooled=tr.pooled, starts=starts)
+    solved, left = _solve_by_day(parts, timeline, options, progress or no_progress)
+    return _result(timeline, solved, loads, [*rejected, *left], time.perf_counter() - t0)
+
+
+def _solve_by_day(
+    parts: Sequence[DispatchPart], timeline: FleetTimeline, o: RoutingOptions, progress: Progress
+) -> tuple[list[tuple[DispatchPart, RoutingSolution]], list[tuple[Load, str]]]:
+    """Dispatch day by dispatch day: each part sized to the vehicles free for it, solved, and its
+    routes put on the timeline before the next day's parts are sized."""
+    solved: list[tuple[DispatchPart, RoutingSolution]] = []
+    left: list[tuple[Load, str]] = []
+    total_jobs = sum(len(p.problem.jobs) for p in parts) or 1
+    by_day: dict[int, list[DispatchPart]] = {}
+    for p in parts:
+        by_day.setdefault(p.day - p.lag_days, []).append(p)
+    done = 0
+    for e in sorted(by_day):
+        sized = []
+        for p, counts in zip(by_day[e], _shares(by_day[e], timeline), strict=True):
+            q = _sized(p, counts)
+            if q is None:
+                left += [(ld, "fleet_exhausted") for ld in p.loads]
+            else:
+                sized.append(q)
+        day_solved = _solve_parts(sized, o, progress, total_jobs=total_jobs, done=done, total=len(parts))
+        done += len(by_day[e])
+        left += timeline.assign(day_solved)
+        solved += day_solved
+    return solved, left
+
+
+def _shares(parts: Sequence[DispatchPart], timeline: FleetTimeline) -> list[list[int]]:
+    """Per part, per vehicle type of its problem: how many of the free vehicles of its pool it may
+    plan with. Parts of one day drawing on one pool share its free vehicles by the kg they carry (each
+    gets one while there are enough), so that together they never plan with more than there are."""
+    wants: dict[tuple[int, str], list[tuple[int, int, float]]] = {}
+    free: dict[tuple[int, str], int] = {}
+    for i, p in enumerate(parts):
+        for k, v in enumerate(p.vehicle_types):
+            key = timeline.pool_key(p.warehouse, v)
+            free.setdefault(key, timeline.available(p, v))
+            wants.setdefault(key, []).append((i, k, sum(ld.kg for ld in p.loads)))
+    out = [[0] * len(p.vehicle_types) for p in parts]
+    for key, items in wants.items():
+        for (i, k, _), n in zip(items, _split(free[key], [w for *_, w in items]), strict=True):
+            out[i][k] = min(n, parts[i].problem.vehicle_types[k].count)
+    return out
+
+
+def _split(n: int, weights: Sequence[float]) -> list[int]:
+    """`n` whole vehicles over claims of `weights`: one each, heaviest first, while they last; the rest
+    in proportion (largest remainder, ties to the earlier claim)."""
+    order = sorted(range(len(weights)), key=lambda i: (-weights[i], i))
+    got = [0] * len(weights)
+    for i in order[:n]:
+        got[i] = 1
+    rest = n - sum(got)
+    if rest <= 0:
+        return got
+    total = sum(weights) or 1.0
+    exact = [rest * w / total for w in weights]
+    base = [int(x) for x in exact]
+    for i in sorted(range(len(weights)), key=lambda i: (-(exact[i] - base[i]), i))[: rest - sum(base)]:
+        base[i] += 1
+    return [g + b for g, b in zip(got, base, strict=True)]
+
+
+def _sized(part: DispatchPart, counts: Sequence[int]) -> DispatchPart | None:
+    """The part with `counts` vehicles of each of its types (None: none at all)."""
+    vts = tuple(replace(vt, count=n) for vt, n in zip(part.problem.vehicle_types, counts, strict=True))
+    if not any(vt.count for vt in vts):
+        return None
+    return replace(part, problem=replace(part.problem, vehicle_types=vts))
 
 
 def _solve_one(args: tuple[DispatchPart, RoutingOptions]) -> RoutingSolution:
@@ -112,16 +184,23 @@ def _solve_one(args: tuple[DispatchPart, RoutingOptions]) -> RoutingSolution:
 
 
 def _solve_parts(
-    parts: Sequence[DispatchPart], o: RoutingOptions, progress: Progress
+    parts: Sequence[DispatchPart],
+    o: RoutingOptions,
+    progress: Progress,
+    *,
+    total_jobs: int,
+    done: int,
+    total: int,
 ) -> list[tuple[DispatchPart, RoutingSolution]]:
-    total = sum(len(p.problem.jobs) for p in parts) or 1
+    """Solve `parts` (one dispatch day's), each with its share of the time limit by jobs out of
+    `total_jobs`; progress counts from `done` of `total` parts."""
     workers = max(1, min(o.workers, len(parts)))
     runs = []
     for p in parts:
         limit = None
         if o.time_limit_s is not None:
             limit = min(
-                o.time_limit_s, max(MIN_PART_S, o.time_limit_s * workers * len(p.problem.jobs) / total)
+                o.time_limit_s, max(MIN_PART_S, o.time_limit_s * workers * len(p.problem.jobs) / total_jobs)
             )
         # one part alone may use the parallel seeds; several parts share the cores instead
         runs.append((p, replace(o, time_limit_s=limit, workers=o.workers if workers == 1 else 1)))
@@ -129,12 +208,12 @@ def _solve_parts(
     if workers == 1:
         for k, run in enumerate(runs):
             out.append((run[0], _solve_one(run)))
-            _report(out[-1], o, progress, done=k + 1, total=len(runs))
+            _report(out[-1], o, progress, done=done + k + 1, total=total)
         return out
     with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
         for k, sol in enumerate(pool.map(_solve_one, runs)):
             out.append((runs[k][0], sol))
-            _report(out[-1], o, progress, done=k + 1, total=len(runs))
+            _report(out[-1], o, progress, done=done + k + 1, total=total)
     return out
 
 
@@ -156,14 +235,12 @@ def _report(
 
 
 def _result(
-    tr: PartTravel,
+    timeline: FleetTimeline,
     solved: list[tuple[DispatchPart, RoutingSolution]],
-    rejected: list[tuple[Load, str]],
-    settings: DispatchSettings,
-    starts: Sequence[VehicleStart] | None,
+    loads: Sequence[Load],
+    left: list[tuple[Load, str]],
     seconds: float,
 ) -> RoutingResult:
-    left = list(rejected)
     cost = 0
     for part, sol in solved:
         if not sol.feasible:  # never expected (the engines start from, or keep, a feasible plan)
@@ -171,10 +248,9 @@ def _result(
             continue
         cost += sum(r.cost for r in sol.routes)
         left += [(part.loads[j], "fleet_exhausted") for j in sol.unassigned]
-    trips, late = schedule_routes(tr, solved, settings, pooled=tr.pooled, starts=starts)
-    left += late
+    trips = timeline.trips
     un = _unassigned(left)
-    kpis = routing_kpis(trips, solved, rejected, un, cost)
+    kpis = routing_kpis(trips, loads, un, cost)
     status = "feasible" if not left else "partial"
     return RoutingResult(tuple(trips), un, kpis, status, seconds, tuple(solved))
 

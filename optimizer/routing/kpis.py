@@ -12,8 +12,6 @@ from scenarios.jsontypes import JSONDocument
 
 from . import units as u
 from .loads import Load
-from .parts import DispatchPart
-from .solution import RoutingSolution
 from .trips import Trip
 
 __all__ = ["RoutingKpis", "routing_kpis"]
@@ -50,25 +48,21 @@ class RoutingKpis:
 
 
 def routing_kpis(
-    trips: Sequence[Trip],
-    solved: Sequence[tuple[DispatchPart, RoutingSolution]],
-    rejected: Sequence[tuple[Load, str]],
-    unassigned: pd.DataFrame,
-    cost: int,
+    trips: Sequence[Trip], loads: Sequence[Load], unassigned: pd.DataFrame, cost: int
 ) -> RoutingKpis:
-    """KPIs of `trips` read from the `solved` parts, the loads `rejected` before solving, the
-    `unassigned` frame (kg by reason) and the routes' `cost` in money units."""
-    kg_total = sum(ld.kg for p, _ in solved for ld in p.loads) + sum(ld.kg for ld, _ in rejected)
+    """KPIs of `trips` made for `loads` (all of them, carried or not), the `unassigned` frame (kg by
+    reason) and the routes' `cost` in money units."""
+    kg_total = sum(ld.kg for ld in loads)
     kg_left = float(unassigned["kg"].sum()) if len(unassigned) else 0.0
     by_reason = unassigned.groupby("reason")["kg"].sum().round(3).to_dict() if len(unassigned) else {}
     return RoutingKpis(
         trips=len(trips),
         vehicles_used=len({t.vehicle + f"@{t.day}" for t in trips}),
         distance_km=round(sum(t.distance_km or 0.0 for t in trips), 3),
-        vehicle_hours=round(sum(r.duration for _, sol in solved for r in sol.routes) / 3600, 3),
+        vehicle_hours=round(sum(t.duration_h or 0.0 for t in trips), 3),
         tonne_km=round(sum(t.tonne_km or 0.0 for t in trips), 3),
         cost=u.to_idr(cost),
-        loads=sum(len(p.loads) for p, _ in solved) + len(rejected),
+        loads=len(loads),
         kg_carried_share=(kg_total - kg_left) / kg_total if kg_total else 1.0,
         unassigned_kg_by_reason=by_reason,
     )

@@ -69,22 +69,18 @@ class PartTravel:
         self._fleet: dict[str, dict[str, int]] = {}
 
     def fleet(self, w: str) -> dict[str, int]:
-        """Vehicle type -> vehicles that may load at warehouse `w`: those based there, and when the
-        fleet is pooled every vehicle whose type reaches `w` from its base (types with none left out)."""
+        """Vehicle type -> vehicles that may load at warehouse `w`: those based there, or when the
+        fleet is pooled those of its pool (`Fleet.pool_of`; types with none left out)."""
         inst = self.instance
         if w not in inst.warehouses:
             return {}
         if w not in self._fleet:
-            wi = inst.warehouses[w]
+            fl, wi = inst.fleet, inst.warehouses[w]
             out: dict[str, int] = {}
             for v_i, v in enumerate(inst.vehicle_types.ids):
-                bases = np.flatnonzero(inst.fleet.count[:, v_i] > 0)
-                if not self.pooled:
-                    bases = bases[bases == wi]
-                else:
-                    ww = self.m(v, "warehouses", "warehouses").time_h
-                    bases = bases[(bases == wi) | np.isfinite(ww[bases, wi])]
-                n = int(inst.fleet.count[bases, v_i].sum())
+                pool = fl.pool_of[wi, v_i] if self.pooled else -1
+                bases = fl.pool_of[:, v_i] == pool if self.pooled else np.arange(len(fl.count)) == wi
+                n = int(fl.count[bases, v_i].sum())
                 if n:
                     out[v] = n
             self._fleet[w] = out

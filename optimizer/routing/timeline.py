@@ -3,10 +3,11 @@ warehouse-day part) put on real vehicles, one after another, on the plan's one c
 
 Rule: routes are taken by dispatch day, then by the prizes of their loads (priority and size), highest
 first. Each goes to the vehicle of its type that can be loaded at the part's warehouse soonest: one
-already there and free, or one that drives there empty from where its last trip ended (`pooled`: any
-vehicle of the type that reaches the warehouse; `own_warehouse`: only those based there), ties to the
-shorter empty drive, then to the vehicle's id. No trip leaves before its dispatch day's duty window
-opens (the goods are released that day). The vehicle then runs the route's trips back to back,
+already there and free, or one that drives there empty from where its last trip ended (`pooled`: the
+vehicles of the type in the warehouse's pool, `Fleet.pool_of`; `own_warehouse`: only those based
+there), ties to the shorter empty drive, then to the vehicle's id. No trip leaves before its dispatch
+day's duty window opens (the goods are released that day). Parts are sized dispatch day by dispatch
+day to the vehicles free for them (`available`), so the engines plan with the boats really at hand. The vehicle then runs the route's trips back to back,
 reloading at the warehouse between them, and is busy until it is back: a voyage of five days holds the
 boat five days. Work follows the duty clock (`clock.DutyClock`: shift hours, daylight-only types and
 legs); every wait and rest inside a trip is recorded where it happens.
@@ -29,7 +30,7 @@ from .parts import DispatchPart, DispatchSettings, PartTravel, service_h
 from .solution import Route, RoutingSolution
 from .trips import Rest, Stop, Trip
 
-__all__ = ["VehicleStart", "fleet_starts", "schedule_routes"]
+__all__ = ["FleetTimeline", "VehicleStart", "fleet_starts"]
 
 EPS_H = 1e-6
 MAX_WAIT_DAYS = 60
@@ -101,6 +102,17 @@ class _Scheduler:
         inst = tr.instance
         self.clock = {v.id: DutyClock.of(v, inst.fleet.duty.day_start_h) for v in inst.scenario.vehicle_types}
         self.areas = {a.id: a for a in inst.scenario.areas}
+
+    def may_load(self, base: str, v: str, w: str) -> bool:
+        """A vehicle of type `v` based at `base` may load at `w`: its own warehouse, or one of its
+        pool when the fleet is pooled."""
+        if base == w:
+            return True
+        if not self.pooled:
+            return False
+        inst = self.tr.instance
+        pool, vi = inst.fleet.pool_of, inst.vehicle_types[v]
+        return bool(pool[inst.warehouses[base], vi] == pool[inst.warehouses[w], vi])
 
     def leg(self, v: str, kinds: tuple[str, str], ends: tuple[str, str]) -> _Leg:
         m = self.tr.m(v, *kinds)
@@ -203,35 +215,68 @@ class _Scheduler:
         return _Run(depart, t, made, rests, km, tkm)
 
 
-def schedule_routes(
-    tr: PartTravel,
-    solved: Sequence[tuple[DispatchPart, RoutingSolution]],
-    st: DispatchSettings,
-    *,
-    pooled: bool,
-    starts: Iterable[VehicleStart] | None = None,
-) -> tuple[list[Trip], list[tuple[Load, str]]]:
-    """Trips on every vehicle's timeline (vehicle by vehicle, in time order) and the loads left, with
-    their reason (`horizon`, or `fleet_exhausted` when no vehicle of the type can load there)."""
-    horizon_h = 24.0 * tr.instance.horizon_days
-    sch = _Scheduler(tr, st, pooled=pooled, horizon_h=horizon_h)
-    states = [_State(s, s.at, s.free_h) for s in (starts if starts is not None else fleet_starts(tr))]
-    trips: list[Trip] = []
-    left: list[tuple[Load, str]] = []
-    for part, route in _routes_in_order(solved):
-        v = part.vehicle_types[route.vehicle_type]
-        lo = sch.clock[v].window_h[0]
-        release_h = 24.0 * (part.day - part.lag_days - 1) + lo
-        choice = _vehicle_for(sch, states, v, part.warehouse, release_h)
-        loads = [part.loads[x.job] for t in route.trips for x in t.visits]
-        if choice is None:
-            left += [(ld, "fleet_exhausted") for ld in loads]
-            continue
-        state, ready_h, empty = choice
-        made = _run_route(sch, state, part, route, ready_h, empty, trips)
-        left += [(ld, "horizon") for ld in loads if id(ld) not in made]
-    trips.sort(key=lambda t: (t.vehicle, t.trip))
-    return trips, left
+class FleetTimeline:
+    """The fleet's timelines as routes are put on them, dispatch day by dispatch day (the module's
+    rule): `available` tells how many vehicles a part may count on, `assign` puts solved parts'
+    routes on vehicles, `trips` reads every trip out, vehicle by vehicle in time order."""
+
+    def __init__(
+        self,
+        tr: PartTravel,
+        st: DispatchSettings,
+        *,
+        pooled: bool,
+        starts: Iterable[VehicleStart] | None = None,
+    ) -> None:
+        self.sch = _Scheduler(tr, st, pooled=pooled, horizon_h=24.0 * tr.instance.horizon_days)
+        self.states = [
+            _State(s, s.at, s.free_h) for s in (starts if starts is not None else fleet_starts(tr))
+        ]
+        self._trips: list[Trip] = []
+
+    def release_h(self, part: DispatchPart, v: str) -> float:
+        """When the part's goods may leave on a vehicle of type `v`: its dispatch day's duty start."""
+        return 24.0 * (part.day - part.lag_days - 1) + self.sch.clock[v].window_h[0]
+
+    def available(self, part: DispatchPart, v: str) -> int:
+        """Vehicles of type `v` that may load at the part's warehouse and are free before its dispatch
+        day's duty window closes."""
+        lo, hi = self.sch.clock[v].window_h
+        by_h = self.release_h(part, v) + (hi - lo)
+        return sum(
+            1
+            for s in self.states
+            if s.start.vehicle_type == v
+            and self.sch.may_load(s.start.base, v, part.warehouse)
+            and s.free_h < by_h
+        )
+
+    def pool_key(self, w: str, v: str) -> tuple[int, str]:
+        """Which pool of type `v` warehouse `w` draws on (own_warehouse: its own)."""
+        inst = self.sch.tr.instance
+        wi = inst.warehouses[w]
+        return (int(inst.fleet.pool_of[wi, inst.vehicle_types[v]]) if self.sch.pooled else -1 - wi, v)
+
+    def assign(self, solved: Sequence[tuple[DispatchPart, RoutingSolution]]) -> list[tuple[Load, str]]:
+        """Put the routes of `solved` on vehicles; the loads left, with their reason (`horizon`, or
+        `fleet_exhausted` when no vehicle of the type can load there)."""
+        left: list[tuple[Load, str]] = []
+        for part, route in _routes_in_order(solved):
+            v = part.vehicle_types[route.vehicle_type]
+            release_h = self.release_h(part, v)
+            choice = _vehicle_for(self.sch, self.states, v, part.warehouse, release_h)
+            loads = [part.loads[x.job] for t in route.trips for x in t.visits]
+            if choice is None:
+                left += [(ld, "fleet_exhausted") for ld in loads]
+                continue
+            state, ready_h, empty = choice
+            made = _run_route(self.sch, state, part, route, ready_h, empty, self._trips)
+            left += [(ld, "horizon") for ld in loads if id(ld) not in made]
+        return left
+
+    @property
+    def trips(self) -> list[Trip]:
+        return sorted(self._trips, key=lambda t: (t.vehicle, t.trip))
 
 
 def _routes_in_order(
@@ -263,7 +308,7 @@ def _vehicle_for(
 ) -> tuple[_State, float, _Empty] | None:
     best: tuple[tuple[float, float, str], _State, float, _Empty] | None = None
     for s in states:
-        if s.start.vehicle_type != v or (not sch.pooled and s.start.base != w):
+        if s.start.vehicle_type != v or not sch.may_load(s.start.base, v, w):
             continue
         got = _reposition(sch, s, v, w, release_h)
         if got is None:
