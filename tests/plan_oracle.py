@@ -138,7 +138,8 @@ def kpis(s: Scenario, plan: dict) -> dict:
 
 
 def trip_distances_km(s: Scenario, plan: dict) -> list[tuple[float, float]]:
-    """(stated, recomputed from the network) km of each trip: warehouse -> stops -> warehouse."""
+    """(stated, recomputed from the network) km of each trip: the empty drive to its warehouse (when it
+    has one), then warehouse -> stops -> warehouse."""
     sn = ScenarioNetwork(s)
     vts = {v.id: v for v in s.vehicle_types}
     wi = {w.id: i for i, w in enumerate(s.warehouses)}
@@ -152,5 +153,7 @@ def trip_distances_km(s: Scenario, plan: dict) -> list[tuple[float, float]]:
         stops = [ai[st["area"]] for st in t["stops"]]
         km = wa[wi[t["warehouse"]], stops[0]] + aw[stops[-1], wi[t["warehouse"]]]
         km += sum(aa[x, y] for x, y in itertools.pairwise(stops) if x != y)
+        if t.get("empty_from"):
+            km += sn.matrix(vt, "warehouses", "warehouses").distance_km[wi[t["empty_from"]], wi[t["warehouse"]]]
         out.append((t["distance_km"], float(km)))
     return out

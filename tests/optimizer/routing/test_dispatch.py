@@ -134,7 +134,7 @@ def test_an_instance_routes_as_its_scenario(tiny_flood):
 
 TRIP_KEYS = [
     "vehicle", "vehicle_type", "warehouse", "day", "trip", "depart_h", "return_h", "stops", "distance_km",
-    "duration_h", "load_kg", "load_m3", "tonne_km",
+    "duration_h", "load_kg", "load_m3", "tonne_km", "base", "start_h", "empty_from", "empty_km", "rests",
 ]  # fmt: skip
 
 
