@@ -17,11 +17,13 @@ from scenarios.model import Scenario
 
 
 def delivered(plan: dict) -> dict[tuple[str, str, int], float]:
+    """(area, commodity, day the goods arrive) -> units: one clock, hours since day 1, 00:00."""
     out: dict = defaultdict(float)
     for t in plan["trips"]:
         for st in t["stops"]:
+            day = int(st["arrive_h"] // 24) + 1
             for c, q in st["deliver"].items():
-                out[(st["area"], c, t["day"])] += q
+                out[(st["area"], c, day)] += q
     return out
 
 
@@ -100,7 +102,7 @@ def kpis(s: Scenario, plan: dict) -> dict:
     first: dict = {}
     for t in plan["trips"]:
         for st in t["stops"]:
-            h = 24 * (t["day"] - 1) + st["arrive_h"]
+            h = st["arrive_h"]
             first[st["area"]] = min(first.get(st["area"], h), h)
     arr = np.array(list(first.values()))
     rates = list(by_area.values())
@@ -154,6 +156,95 @@ def trip_distances_km(s: Scenario, plan: dict) -> list[tuple[float, float]]:
         km = wa[wi[t["warehouse"]], stops[0]] + aw[stops[-1], wi[t["warehouse"]]]
         km += sum(aa[x, y] for x, y in itertools.pairwise(stops) if x != y)
         if t.get("empty_from"):
-            km += sn.matrix(vt, "warehouses", "warehouses").distance_km[wi[t["empty_from"]], wi[t["warehouse"]]]
+            km += sn.matrix(vt, "warehouses", "warehouses").distance_km[
+                wi[t["empty_from"]], wi[t["warehouse"]]
+            ]
         out.append((t["distance_km"], float(km)))
+    return out
+
+
+def timeline_problems(s: Scenario, plan: dict) -> list[str]:
+    """What is wrong with a plan's timelines, recomputed here apart from the checker: a vehicle on two
+    trips at once, times out of order or before 00:00 of day 1, arrivals after the horizon, goods
+    credited before they arrive, or a vehicle working more than its shift in a calendar day."""
+    H, tol = s.policy.horizon_days, 0.02
+    shift = {v.id: v.shift_h for v in s.vehicle_types}
+    out: list[str] = []
+    by_vehicle: dict[str, list[dict]] = defaultdict(list)
+    for t in plan["trips"]:
+        by_vehicle[t["vehicle"]].append(t)
+        out += [f"{t['vehicle']}: {p}" for p in _trip_order(t, 24 * H, tol)]
+    for v, trips in by_vehicle.items():
+        trips.sort(key=_begin)
+        for a, b in itertools.pairwise(trips):
+            if _begin(b) < a["return_h"] - tol:
+                out.append(f"{v}: a trip begins at {_begin(b)} before the last is back at {a['return_h']}")
+        worked: dict[int, float] = defaultdict(float)
+        for t in trips:
+            for lo, hi in _worked(t):
+                for d in range(int(lo // 24), int(hi // 24) + 1):
+                    worked[d] += max(0.0, min(hi, 24 * d + 24) - max(lo, 24 * d))
+        out += [
+            f"{v}: {h:.2f} h of work on day {d + 1}"
+            for d, h in worked.items()
+            if h > shift[trips[0]["vehicle_type"]] + tol
+        ]
+    return out + _credit_problems(plan, H)
+
+
+def _begin(t: dict) -> float:
+    return t["start_h"] if t.get("start_h") is not None else t["depart_h"]
+
+
+def _trip_order(t: dict, end_h: float, tol: float) -> list[str]:
+    clock = [_begin(t), t["depart_h"]]
+    for st in t["stops"]:
+        clock += [st["arrive_h"], st.get("leave_h", st["arrive_h"])]
+        if st["arrive_h"] > end_h + tol:
+            return [f"arrives at {st['area']} at {st['arrive_h']}, after the horizon"]
+    clock.append(t["return_h"])
+    if min(clock) < -tol:
+        return [f"a time before 00:00 of day 1: {min(clock)}"]
+    if any(b < a - tol for a, b in itertools.pairwise(clock)):
+        return [f"times out of order: {clock}"]
+    if t["day"] != int(t["depart_h"] // 24) + 1:
+        return [f"day {t['day']} but departs at {t['depart_h']}"]
+    return []
+
+
+def _worked(t: dict) -> list[tuple[float, float]]:
+    """The trip's span without its rests."""
+    spans = [(_begin(t), t["return_h"])]
+    for r in sorted(t.get("rests", []), key=lambda r: r["from_h"]):
+        nxt = []
+        for lo, hi in spans:
+            if r["until_h"] <= lo or r["from_h"] >= hi:
+                nxt.append((lo, hi))
+                continue
+            nxt += [(lo, r["from_h"])] if r["from_h"] > lo else []
+            nxt += [(r["until_h"], hi)] if r["until_h"] < hi else []
+        spans = nxt
+    return spans
+
+
+def _credit_problems(plan: dict, H: int) -> list[str]:
+    came: dict = defaultdict(float)
+    for t in plan["trips"]:
+        for st in t["stops"]:
+            for c, q in st["deliver"].items():
+                came[(t["warehouse"], st["area"], c, int(st["arrive_h"] // 24) + 1)] += q
+    credited: dict = defaultdict(float)
+    out = []
+    for sh in plan.get("shipments", []):
+        if not 1 <= sh["day"] <= H:
+            out.append(f"{sh} credited outside the horizon")
+        credited[(sh["warehouse"], sh["area"], sh["commodity"], sh["day"])] += sh["units"]
+    for w, a, c in {k[:3] for k in credited}:
+        got = listed = 0.0
+        for d in range(1, H + 1):
+            got += came.get((w, a, c, d), 0.0)
+            listed += credited.get((w, a, c, d), 0.0)
+            if listed > got + 1e-3:
+                out.append(f"{w}/{a}/{c}: {listed} credited by day {d}, {got} arrived")
+                break
     return out

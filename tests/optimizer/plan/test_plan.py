@@ -67,6 +67,7 @@ def test_siaga_plan_on_each_bundled_scenario_checks_clean(name: str, tmp_path: P
     c = run_siaga("check", name, str(out / "plan.json"), "--lang", "en")
     assert c.returncode == 0, c.stdout + c.stderr
     assert "Plan is feasible; 0 violation(s)" in c.stdout
+    assert plan_oracle.timeline_problems(load_scenario(name), doc) == []
 
 
 @pytest.mark.slow
@@ -136,6 +137,43 @@ def test_tampered_plan_fails_the_check_naming_the_violation(kind: str, tiny_floo
     c = check_plan(tiny_flood, plan)
     assert not c.feasible
     assert kind in {v.kind for v in c.violations}, c.violations
+
+
+TIMELINE_KINDS = ("vehicle_overlap", "before_start", "duty", "late_credit", "after_horizon")
+
+
+@pytest.mark.parametrize("kind", TIMELINE_KINDS)
+def test_the_oracle_also_finds_each_tampered_timeline(kind: str, tiny_flood):
+    """The independent timeline oracle (tests/plan_oracle.py) finds a problem in each tampered timeline
+    fixture and none in the stored plan: the checker and the oracle agree."""
+    assert (
+        plan_oracle.timeline_problems(tiny_flood, json.loads((PLANS / "tiny_flood_plan.json").read_text()))
+        == []
+    )
+    assert plan_oracle.timeline_problems(tiny_flood, json.loads((PLANS / f"bad_{kind}.json").read_text()))
+
+
+def test_a_daylight_only_vehicle_driving_at_night_breaks_its_duty(tiny_flood):
+    """The stored plan's last trip moved to leave at 19:00: fine for the trucks of the fixture, a `duty`
+    violation once the truck type is daylight-only."""
+    plan = json.loads((PLANS / "tiny_flood_plan.json").read_text())
+    last = plan["trips"][-1]
+    offset = 19.0 - last["depart_h"] % 24
+    for f in ("start_h", "depart_h", "return_h"):
+        last[f] = round(last[f] + offset, 3)
+    for st in last["stops"]:
+        st["arrive_h"], st["leave_h"] = round(st["arrive_h"] + offset, 3), round(st["leave_h"] + offset, 3)
+    assert "duty" not in {v.kind for v in check_plan(tiny_flood, plan).violations}
+    vts = tuple(v.model_copy(update={"daylight_only": True}) for v in tiny_flood.vehicle_types)
+    night = check_plan(tiny_flood.model_copy(update={"vehicle_types": vts}), plan)
+    assert any(v.kind == "duty" and "daylight" in v.message for v in night.violations), night.violations
+
+
+def test_samarinda_rice_is_never_unmet_for_lack_of_stock(samarinda_plan):
+    """Bulog Samarinda holds rice within reach of the pooled fleet: no unmet rice in the Samarinda plan
+    has the reason `no_stock`."""
+    _, plan = samarinda_plan
+    assert not [u for u in plan["unmet"] if u["commodity"] == "beras" and u["reason"] == "no_stock"]
 
 
 @pytest.mark.slow

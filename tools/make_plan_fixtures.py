@@ -1,0 +1,168 @@
+"""Write the plan fixtures of tests/data/plans: the tiny-flood plan and one tampered copy per violation.
+
+    .venv/bin/python tools/make_plan_fixtures.py
+
+`tiny_flood_plan.json` is `plan_scenario` on tests/data/tiny_flood (seed 0, 200 iterations) without its
+wall-clock fields; each `bad_<kind>.json` is that plan with one change that `siaga check` must report as
+`<kind>` (the change is named in the function that makes it). Re-run only when the plan format or the
+planner's behaviour changes on purpose, and say so in the commit.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from optimizer.plan import PlanOptions, plan_scenario  # noqa: E402
+from optimizer.routing import RoutingOptions  # noqa: E402
+from scenarios import load_scenario  # noqa: E402
+
+PLANS = ROOT / "tests" / "data" / "plans"
+Plan = dict
+TIME_FIELDS = ("start_h", "depart_h", "return_h")
+
+
+def _shift(trip: dict, hours: float) -> None:
+    """Move a trip and its stops and rests by `hours` on the clock (its day follows)."""
+    for f in TIME_FIELDS:
+        if trip.get(f) is not None:
+            trip[f] = round(trip[f] + hours, 3)
+    for st in trip["stops"]:
+        for f in ("arrive_h", "leave_h"):
+            if st.get(f) is not None:
+                st[f] = round(st[f] + hours, 3)
+    for r in trip.get("rests", []):
+        r["from_h"], r["until_h"] = round(r["from_h"] + hours, 3), round(r["until_h"] + hours, 3)
+    trip["day"] = int(trip["depart_h"] // 24) + 1
+
+
+def _by_day(p: Plan, day: int) -> list[dict]:
+    return [t for t in p["trips"] if t["day"] == day]
+
+
+def bad_field(p: Plan) -> None:
+    """A trip's day is text."""
+    p["trips"][0]["day"] = "one"
+
+
+def unknown_id(p: Plan) -> None:
+    """A stop at an area the scenario does not have."""
+    p["trips"][0]["stops"][0]["area"] = "desa_x"
+
+
+def over_capacity(p: Plan) -> None:
+    """A trip unloads ten times what it carried."""
+    st = p["trips"][0]["stops"][0]
+    st["deliver"] = {c: q * 10 for c, q in st["deliver"].items()}
+
+
+def over_stock(p: Plan) -> None:
+    """A trip unloads a hundred times the baby kits (more than the warehouse holds)."""
+    for t in p["trips"]:
+        for st in t["stops"]:
+            if "kit_bayi" in st["deliver"]:
+                st["deliver"]["kit_bayi"] *= 100
+                return
+
+
+def over_fleet(p: Plan) -> None:
+    """Every trip on a truck of its own: more trucks based at the warehouse than it has."""
+    for k, t in enumerate(p["trips"]):
+        t["vehicle"] = f"gudang/truk/{k + 1}"
+
+
+def late(p: Plan) -> None:
+    """A stop reached a minute after leaving the warehouse, sooner than the network allows."""
+    t = next(t for t in p["trips"] if t["stops"][0]["arrive_h"] - t["depart_h"] > 0.3)
+    st = t["stops"][0]
+    st["arrive_h"] = round(t["depart_h"] + 1 / 60, 3)
+
+
+def shipment_mismatch(p: Plan) -> None:
+    """The shipments list a unit more than the trips unload."""
+    p["shipments"][0]["units"] += 1.0
+
+
+def unmet_mismatch(p: Plan) -> None:
+    """The unmet list leaves out its first row."""
+    p["unmet"] = p["unmet"][1:]
+
+
+def vehicle_overlap(p: Plan) -> None:
+    """The truck's second trip leaves an hour before it is back from the first."""
+    first, second = p["trips"][0], p["trips"][1]
+    _shift(second, first["return_h"] - 1.0 - second["start_h"])
+
+
+def before_start(p: Plan) -> None:
+    """The first trip leaves before 00:00 of day 1."""
+    t = p["trips"][0]
+    _shift(t, -t["start_h"] - 2.0)
+
+
+def duty(p: Plan) -> None:
+    """Day 2's trips moved to follow day 1's at once: more than the truck's 10-hour shift on day 1."""
+    end = max(t["return_h"] for t in _by_day(p, 1))
+    day2 = _by_day(p, 2)
+    offset = end - min(t["start_h"] for t in day2)
+    for t in day2:
+        _shift(t, offset)
+
+
+def late_credit(p: Plan) -> None:
+    """Goods that arrive on day 2 are credited to day 1 in the shipments list."""
+    for sh in p["shipments"]:
+        if sh["day"] == 2:
+            sh["day"] = 1
+            return
+
+
+def after_horizon(p: Plan) -> None:
+    """The last trip moved a day on: it arrives after the horizon's three days."""
+    _shift(p["trips"][-1], 24.0)
+
+
+TAMPERS: dict[str, Callable[[Plan], None]] = {
+    f.__name__: f
+    for f in (
+        bad_field,
+        unknown_id,
+        over_capacity,
+        over_stock,
+        over_fleet,
+        late,
+        shipment_mismatch,
+        unmet_mismatch,
+        vehicle_overlap,
+        before_start,
+        duty,
+        late_credit,
+        after_horizon,
+    )
+}
+
+
+def main() -> None:
+    s = load_scenario(ROOT / "tests" / "data" / "tiny_flood")
+    opts = PlanOptions(routing=RoutingOptions(time_limit_s=None, iterations=200, seed=0))
+    doc = plan_scenario(s, opts).to_dict()
+    for f in ("solve_seconds", "first_feasible_s"):
+        doc[f] = 0.0
+    doc["timings"] = {}
+    PLANS.mkdir(parents=True, exist_ok=True)
+    (PLANS / "tiny_flood_plan.json").write_text(json.dumps(doc, indent=1) + "\n")
+    for kind, tamper in TAMPERS.items():
+        bad = copy.deepcopy(doc)
+        tamper(bad)
+        (PLANS / f"bad_{kind}.json").write_text(json.dumps(bad, indent=1) + "\n")
+        print(f"bad_{kind}.json: {tamper.__doc__}")
+
+
+if __name__ == "__main__":
+    main()
