@@ -12,6 +12,8 @@ from network import ScenarioNetwork
 from network.reachability import based_vehicle_types
 from scenarios import Scenario, compute_needs
 
+from ..instance.fleet import POOL_REACH_H
+
 __all__ = ["AllocationCheck", "check_allocation"]
 
 REL = 1e-6
@@ -134,9 +136,7 @@ def _reach_and_distance(s: Scenario, shipments: pd.DataFrame, out: list[str]) ->
     mats = sn.warehouse_to_area()
     w_ix = {w.id: i for i, w in enumerate(s.warehouses)}
     a_ix = {a.id: i for i, a in enumerate(s.areas)}
-    based: dict[str, list[str]] = {}
-    for w, v in based_vehicle_types(s):
-        based.setdefault(w, []).append(v)
+    based = _loading_types(s, sn, w_ix)
     tonne_km = 0.0
     for (w, a), grp in shipments.groupby(["warehouse", "area"]):
         if w not in w_ix or a not in a_ix:
@@ -147,7 +147,23 @@ def _reach_and_distance(s: Scenario, shipments: pd.DataFrame, out: list[str]) ->
             if t < best_t:
                 best_t, best_d = t, mats[v].distance_km[w_ix[w], a_ix[a]]
         if not np.isfinite(best_t):
-            out.append(f"{w} -> {a}: no vehicle type based at {w} reaches {a}")
+            out.append(f"{w} -> {a}: no vehicle type that may load at {w} reaches {a}")
             continue
         tonne_km += grp["kg"].sum() / 1000 * best_d
     return float(tonne_km)
+
+
+def _loading_types(s: Scenario, sn: ScenarioNetwork, w_ix: dict[str, int]) -> dict[str, list[str]]:
+    """Warehouse -> the vehicle types that may load there: those based there and, under the pooled
+    fleet rule, those based where they drive from within twice `POOL_REACH_H` (a pool's span)."""
+    out: dict[str, set[str]] = {}
+    for w, v in based_vehicle_types(s):
+        out.setdefault(w, set()).add(v)
+    if s.policy.fleet == "pooled":
+        vts = {v.id: v for v in s.vehicle_types}
+        for b, v in based_vehicle_types(s):
+            t = sn.matrix(vts[v], "warehouses", "warehouses").time_h[w_ix[b]]
+            for w, k in w_ix.items():
+                if t[k] <= 2 * POOL_REACH_H:
+                    out.setdefault(w, set()).add(v)
+    return {w: sorted(vs) for w, vs in out.items()}
