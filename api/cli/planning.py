@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from api.i18n import t
+from api.reports.plan.formats import eta
 
 from .common import LangOpt, ScenarioArg, err, lang_or_exit, load_or_exit, out
 
@@ -102,10 +103,9 @@ def route(
     for col in ("vehicle", "day", "depart", "stops", "load_kg"):
         table.add_column(t(col, lg))
     for trip in r.trips[:40]:
-        stops = ", ".join(f"{st.area} ({st.arrive_h or 0.0:.1f})" for st in trip.stops)
-        table.add_row(
-            trip.vehicle, str(trip.day), f"{trip.depart_h or 0.0:.1f}", stops, f"{trip.load_kg or 0.0:,.0f}"
-        )
+        stops = ", ".join(f"{st.area} ({st.arrive_h or 0.0:.1f} h)" for st in trip.stops)
+        depart = eta(trip.depart_h or 0.0, lg, s.policy.start)
+        table.add_row(trip.vehicle, str(trip.day), depart, stops, f"{trip.load_kg or 0.0:,.0f}")
     out.print(table)
     if len(r.unassigned):
         tab = Table(title=t("unassigned_by_reason", lg))

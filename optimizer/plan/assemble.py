@@ -81,6 +81,7 @@ def assemble_plan(o: Outcome) -> Plan:
             for a, c, u in o.committed[["area", "commodity", "units"]].itertuples(index=False)
         ),
         network=o.network,
+        start=None if s.policy.start is None else s.policy.start.isoformat(),
     )
 
 

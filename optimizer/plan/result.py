@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TypeVar
 
 import pandas as pd
@@ -17,6 +18,7 @@ from scenarios.jsontypes import JSONDocument
 
 from ..routing.trips import Trip
 from .kpis import PlanKpis
+from .local_time import with_local_times
 from .records import (
     COMMITTED_COLUMNS,
     SHIPMENT_COLUMNS,
@@ -72,6 +74,7 @@ class Plan:
     timings: Mapping[str, float] = field(default_factory=dict)
     committed: tuple[CommittedDelivery, ...] = ()
     network: ScenarioNetwork | None = field(default=None, compare=False, repr=False)
+    start: str | None = None  # the scenario's policy.start (ISO 8601), when it gives one
 
     @property
     def shipments_frame(self) -> pd.DataFrame:
@@ -103,12 +106,18 @@ class Plan:
             "first_feasible_s": self.first_feasible_s,
             "kpis": self.kpis.to_dict(),
             "shipments": [s.to_dict() for s in self.shipments],
-            "trips": [t.to_dict() for t in self.trips],
+            "start": self.start,
+            "trips": [self._trip_dict(t) for t in self.trips],
             "unmet": [u.to_dict() for u in self.unmet],
             "committed": [c.to_dict() for c in self.committed],
             "rounds": [r.to_dict() for r in self.rounds],
             "timings": dict(self.timings),
         }
+
+    def _trip_dict(self, t: Trip) -> JSONDocument:
+        """A trip as plan.json writes it: with local date-times when the plan has a start."""
+        doc = t.to_dict()
+        return doc if self.start is None else with_local_times(doc, datetime.fromisoformat(self.start))
 
     @classmethod
     def from_dict(cls, d: Mapping[str, object]) -> Plan:
@@ -139,6 +148,7 @@ class Plan:
             rounds=_read(d, "rounds", RoundRecord.from_dict),
             timings={str(k): to_float(v) for k, v in timings.items()},
             committed=_read(d, "committed", CommittedDelivery.from_dict),
+            start=None if d.get("start") is None else str(d["start"]),
         )
 
 

@@ -1,5 +1,7 @@
-"""Dispatch sheets: one printable page set per vehicle (every day and trip it drives: departure, stops in
-order with ETA and what to unload, the load list, return time, signatures), and an index of them."""
+"""Dispatch sheets: one printable page set per vehicle: its whole timeline over the horizon (every trip in
+order with local date-times when the scenario gives its start, where it loads, where the crew rests),
+then each trip (the empty drive to the warehouse, departure, stops in order with ETA and what to unload,
+the load list, rests and overnight stops, return time, signatures), and an index of them."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from html import escape
 
 from api.i18n import Lang
 from optimizer.plan import Plan
-from optimizer.routing.trips import Stop, Trip
+from optimizer.routing.trips import Rest, Stop, Trip
 from scenarios.model import Area, Scenario
 
 from .formats import eta, number, safe_file_name
@@ -29,14 +31,14 @@ def vehicle_trips(plan: Plan) -> dict[str, list[Trip]]:
     trips: dict[str, list[Trip]] = defaultdict(list)
     for t in plan.trips:
         trips[t.vehicle].append(t)
-    return {v: sorted(ts, key=lambda t: (t.day, t.trip)) for v, ts in trips.items()}
+    return {v: sorted(ts, key=lambda t: (t.began_h or 0.0, t.trip)) for v, ts in trips.items()}
 
 
 def dispatch_html(scenario: Scenario, plan: Plan, vehicle: str, lang: Lang = "id") -> str:
     """The printable dispatch sheet of `vehicle` in Indonesian (`id`) or English (`en`)."""
     look = Lookup(scenario)
     trips = vehicle_trips(plan).get(vehicle, [])
-    body = _header(look, plan, vehicle, trips, lang)
+    body = _header(look, plan, vehicle, trips, lang) + _timeline_table(look, trips, lang)
     body += "".join(_trip_section(look, t, lang) for t in trips) or f"<p>{_e(label('no_trips', lang))}</p>"
     return page(f"{label('dispatch_title', lang)}: {vehicle}", body, lang)
 
@@ -75,27 +77,100 @@ def _header(look: Lookup, plan: Plan, vehicle: str, trips: list[Trip], lang: Lan
     return f'<h1>{_e(label("dispatch_title", lang))}</h1>\n<table class="meta">{rows}</table>\n'
 
 
+def _timeline_table(look: Lookup, trips: list[Trip], lang: Lang) -> str:
+    """The vehicle's trips in order: where it loads, when it sets out, leaves loaded and is back, how many
+    stops and rests."""
+    if not trips:
+        return ""
+    head = ["trip", "load_at", "sets_out", "depart", "back", "stops", "rests"]
+    rows = "".join(
+        _row(
+            [
+                str(t.trip),
+                _e(_warehouse_name(look, t.warehouse, lang)),
+                _e(_when(look, t.began_h, lang)),
+                _e(_when(look, t.depart_h, lang)),
+                _e(_when(look, t.return_h, lang)),
+                str(len(t.stops)),
+                str(len(t.rests)),
+            ]
+        )
+        for t in trips
+    )
+    table = f'<table class="timeline">{_head_row(head, lang)}{rows}</table>'
+    return f"<h2>{_e(label('timeline', lang))}</h2>\n{table}\n"
+
+
 def _trip_section(look: Lookup, trip: Trip, lang: Lang) -> str:
-    day = trip.day
-    title = f"{label('day', lang)} {day} · {label('trip', lang)} {trip.trip}"
-    depart = f"{label('depart', lang)}: {_eta(day, trip.depart_h, lang)}"
+    title = f"{label('day', lang)} {trip.day} · {label('trip', lang)} {trip.trip}"
+    load_at = f"{label('load_at', lang)}: {_warehouse_name(look, trip.warehouse, lang)}"
+    depart = f"{label('depart', lang)}: {_when(look, trip.depart_h, lang)}"
     distance = f"{label('distance', lang)}: {number(trip.distance_km or 0.0, lang, 1)} km"
-    back = f"{label('return', lang)}: {_eta(day, trip.return_h, lang)}"
+    back = f"{label('return', lang)}: {_when(look, trip.return_h, lang)}"
     return (
-        f'<section class="trip">\n<h2>{_e(title)}</h2>\n<p><b>{_e(depart)}</b> · {_e(distance)}</p>\n'
+        f'<section class="trip">\n<h2>{_e(title)}</h2>\n{_empty_drive(look, trip, lang)}'
+        f"<p><b>{_e(load_at)}</b> · <b>{_e(depart)}</b> · {_e(distance)}</p>\n"
         f"<h3>{_e(label('stops', lang))}</h3>\n{_stops_table(look, trip, lang)}\n"
         f"<h3>{_e(label('load', lang))}</h3>\n{_load_table(look, trip, lang)}\n"
+        f"{_rests_table(look, trip, lang)}"
         f"<p><b>{_e(back)}</b></p>\n{_signatures(lang)}\n</section>\n"
     )
 
 
+def _empty_drive(look: Lookup, trip: Trip, lang: Lang) -> str:
+    if trip.empty_from is None:
+        return ""
+    text = (
+        f"{label('empty_from', lang)} {_warehouse_name(look, trip.empty_from, lang)}, "
+        f"{_when(look, trip.start_h, lang)} ({number(trip.empty_km, lang, 1)} km)"
+    )
+    return f"<p>{_e(text)}</p>\n"
+
+
+def _rests_table(look: Lookup, trip: Trip, lang: Lang) -> str:
+    """Where the crew stops and sleeps: the place (or the leg it is on), from and until."""
+    if not trip.rests:
+        return ""
+    head = ["rest_where", "from", "until"]
+    rows = "".join(
+        _row(
+            [
+                _e(_rest_place(look, r, lang)),
+                _e(_when(look, r.from_h, lang)),
+                _e(_when(look, r.until_h, lang)),
+            ]
+        )
+        for r in trip.rests
+    )
+    return (
+        f'<h3>{_e(label("rests", lang))}</h3>\n<table class="rests">{_head_row(head, lang)}{rows}</table>\n'
+    )
+
+
+def _rest_place(look: Lookup, r: Rest, lang: Lang) -> str:
+    if r.between is not None:
+        a, b = (_place_name(look, x, lang) for x in r.between)
+        return f"{label('en_route', lang)} {a} - {b} ({number(r.driven_h or 0.0, lang, 1)} h)"
+    return _place_name(look, r.at or "", lang)
+
+
+def _place_name(look: Lookup, place: str, lang: Lang) -> str:
+    if place in look.warehouses:
+        return _warehouse_name(look, place, lang)
+    return name_in(look.areas.get(place), lang) or place
+
+
+def _warehouse_name(look: Lookup, w: str, lang: Lang) -> str:
+    return name_in(look.warehouses.get(w), lang) or w
+
+
 def _stops_table(look: Lookup, trip: Trip, lang: Lang) -> str:
-    head = ["no", "area", "admin", "eta", "commodity", "units", "unit", "kg", "receipt"]
-    rows = "".join(_stop_rows(look, trip.day, k, st, lang) for k, st in enumerate(trip.stops, 1))
+    head = ["no", "area", "admin", "eta", "leaves", "commodity", "units", "unit", "kg", "receipt"]
+    rows = "".join(_stop_rows(look, k, st, lang) for k, st in enumerate(trip.stops, 1))
     return f'<table class="stops">{_head_row(head, lang)}{rows}</table>'
 
 
-def _stop_rows(look: Lookup, day: int, no: int, stop: Stop, lang: Lang) -> str:
+def _stop_rows(look: Lookup, no: int, stop: Stop, lang: Lang) -> str:
     """A stop's rows: one per commodity unloaded, the stop's own cells spanning them."""
     area = look.areas.get(stop.area)
     code = f' <span class="code">({_e(area.code)})</span>' if area and area.code else ""
@@ -105,7 +180,8 @@ def _stop_rows(look: Lookup, day: int, no: int, stop: Stop, lang: Lang) -> str:
         f"{td}>{no}</td>",
         f"{td}>{_e(name_in(area, lang) or stop.area)}{code}</td>",
         f"{td}>{_e(_admin(area, lang))}</td>",
-        f'{td} class="num">{_e(_eta(day, stop.arrive_h, lang))}</td>',
+        f'{td} class="num">{_e(_when(look, stop.arrive_h, lang))}</td>',
+        f'{td} class="num">{_e(_when(look, stop.leave_h, lang))}</td>',
     ]
     lines = [_item_cells(look, c, q, lang) for c, q in stop.deliver.items()] or ["<td></td>" * 4]
     receipt = f"{td}></td>"
@@ -157,9 +233,10 @@ def _admin(area: Area | None, lang: Lang) -> str:
     return " / ".join(parts) or "—"
 
 
-def _eta(day: int, hours: float | None, lang: Lang) -> str:
-    """The clock time of `hours` on day `day`, "—" when a (hand-made) trip does not give it."""
-    return "—" if hours is None else eta(day, hours, lang)
+def _when(look: Lookup, hours: float | None, lang: Lang) -> str:
+    """A time on the plan's clock, with the local date when the scenario gives its start; "—" when a
+    (hand-made) trip does not give it."""
+    return "—" if hours is None else eta(hours, lang, look.scenario.policy.start)
 
 
 def _status(plan: Plan, lang: Lang) -> str:
@@ -178,7 +255,7 @@ def _vehicle_type_name(look: Lookup, trip: Trip | None, lang: Lang) -> str:
 
 
 def _base_name(look: Lookup, trip: Trip | None, lang: Lang) -> str:
-    wh = trip.warehouse if trip is not None else ""
+    wh = trip.home if trip is not None else ""
     return name_in(look.warehouses.get(wh), lang) or wh
 
 

@@ -1,4 +1,6 @@
-"""A plan as one workbook: summary (plan settings and KPIs), shipments, trips (one row per stop), unmet."""
+"""A plan as one workbook: summary (plan settings and KPIs), shipments, timeline (one row per vehicle per
+trip, in order), trips (one row per stop), unmet. Times are hours on the plan's clock, with a text
+column in the coordinators' words (the local date too when the scenario gives its start)."""
 
 from __future__ import annotations
 
@@ -16,9 +18,9 @@ from .formats import eta
 from .lookup import Lookup, name_in
 from .tables import shipments_frame, unmet_frame
 
-__all__ = ["SHEETS", "summary_frame", "trips_frame", "write_xlsx"]
+__all__ = ["SHEETS", "summary_frame", "timeline_frame", "trips_frame", "write_xlsx"]
 
-SHEETS = ("summary", "shipments", "trips", "unmet")
+SHEETS = ("summary", "shipments", "timeline", "trips", "unmet")
 HEADER_KEYS = (
     "format",
     "scenario",
@@ -30,6 +32,26 @@ HEADER_KEYS = (
     "time_limit_s",
     "solve_seconds",
 )
+
+TIMELINE_COLUMNS = [
+    "vehicle",
+    "vehicle_type",
+    "base",
+    "trip",
+    "day",
+    "load_at",
+    "empty_from",
+    "empty_km",
+    "start_h",
+    "sets_out",
+    "depart_h",
+    "departs",
+    "return_h",
+    "back",
+    "stops",
+    "load_kg",
+    "rests",
+]
 
 TRIP_COLUMNS = [
     "vehicle",
@@ -53,6 +75,7 @@ def write_xlsx(scenario: Scenario, plan: Plan, path: Path, lang: Lang = "id") ->
     frames = {
         "summary": summary_frame(plan),
         "shipments": shipments_frame(scenario, plan, lang),
+        "timeline": timeline_frame(scenario, plan, lang),
         "trips": trips_frame(scenario, plan, lang),
         "unmet": unmet_frame(scenario, plan, lang),
     }
@@ -87,6 +110,7 @@ def _flatten(values: Mapping[str, object], prefix: str = "") -> list[tuple[str, 
 def trips_frame(scenario: Scenario, plan: Plan, lang: Lang = "id") -> pd.DataFrame:
     """One row per stop of every trip, in trip order, with what is unloaded there."""
     look = Lookup(scenario)
+    start = scenario.policy.start
     rows = [
         {
             "vehicle": t.vehicle,
@@ -99,7 +123,7 @@ def trips_frame(scenario: Scenario, plan: Plan, lang: Lang = "id") -> pd.DataFra
             "area": st.area,
             "area_name": name_in(look.areas.get(st.area), lang),
             "arrive_h": st.arrive_h,
-            "eta": "" if st.arrive_h is None else eta(t.day, st.arrive_h, lang),
+            "eta": "" if st.arrive_h is None else eta(st.arrive_h, lang, start),
             "deliver": "; ".join(f"{c}: {_plain(q)}" for c, q in st.deliver.items()),
             "return_h": t.return_h,
         }
@@ -107,6 +131,42 @@ def trips_frame(scenario: Scenario, plan: Plan, lang: Lang = "id") -> pd.DataFra
         for k, st in enumerate(t.stops, start=1)
     ]
     return pd.DataFrame(rows, columns=TRIP_COLUMNS)
+
+
+def timeline_frame(scenario: Scenario, plan: Plan, lang: Lang = "id") -> pd.DataFrame:
+    """One row per vehicle per trip, vehicle by vehicle in time order: where it loads, the empty drive
+    before, when it sets out, departs and is back, its stops, load and rests ("where from-until")."""
+    start = scenario.policy.start
+
+    def when(h: float | None) -> str:
+        return "" if h is None else eta(h, lang, start)
+
+    trips = sorted(plan.trips, key=lambda t: (t.vehicle, t.began_h or 0.0, t.trip))
+    rows = [
+        {
+            "vehicle": t.vehicle,
+            "vehicle_type": t.vehicle_type,
+            "base": t.home,
+            "trip": t.trip,
+            "day": t.day,
+            "load_at": t.warehouse,
+            "empty_from": t.empty_from or "",
+            "empty_km": t.empty_km,
+            "start_h": t.began_h,
+            "sets_out": when(t.began_h),
+            "depart_h": t.depart_h,
+            "departs": when(t.depart_h),
+            "return_h": t.return_h,
+            "back": when(t.return_h),
+            "stops": " > ".join(st.area for st in t.stops),
+            "load_kg": t.load_kg,
+            "rests": "; ".join(
+                f"{r.at or '/'.join(r.between or ())} {when(r.from_h)} - {when(r.until_h)}" for r in t.rests
+            ),
+        }
+        for t in trips
+    ]
+    return pd.DataFrame(rows, columns=TIMELINE_COLUMNS)
 
 
 def _plain(units: float) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 from dataclasses import replace
+from datetime import datetime
 from itertools import pairwise
 
 import pandas as pd
@@ -26,6 +27,7 @@ from api.reports.plan.formats import day_clock, eta, number
 from api.reports.plan.xlsx import HEADER_KEYS, SHEETS
 from network import ScenarioNetwork
 from optimizer.plan import Plan, PlanOptions, plan_scenario
+from optimizer.plan.local_time import local_iso
 from optimizer.routing import RoutingOptions
 from optimizer.routing.trips import Stop
 from scenarios import Scenario, load_scenario
@@ -189,7 +191,7 @@ def test_routes_geojson_straight_when_no_path(tiny_flood, tiny_plan, monkeypatch
 
 
 def test_xlsx_reads_back(tiny_flood, tiny_plan, tiny_doc, tmp_path):
-    """plan.xlsx has the sheets summary, shipments, trips, unmet with as many rows as the plan has
+    """plan.xlsx has the sheets summary, shipments, timeline, trips, unmet with as many rows as the plan has
     (trips: one per stop), and the summary holds the KPIs with nested dicts flattened."""
     path = write_xlsx(tiny_flood, tiny_plan, tmp_path / "plan.xlsx", "id")
     sheets = pd.read_excel(path, sheet_name=None)
@@ -262,7 +264,7 @@ def test_clock_carries_hours_across_days():
     assert day_clock(1, 25.25) == (2, "01:15")
     assert day_clock(3, -2.0) == (2, "22:00")
     assert day_clock(1, 23.999) == (2, "00:00")
-    assert eta(2, 9.5, "id") == "Hari 2 09:30" and eta(2, 9.5, "en") == "Day 2 09:30"
+    assert eta(33.5, "id") == "Hari 2 09:30" and eta(33.5, "en") == "Day 2 09:30"
 
 
 def test_numbers_with_thousands_separators():
@@ -320,3 +322,34 @@ def test_write_plan_draws_on_the_network_the_plan_was_routed_on(tiny_flood, tiny
     assert len(built) == 1
     for name in ("routes.geojson", "plan.json", "shipments.csv", "unmet.csv"):
         assert (tmp_path / "built" / name).read_bytes() == (tmp_path / "reused" / name).read_bytes(), name
+
+
+def test_local_date_times_when_the_scenario_gives_its_start(tiny_flood, tiny_plan):
+    """With `policy.start` 2019-06-09 00:00 WITA, an ETA of 33.5 h reads "Hari 2, 10 Jun 2019 09:30 WITA";
+    plan.json gives every trip time as a local ISO date-time beside its hours; the dispatch sheet shows
+    the local dates."""
+    start = datetime.fromisoformat("2019-06-09T00:00:00+08:00")
+    assert eta(33.5, "id", start) == "Hari 2, 10 Jun 2019 09:30 WITA"
+    assert eta(33.5, "en", start) == "Day 2, 10 Jun 2019 09:30 WITA"
+    plan = replace(tiny_plan, start=start.isoformat())
+    trip = plan.to_dict()["trips"][0]
+    assert trip["depart_local"] == local_iso(start, trip["depart_h"])
+    assert trip["stops"][0]["arrive_local"].startswith("2019-06-09T") and trip["depart_local"].endswith(
+        "+08:00"
+    )
+    dated = tiny_flood.model_copy(update={"policy": tiny_flood.policy.model_copy(update={"start": start})})
+    html = dispatch_html(dated, plan, plan.trips[0].vehicle)
+    assert "9 Jun 2019" in html and "WITA" in html
+
+
+def test_the_timeline_sheet_has_one_row_per_vehicle_and_trip(tiny_flood, tiny_plan, tmp_path):
+    """plan.xlsx's timeline sheet has a row per trip, vehicle by vehicle in time order, with where it
+    loads and when it departs and is back; the dispatch sheet opens with the vehicle's timeline."""
+    sheets = pd.read_excel(write_xlsx(tiny_flood, tiny_plan, tmp_path / "plan.xlsx", "en"), sheet_name=None)
+    tl = sheets["timeline"]
+    assert len(tl) == len(tiny_plan.trips)
+    for _, rows in tl.groupby("vehicle"):
+        assert list(rows["depart_h"]) == sorted(rows["depart_h"])
+    assert set(tl["load_at"]) == {t.warehouse for t in tiny_plan.trips}
+    html = dispatch_html(tiny_flood, tiny_plan, tiny_plan.trips[0].vehicle, lang="en")
+    assert "Vehicle timeline over the response" in html and "Loads at" in html
