@@ -42,6 +42,7 @@ def build_map(scenario: Scenario) -> dict[str, Any]:
             "description": scenario.description,
             "horizon_days": scenario.policy.horizon_days,
             "day_start_h": scenario.policy.day_start_h,
+            "start": None if scenario.policy.start is None else scenario.policy.start.isoformat(),
         },
         "bounds": bounds,
         "area_bounds": _bounds(area_points) if area_points else bounds,

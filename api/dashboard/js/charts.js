@@ -175,6 +175,37 @@ export function boxPlots(series, { title = "", format = (v) => num(v), beyond = 
   return svg;
 }
 
+/** A Gantt chart of the vehicles over the horizon: one row per vehicle, a bar per trip from the start of
+ * its work (the empty drive, drawn lighter) through departure to its return, rests drawn hatched; the
+ * x axis in days of the plan's one clock. rows: [{label, colour, trips: [{start, depart, back, rests:
+ * [[from, until]], title}]}]. */
+export function gantt(rows, horizonH, { title = "", dayLabel = (d) => `${d}` } = {}) {
+  const W = 720;
+  const rowH = 16;
+  const left = labelMargin(rows.map((r) => r.label), 200);
+  const end = Math.max(horizonH, ...rows.flatMap((r) => r.trips.map((tr) => tr.back)));
+  const H = rows.length * rowH + 24;
+  const svg = s("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart gantt", role: "img", "aria-label": title });
+  const x = (hrs) => left + ((W - left - 8) * hrs) / end;
+  for (let d = 0; d * 24 <= end; d++) {
+    svg.append(s("line", { x1: x(d * 24), x2: x(d * 24), y1: 0, y2: H - 16, class: d * 24 === horizonH ? "grid horizon" : "grid" }));
+    if (d * 24 < end) svg.append(label(x(d * 24 + 12), H - 3, dayLabel(d + 1), { "text-anchor": "middle" }));
+  }
+  rows.forEach((r, i) => {
+    const y = i * rowH + 3;
+    svg.append(label(4, y + 10, cut(r.label, left), {}));
+    for (const tr of r.trips) {
+      const g = s("g", { class: "gantt-trip" });
+      if (tr.depart > tr.start) g.append(s("rect", { x: x(tr.start), y, width: Math.max(0.5, x(tr.depart) - x(tr.start)), height: rowH - 4, fill: r.colour, opacity: 0.35, class: "empty" }));
+      g.append(s("rect", { x: x(tr.depart), y, width: Math.max(1, x(tr.back) - x(tr.depart)), height: rowH - 4, fill: r.colour, stroke: "#333", "stroke-width": 0.4, class: "bar" }));
+      for (const [a, b] of tr.rests) g.append(s("rect", { x: x(a), y: y + 2, width: Math.max(0.5, x(b) - x(a)), height: rowH - 8, fill: "#fff", opacity: 0.6, class: "rest" }));
+      g.append(s("title", { text: tr.title }));
+      svg.append(g);
+    }
+  });
+  return svg;
+}
+
 export function chartFigure(caption, svg) {
   return h("figure", { class: "chart-figure" }, svg, h("figcaption", {}, caption));
 }

@@ -1,17 +1,12 @@
 // Plan figures the page shows, from plan.json alone (docs/plan-format.md): first arrivals, unmet need
 // by area and group with reasons, and what changed between two plans.
 
-/** Hours from 00:00 of day 1 of an arrival on `day` at `arrive_h` (that day's clock). */
-export function absHours(day, arriveH) {
-  return (day - 1) * 24 + arriveH;
-}
-
 /** area -> hours from 00:00 of day 1 to its first delivery. */
 export function firstArrivals(plan) {
   const out = new Map();
   for (const trip of plan.trips || []) {
     for (const st of trip.stops) {
-      const at = absHours(trip.day, st.arrive_h);
+      const at = st.arrive_h; // the plan's one clock: hours since 00:00 of day 1
       if (!out.has(st.area) || at < out.get(st.area)) out.set(st.area, at);
     }
   }

@@ -159,6 +159,13 @@ const T = {
   "kpi.person_days": ["Jiwa-hari kekurangan", "Person-days deprived"],
   "plan.by_group": ["Pemenuhan per kelompok (PMKS/rentan)", "Fill rate by group (PMKS/vulnerable)"],
   "plan.trips": ["Perjalanan kendaraan", "Vehicle trips"],
+  "plan.gantt": ["Jadwal kendaraan (Gantt)", "Vehicle timelines (Gantt)"],
+  "plan.gantt_caption": [
+    "Satu baris per kendaraan: perjalanan kosong ke gudang muat (pucat), perjalanan bermuatan, istirahat (putih); garis tebal = akhir masa tanggap",
+    "One row per vehicle: empty drive to the loading warehouse (pale), loaded trip, rests (white); the thick line ends the horizon",
+  ],
+  "plan.gantt_trip": ["{vehicle} #{trip}: muat di {wh}, {from}–{to}, {n} tujuan", "{vehicle} #{trip}: loads at {wh}, {from}–{to}, {n} stops"],
+  "plan.gantt_none": ["Belum ada perjalanan.", "No trips yet."],
   "plan.day": ["Hari", "Day"],
   "plan.all_days": ["Semua hari", "All days"],
   "plan.day_n": ["Hari {n}", "Day {n}"],

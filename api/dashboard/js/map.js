@@ -550,7 +550,7 @@ export class MapView {
           { class: "stop", "data-x": X(a.lon), "data-y": Y(a.lat) },
           s("circle", { r: 0 }),
           s("text", { class: "stop-no", text: String(i + 1) }),
-          s("text", { class: "stop-eta", text: clock((trip.day - 1) * 24 + st.arrive_h) }),
+          s("text", { class: "stop-eta", text: clock(st.arrive_h) }),
         ),
       );
     });

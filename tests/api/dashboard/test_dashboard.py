@@ -266,7 +266,8 @@ def test_coordinator_flow(tab):
     """The coordinator's flow in headless Chromium, offline but for 127.0.0.1: enter the key, load a
     bundled scenario (areas, warehouses, damaged links on the map; an area's details by PMKS group),
     run a plan with a progress bar (KPI cards, fill rate by group, trips drawn coloured by vehicle type,
-    a trip's numbered stops with ETAs, unmet need with reasons, plan.json download), then close a road
+    a trip's numbered stops with ETAs, the vehicles' Gantt chart, unmet need with reasons, plan.json
+    download), then close a road
     the trips use by clicking it on the map: the re-plan runs as a job with a progress bar and the new
     plan shows beside the old one with what changed; the update is stored with the coordinator as its
     sender and the incident's plan is the re-plan."""
@@ -312,7 +313,9 @@ def test_coordinator_flow(tab):
     with page.expect_download() as dl:
         page.click("[data-download='plan.dl.json']")
     plan = json.loads(Path(dl.value.path()).read_text())
-    assert plan["format"] == "siaga-plan/1" and plan["scenario"] == SCENARIO
+    assert plan["format"] == "siaga-plan/2" and plan["scenario"] == SCENARIO
+    # the Gantt chart: a bar per trip, one row per vehicle
+    assert page.locator("#panel svg.gantt rect.bar").count() == len(plan["trips"])
     page.locator("#kpis").evaluate("e => e.closest('.card').scrollIntoView({block: 'start'})")
     shot(page, "plan")
     first_plan = re.search(r"plan=(\w+)", page.url).group(1)
@@ -520,7 +523,7 @@ COMPARE = """async () => {
     weighted_unmet: 10, gini: 0.1, cost: 1000 });
   const short = (area, group, commodity, units, reason) => ({ area, group, commodity, units, reason });
   const before = {
-    kpis: kpis(0.8, 7), trips: [trip(1, [['a', 7], ['b', 9]]), trip(2, [['c', 6]])],
+    kpis: kpis(0.8, 7), trips: [trip(1, [['a', 7], ['b', 9]]), trip(2, [['c', 30]])],
     unmet: [short('a', 'umum', 'beras', 100, 'no_stock')] };
   const after = {
     kpis: kpis(0.7, 7.02), trips: [trip(1, [['a', 8]]), trip(1, [['c', 10]])],
@@ -534,7 +537,7 @@ COMPARE = """async () => {
 @pytest.mark.slow  # a real browser
 def test_plan_comparison_rules(tab):
     """What the incident view calls a change, computed in the page from two plan.json documents: first
-    arrivals count days (day 2 at 06:00 is hour 30); new unmet need is per area and group in kg with
+    arrivals are on the plan's one clock (day 2 at 06:00 is hour 30); new unmet need is per area and group in kg with
     its main reason; an area no longer served is a later arrival with no time; an indicator is worse
     only past its display precision. Box plots use quartiles and 1.5 IQR whiskers."""
     page = tab.page

@@ -3,7 +3,7 @@
 // by area and group with reasons, and the downloads.
 
 import { api, download, openHtml } from "../api.js";
-import { chartFigure, fillBars } from "../charts.js";
+import { chartFigure, fillBars, gantt } from "../charts.js";
 import { firstArrivals, unmetByAreaGroup } from "../compare.js";
 import { lookups } from "../details.js";
 import { getLang, nameOf, reasonLabel, t } from "../i18n.js";
@@ -94,6 +94,30 @@ export function groupChart(doc, plan) {
   return chartFigure(t("plan.by_group"), fillBars(rows, { title: t("plan.by_group") }));
 }
 
+/** The vehicles' timelines over the horizon as a Gantt chart (one row per vehicle, in id order). */
+export function vehicleGantt(app, plan) {
+  const colours = app.vehicleColours();
+  const byVehicle = new Map();
+  for (const tr of plan.trips || []) {
+    if (!byVehicle.has(tr.vehicle)) byVehicle.set(tr.vehicle, []);
+    byVehicle.get(tr.vehicle).push(tr);
+  }
+  const rows = [...byVehicle.keys()].sort().map((v) => ({
+    label: v,
+    colour: colours[byVehicle.get(v)[0].vehicle_type],
+    trips: byVehicle.get(v).map((tr) => ({
+      start: tr.start_h ?? tr.depart_h,
+      depart: tr.depart_h,
+      back: tr.return_h,
+      rests: (tr.rests || []).map((r) => [r.from_h, r.until_h]),
+      title: t("plan.gantt_trip", { vehicle: v, trip: tr.trip, wh: tr.warehouse, from: clock(tr.depart_h), to: clock(tr.return_h), n: tr.stops.length }),
+    })),
+  }));
+  if (!rows.length) return h("p", {}, t("plan.gantt_none"));
+  const horizon = 24 * (app.doc()?.scenario?.horizon_days || Math.ceil(Math.max(...rows.flatMap((r) => r.trips.map((x) => x.back))) / 24));
+  return chartFigure(t("plan.gantt_caption"), gantt(rows, horizon, { title: t("plan.gantt"), dayLabel: (d) => t("plan.day_n", { n: d }) }));
+}
+
 export function unmetTable(doc, plan) {
   const L = lookups(doc);
   const rows = unmetByAreaGroup(plan, L.kgPerUnit);
@@ -168,8 +192,8 @@ function renderTrips(app) {
               t("plan.trip_sub", {
                 n: tr.stops.length,
                 kg: kg(tr.load_kg),
-                from: clock((tr.day - 1) * 24 + tr.depart_h),
-                to: clock((tr.day - 1) * 24 + tr.return_h),
+                from: clock(tr.depart_h),
+                to: clock(tr.return_h),
               }),
             ),
           ),
@@ -199,19 +223,19 @@ export function showTrip(app, k) {
     h(
       "ol",
       { class: "stops" },
-      h("li", { class: "depart" }, t("plan.depart", { wh: L.warehouses.get(trip.warehouse)?.name || trip.warehouse, at: clock((trip.day - 1) * 24 + trip.depart_h) })),
+      h("li", { class: "depart" }, t("plan.depart", { wh: L.warehouses.get(trip.warehouse)?.name || trip.warehouse, at: clock(trip.depart_h) })),
       trip.stops.map((s) =>
         h(
           "li",
           {},
           h("strong", {}, L.areas.get(s.area)?.name || s.area),
-          ` · ${clock((trip.day - 1) * 24 + s.arrive_h)} · `,
+          ` · ${clock(s.arrive_h)} · `,
           Object.entries(s.deliver)
             .map(([c, u]) => `${num(u)} ${nameOf(L.commodities.get(c)) || c}`)
             .join(", "),
         ),
       ),
-      h("li", { class: "return" }, t("plan.return", { at: clock((trip.day - 1) * 24 + trip.return_h) })),
+      h("li", { class: "return" }, t("plan.return", { at: clock(trip.return_h) })),
     ),
   );
 }
@@ -320,6 +344,7 @@ export function render(app, panel) {
     section(t("plan.by_group"), groupChart(doc, plan)),
     section(t("details.title"), h("div", { id: "details", "aria-live": "polite" }, app.details(st.selected))),
     section(t("plan.trips"), tripList(app)),
+    section(t("plan.gantt"), vehicleGantt(app, plan)),
     section(t("plan.unmet"), unmetTable(doc, plan)),
     section(t("plan.downloads"), downloads(app)),
   );
