@@ -24,8 +24,10 @@ def with_local_times(trip: JSONDocument, start: datetime) -> JSONDocument:
     `depart_h`, and so on in its stops and rests)."""
     out = dict(trip)
     _add(out, TRIP_TIMES, start)
-    out["stops"] = [_add(dict(st), STOP_TIMES, start) for st in trip.get("stops", [])]  # type: ignore[union-attr]
-    out["rests"] = [_add(dict(r), REST_TIMES, start) for r in trip.get("rests", [])]  # type: ignore[union-attr]
+    for key, times in (("stops", STOP_TIMES), ("rests", REST_TIMES)):
+        items = trip.get(key)
+        if isinstance(items, list):
+            out[key] = [_add(dict(x), times, start) if isinstance(x, dict) else x for x in items]
     return out
 
 

@@ -537,9 +537,9 @@ COMPARE = """async () => {
 @pytest.mark.slow  # a real browser
 def test_plan_comparison_rules(tab):
     """What the incident view calls a change, computed in the page from two plan.json documents: first
-    arrivals are on the plan's one clock (day 2 at 06:00 is hour 30); new unmet need is per area and group in kg with
-    its main reason; an area no longer served is a later arrival with no time; an indicator is worse
-    only past its display precision. Box plots use quartiles and 1.5 IQR whiskers."""
+    arrivals are on the plan's one clock (day 2 at 06:00 is hour 30); new unmet need is per area and
+    group in kg with its main reason; an area no longer served is a later arrival with no time; an
+    indicator is worse only past its display precision. Box plots use quartiles and 1.5 IQR whiskers."""
     page = tab.page
     page.goto(tab.server.url + "/")
     got = page.evaluate(COMPARE)
