@@ -1728,11 +1728,12 @@ def area_row(d: dict, affected: int, displaced: float, note: str, **extra) -> di
     return r
 
 
-def scenario_yaml(sid, name, description, horizon, standards) -> str:
+def scenario_yaml(sid, name, description, horizon, standards, start) -> str:
+    """The scenario's YAML; `start` is day 1, 00:00 local time (WITA, +08:00) of the planning horizon."""
     desc = "\n".join("  " + line for line in description.strip().splitlines())
     return (
         f'id: {sid}\nname: "{name}"\ndescription: >-\n{desc}\nbase: kaltim\npolicy:\n'
-        f"  horizon_days: {horizon}\n  standards: {standards}\n"
+        f"  horizon_days: {horizon}\n  standards: {standards}\n  start: {start}\n"
     )
 
 
@@ -1889,6 +1890,7 @@ def build_scenarios(out: Path, desa: dict, net: dict):
             "Samarinda Ilir and Samarinda Kota is an estimate; ~30% displaced is a design assumption.",
             3,
             "bnpb",
+            "2019-06-09T00:00:00+08:00",  # the flood peaked on 9-10 June 2019
         ),
         encoding="utf-8",
     )
@@ -1957,6 +1959,7 @@ def build_scenarios(out: Path, desa: dict, net: dict):
             "The road from Kutai Barat is closed, so the interior is reached by river and air only.",
             5,
             "bnpb",
+            "2024-05-13T00:00:00+08:00",  # the flood's first day
         ),
         encoding="utf-8",
     )
@@ -2069,6 +2072,7 @@ def build_scenarios(out: Path, desa: dict, net: dict):
             "population of each desa).",
             7,
             "bnpb-karhutla",
+            "2019-09-16T00:00:00+08:00",  # an assumed planning start in the haze peak of September 2019
         ),
         encoding="utf-8",
     )
