@@ -39,11 +39,13 @@ from allocation import kaltim_province
 from doc_blocks import write_block
 
 from optimizer.plan import PlanOptions, baseline_shipments, plan_from_shipments, plan_scenario
+from optimizer.plan.check import check_plan
 from optimizer.progress import ProgressEvent
 from optimizer.routing import RoutingOptions
 from scenarios import compute_needs, load_scenario
 from scenarios.bundled import LIBRARY_DIR
 from scenarios.model import FleetLine, Scenario, Warehouse
+from tests.plan_oracle import timeline_problems
 
 START, END = "<!-- plan:start -->", "<!-- plan:end -->"
 BUNDLED = ("banjir-samarinda-2019", "banjir-mahakam-ulu-2024", "karhutla-2019")
@@ -135,6 +137,9 @@ def run_pair(name: str, s: Scenario, o: PlanOptions) -> dict:
     t0 = time.perf_counter()
     plan = plan_scenario(s, o, progress)
     final_s = time.perf_counter() - t0
+    doc = plan.to_dict()
+    violations = len(check_plan(s, doc, plan.network).violations)
+    timeline = len(timeline_problems(s, doc))
     t0 = time.perf_counter()
     ship = baseline_shipments(s)
     base = plan_from_shipments(s, ship, o)
@@ -152,6 +157,11 @@ def run_pair(name: str, s: Scenario, o: PlanOptions) -> dict:
         "base": base.kpis.to_dict(),
         "base_s": time.perf_counter() - t0,
         "base_shipped_kg": float(ship["kg"].sum()) if len(ship) else 0.0,
+        "carried": plan.carried_share,
+        "base_carried": base.carried_share,
+        "violations": violations,
+        "timeline": timeline,
+        "base_violations": len(check_plan(s, base.to_dict(), base.network).violations),
     }
 
 
@@ -176,8 +186,10 @@ def _budget(o: PlanOptions) -> str:
 def speed_table(rows: list[dict]) -> list[str]:
     lines = [
         "| scenario | areas | warehouses | vehicles | routing budget | first feasible s | final s | rounds "
-        "| status | fill rate | weighted unmet | mean arrival h |",
-        "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: |",
+        "| status | fill rate | weighted unmet | mean arrival h | kg carried / allocated "
+        "| check violations | timeline problems (oracle) |",
+        "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: "
+        "| ---: | ---: | ---: |",
     ]
     for r in rows:
         k = r["siaga"]
@@ -185,7 +197,8 @@ def speed_table(rows: list[dict]) -> list[str]:
             f"| {r['scenario']} | {r['areas']:,} | {r['warehouses']} | {r['vehicles']} "
             f"| {_budget(r['options'])} | {r['first_s']:.1f} | {r['final_s']:.1f} | {r['rounds']} "
             f"| {r['status']} | {k['fill_rate']:.3f} | {k['weighted_unmet']:,.0f} "
-            f"| {_num(k['arrival_h']['mean'], '.1f')} |"
+            f"| {_num(k['arrival_h']['mean'], '.1f')} | {r['carried']:.3f} | {r['violations']} "
+            f"| {r['timeline']} |"
         )
     return lines
 
@@ -194,8 +207,8 @@ def quality_table(rows: list[dict]) -> list[str]:
     lines = [
         "| scenario | weighted unmet SIAGA | weighted unmet baseline | SIAGA / baseline "
         "| mean arrival h SIAGA | mean arrival h baseline | SIAGA / baseline | areas reached S/B "
-        "| fill rate S/B | delivered t S/B | baseline s |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | ---: |",
+        "| fill rate S/B | delivered t S/B | baseline s | baseline check violations |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | ---: | ---: |",
     ]
     for r in rows:
         s, b = r["siaga"], r["base"]
@@ -205,7 +218,8 @@ def quality_table(rows: list[dict]) -> list[str]:
             f"| {_ratio(s['weighted_unmet'], b['weighted_unmet'])} | {_num(sa, '.1f')} | {_num(ba, '.1f')} "
             f"| {_ratio(sa, ba)} | {s['arrival_h']['areas']}/{b['arrival_h']['areas']} "
             f"| {s['fill_rate']:.3f}/{b['fill_rate']:.3f} "
-            f"| {s['delivered_kg'] / 1000:,.1f}/{b['delivered_kg'] / 1000:,.1f} | {r['base_s']:.1f} |"
+            f"| {s['delivered_kg'] / 1000:,.1f}/{b['delivered_kg'] / 1000:,.1f} | {r['base_s']:.1f} "
+            f"| {r['base_violations']} |"
         )
     return lines
 

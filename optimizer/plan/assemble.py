@@ -82,6 +82,7 @@ def assemble_plan(o: Outcome) -> Plan:
         ),
         network=o.network,
         start=None if s.policy.start is None else s.policy.start.isoformat(),
+        carried_share=round(routed.result.kpis.kg_carried_share, 6),
     )
 
 

@@ -75,6 +75,7 @@ class Plan:
     committed: tuple[CommittedDelivery, ...] = ()
     network: ScenarioNetwork | None = field(default=None, compare=False, repr=False)
     start: str | None = None  # the scenario's policy.start (ISO 8601), when it gives one
+    carried_share: float = 1.0  # of the kept allocation's kg, the share the trips carry
 
     @property
     def shipments_frame(self) -> pd.DataFrame:
@@ -106,6 +107,7 @@ class Plan:
             "first_feasible_s": self.first_feasible_s,
             "kpis": self.kpis.to_dict(),
             "shipments": [s.to_dict() for s in self.shipments],
+            "carried_share": self.carried_share,
             "start": self.start,
             "trips": [self._trip_dict(t) for t in self.trips],
             "unmet": [u.to_dict() for u in self.unmet],
@@ -149,6 +151,7 @@ class Plan:
             timings={str(k): to_float(v) for k, v in timings.items()},
             committed=_read(d, "committed", CommittedDelivery.from_dict),
             start=None if d.get("start") is None else str(d["start"]),
+            carried_share=to_float(d.get("carried_share", 1.0)),
         )
 
 

@@ -112,12 +112,29 @@ def _solve_by_day(
 ) -> tuple[list[tuple[DispatchPart, RoutingSolution]], list[tuple[Load, str]]]:
     """Dispatch day by dispatch day: each part sized to the vehicles free for it, solved, and its
     routes put on the timeline before the next day's parts are sized."""
-    solved: list[tuple[DispatchPart, RoutingSolution]] = []
-    left: list[tuple[Load, str]] = []
-    total_jobs = sum(len(p.problem.jobs) for p in parts) or 1
     by_day: dict[int, list[DispatchPart]] = {}
     for p in parts:
         by_day.setdefault(p.day - p.lag_days, []).append(p)
+    if o.workers > 1 and by_day:
+        # One pool for every day, forked once: forking again after each day's work (the allocation's
+        # solver threads live on in this process) risks a child inheriting a held lock. A day with one
+        # part runs it in the pool with parallel seeds, forked from the fresh worker.
+        with ProcessPoolExecutor(o.workers, mp_context=mp.get_context("fork")) as pool:
+            return _days(by_day, len(parts), timeline, o, progress, pool)
+    return _days(by_day, len(parts), timeline, o, progress, None)
+
+
+def _days(
+    by_day: dict[int, list[DispatchPart]],
+    n_parts: int,
+    timeline: FleetTimeline,
+    o: RoutingOptions,
+    progress: Progress,
+    pool: ProcessPoolExecutor | None,
+) -> tuple[list[tuple[DispatchPart, RoutingSolution]], list[tuple[Load, str]]]:
+    solved: list[tuple[DispatchPart, RoutingSolution]] = []
+    left: list[tuple[Load, str]] = []
+    total_jobs = sum(len(p.problem.jobs) for ps in by_day.values() for p in ps) or 1
     done = 0
     for e in sorted(by_day):
         sized = []
@@ -127,7 +144,9 @@ def _solve_by_day(
                 left += [(ld, "fleet_exhausted") for ld in p.loads]
             else:
                 sized.append(q)
-        day_solved = _solve_parts(sized, o, progress, total_jobs=total_jobs, done=done, total=len(parts))
+        day_solved = _solve_parts(
+            sized, o, progress, pool=pool, total_jobs=total_jobs, done=done, total=n_parts
+        )
         done += len(by_day[e])
         left += timeline.assign(day_solved)
         solved += day_solved
@@ -188,6 +207,7 @@ def _solve_parts(
     o: RoutingOptions,
     progress: Progress,
     *,
+    pool: ProcessPoolExecutor | None,
     total_jobs: int,
     done: int,
     total: int,
@@ -205,15 +225,14 @@ def _solve_parts(
         # one part alone may use the parallel seeds; several parts share the cores instead
         runs.append((p, replace(o, time_limit_s=limit, workers=o.workers if workers == 1 else 1)))
     out = []
-    if workers == 1:
+    if pool is None:
         for k, run in enumerate(runs):
             out.append((run[0], _solve_one(run)))
             _report(out[-1], o, progress, done=done + k + 1, total=total)
         return out
-    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-        for k, sol in enumerate(pool.map(_solve_one, runs)):
-            out.append((runs[k][0], sol))
-            _report(out[-1], o, progress, done=done + k + 1, total=total)
+    for k, sol in enumerate(pool.map(_solve_one, runs)):
+        out.append((runs[k][0], sol))
+        _report(out[-1], o, progress, done=done + k + 1, total=total)
     return out
 
 

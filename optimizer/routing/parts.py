@@ -38,6 +38,7 @@ class DispatchSettings:
     handling_h_per_t: float = 0.25  # loading at the warehouse plus unloading at the stop, per tonne
     max_reloads: int = 8  # trips per vehicle and day, minus one
     prize_trips: float = 10.0  # a full vehicle load's prize, in multiples of the costliest single trip
+    max_part_jobs: int = 120  # a warehouse-day with more loads is split into sectors round the warehouse
 
 
 DEFAULT_SETTINGS = DispatchSettings()
@@ -161,8 +162,8 @@ def dispatch_parts(
     loads: Sequence[Load],
     st: DispatchSettings,
 ) -> tuple[list[DispatchPart], list[tuple[Load, str]]]:
-    """One part per (warehouse, dispatch day) with loads to carry, in that order; and the loads no part
-    can take, with their reason."""
+    """One part per (warehouse, delivery day) with loads to carry, in that order (split into sectors
+    when it has more than `max_part_jobs` loads); and the loads no part can take, with their reason."""
     rejected: list[tuple[Load, str]] = []
     by_key: dict[tuple[str, int], list[Load]] = {}
     for load in loads:
@@ -175,8 +176,47 @@ def dispatch_parts(
             rejected.append((load, "time_window"))
         else:
             by_key.setdefault((load.warehouse, load.day), []).append(load)
-    parts = [_part(tr, reach_of, (w, d), ls, st) for (w, d), ls in sorted(by_key.items())]
+    parts = [
+        _part(tr, reach_of, (w, d), chunk, st)
+        for (w, d), ls in sorted(by_key.items())
+        for chunk in _sectors(tr, w, ls, st.max_part_jobs)
+    ]
     return parts, rejected
+
+
+def _sectors(tr: PartTravel, w: str, loads: list[Load], most: int) -> list[list[Load]]:
+    """`loads` in as few sectors round warehouse `w` (by bearing, an area's loads together) as keep
+    each within `most` loads: the routing problems stay small enough for a quick search."""
+    if len(loads) <= most:
+        return [loads]
+    wx, wy = _position(tr, "warehouses", w)
+    by_area: dict[str, list[Load]] = {}
+    for ld in loads:
+        by_area.setdefault(ld.area, []).append(ld)
+
+    def bearing(a: str) -> tuple[float, str]:
+        x, y = _position(tr, "areas", a)
+        return math.atan2(y - wy, x - wx), a
+
+    n = math.ceil(len(loads) / most)
+    size = math.ceil(len(loads) / n)
+    out: list[list[Load]] = [[]]
+    for a in sorted(by_area, key=bearing):
+        if out[-1] and len(out[-1]) + len(by_area[a]) > size:
+            out.append([])
+        out[-1] += by_area[a]
+    return out
+
+
+def _position(tr: PartTravel, kind: str, item_id: str) -> tuple[float, float]:
+    """(lon, lat) of a warehouse or area: its own, else its network node's."""
+    inst = tr.instance
+    s = inst.scenario
+    item = s.warehouses[inst.warehouses[item_id]] if kind == "warehouses" else s.areas[inst.areas[item_id]]
+    if item.lat is not None and item.lon is not None:
+        return float(item.lon), float(item.lat)
+    k = tr.sn.net.node(item.node) if item.node is not None else 0
+    return float(tr.sn.net.lon[k]), float(tr.sn.net.lat[k])
 
 
 def _part(
