@@ -38,7 +38,7 @@ class DispatchSettings:
     handling_h_per_t: float = 0.25  # loading at the warehouse plus unloading at the stop, per tonne
     max_reloads: int = 8  # trips per vehicle and day, minus one
     prize_trips: float = 10.0  # a full vehicle load's prize, in multiples of the costliest single trip
-    max_part_jobs: int = 120  # a warehouse-day with more loads is split into sectors round the warehouse
+    max_part_jobs: int = 60  # a warehouse-day with more loads is split into sectors round the warehouse
 
 
 DEFAULT_SETTINGS = DispatchSettings()

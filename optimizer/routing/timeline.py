@@ -65,6 +65,9 @@ def fleet_starts(tr: PartTravel) -> list[VehicleStart]:
     return out
 
 
+FREE_SHARE = 0.5  # a vehicle counts as free for a day's part when free by this share of its shift
+
+
 class FleetTimeline:
     """The fleet's timelines as routes are put on them, dispatch day by dispatch day (the module's
     rule): `available` tells how many vehicles a part may count on, `assign` puts solved parts'
@@ -89,10 +92,10 @@ class FleetTimeline:
         return 24.0 * (part.day - part.lag_days - 1) + self.sch.clock[v].window_h[0]
 
     def available(self, part: DispatchPart, v: str) -> int:
-        """Vehicles of type `v` that may load at the part's warehouse and are free before its dispatch
-        day's duty window closes."""
+        """Vehicles of type `v` that may load at the part's warehouse and are free before half of its
+        dispatch day's duty window has passed (`FREE_SHARE`): later, a day's route would not fit."""
         lo, hi = self.sch.clock[v].window_h
-        by_h = self.release_h(part, v) + (hi - lo)
+        by_h = self.release_h(part, v) + FREE_SHARE * (hi - lo)
         return sum(
             1
             for s in self.states
