@@ -27,7 +27,7 @@ from api.reports.plan import (
 )
 from api.reports.plan.dispatch import vehicle_trips
 from network import ScenarioNetwork
-from optimizer.plan import Plan
+from optimizer.plan import FORMAT, Plan
 from scenarios import Scenario
 
 from .db.models import PlanRecord
@@ -47,7 +47,13 @@ class PlanContext:
 
     @cached_property
     def plan(self) -> Plan:
-        """The stored plan.json, read back."""
+        """The stored plan.json, read back; a plan stored in an older format (before the one clock of
+        `siaga-plan/2`) is answered 409: plan the scenario again."""
+        fmt = self.record.document.get("format")
+        if fmt != FORMAT:
+            raise Problem(
+                409, f"The plan is stored in format {fmt!r}, not {FORMAT!r}: plan the scenario again."
+            )
         return Plan.from_dict(self.record.document)
 
     def network(self) -> ScenarioNetwork:

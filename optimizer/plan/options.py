@@ -8,7 +8,7 @@ from ..allocation import AllocationOptions
 from ..routing import RoutingOptions
 from ..routing.dispatch import DEFAULT_SETTINGS, DispatchSettings
 
-__all__ = ["PlanOptions", "round_routing"]
+__all__ = ["FINAL_SHARE", "PlanOptions", "final_routing", "round_routing"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,19 @@ class PlanOptions:
     def quick_allocation(self) -> bool:
         """Whether an extra first round allocates without priced links (see the class docstring)."""
         return self.quick_first and self.allocation.max_rounds > 1
+
+
+FINAL_SHARE = 0.5  # the final search keeps at least this share of the routing time limit
+
+
+def final_routing(o: PlanOptions, rounds_routing_s: float) -> RoutingOptions:
+    """The final search's budget: the routing time limit less what the rounds' routing took, at least
+    `FINAL_SHARE` of it (so `time_limit_s` bounds the plan's routing as a whole); an iteration budget
+    as it is (reproducible)."""
+    r = o.routing
+    if r.time_limit_s is None:
+        return r
+    return replace(r, time_limit_s=max(FINAL_SHARE * r.time_limit_s, r.time_limit_s - rounds_routing_s))
 
 
 def round_routing(o: PlanOptions) -> RoutingOptions:

@@ -7,8 +7,9 @@ carry: the allocation then moves need to warehouses with transport to spare, or 
 `unreachable` and `time_window` loads by closing that warehouse-area link. Cuts only tighten, so the
 rounds settle; they stop when a round leaves nothing new to cut or after `max_rounds`. The round whose
 routes leave the least priority-weighted unmet need is kept. The first round's routes already make a
-feasible plan (its time is reported as `first_feasible_s`). Then the final routing search, with the
-whole budget, runs on the kept round's shipments, and replaces its routes unless they leave more
+feasible plan (its time is reported as `first_feasible_s`). Then the final routing search, with what
+the rounds left of the routing time limit (at least half of it; an iteration budget whole), runs on
+the kept round's shipments, and replaces its routes unless they leave more
 priority-weighted unmet need. Shipments in the plan are what the trips carry; what they do not carry
 is unmet, with its reason. Pure and seeded: the same scenario, options, seed and iteration budget give
 the same plan.
@@ -30,7 +31,7 @@ from scenarios.model import Scenario
 from ..instance import compile_instance
 from ..progress import Progress, ProgressEvent, no_progress
 from .assemble import Outcome, assemble_plan
-from .options import PlanOptions
+from .options import PlanOptions, final_routing
 from .residual import committed_deliveries, residual_needs
 from .result import Plan
 from .rounds import RoundContext, route, run_rounds
@@ -70,7 +71,7 @@ def plan_scenario(
     rounds = run_rounds(ctx, timings)
     kept = rounds.kept
     t = time.perf_counter()
-    final = route(ctx, kept.shipments, o.routing, 0)
+    final = route(ctx, kept.shipments, final_routing(o, timings["routing"]), 0)
     timings["routing"] += time.perf_counter() - t
     outcome = Outcome(
         scenario=s,
