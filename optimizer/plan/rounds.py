@@ -181,14 +181,14 @@ def _tighten(
 ) -> bool:
     """Add what the routing could not carry as cuts; True when anything new was added.
 
-    A warehouse and delivery day with `fleet_exhausted` or `horizon` loads gets a transport cut: the
-    vehicle hours, as the allocation counts them, of the share of each of its links' goods the trips
-    carried."""
+    A warehouse and delivery day with `fleet_exhausted`, `horizon` or `throughput` loads gets a
+    transport cut: the vehicle hours, as the allocation counts them, of the share of each of its
+    links' goods the trips carried."""
     un = routed.unassigned
     if un.empty:
         return False
     new = False
-    short = un[un["reason"].isin(["fleet_exhausted", "horizon"])]
+    short = un[un["reason"].isin(["fleet_exhausted", "horizon", "throughput"])]
     if len(short):
         hours = _carried_hours(routed, alloc, ship)
         for w, d in short[["warehouse", "day"]].drop_duplicates().itertuples(index=False):

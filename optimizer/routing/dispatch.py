@@ -10,7 +10,8 @@ Reasons, in the order they are checked: `over_capacity` (a single unit bigger th
 make the trip), `unreachable` (no vehicle type that may load at the warehouse reaches the area and comes
 back), `time_window` (no such vehicle can arrive inside the area's access window and be back inside its
 shift), `fleet_exhausted` (feasible alone, but the fleet's trips were used for higher-priority loads),
-`horizon` (the vehicle that carries it would arrive after the horizon).
+`horizon` (the vehicle that carries it would arrive after the horizon), `throughput` (no day of the
+horizon has room left in the warehouse's throughput for its trip).
 Progress: a `ProgressEvent(stage="routing", done=<parts solved>, total=<parts>)` after each part.
 """
 
@@ -54,7 +55,7 @@ __all__ = [
     "route_shipments",
 ]
 
-REASONS = ("unreachable", "over_capacity", "time_window", "fleet_exhausted", "horizon")
+REASONS = ("unreachable", "over_capacity", "time_window", "fleet_exhausted", "horizon", "throughput")
 MIN_PART_S = 0.02  # search seconds for the smallest warehouse-day problem under a time limit
 UNASSIGNED_COLUMNS = ["warehouse", "area", "commodity", "day", "units", "kg", "reason"]
 

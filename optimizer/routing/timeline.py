@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from .loads import Load
 from .parts import DispatchPart, DispatchSettings, PartTravel
 from .solution import Route, RoutingSolution
-from .trip_run import EPS_H, TripRunner, plan_stops, trip_record
+from .trip_run import EPS_H, Run, TripRunner, plan_stops, trip_record
 from .trips import Rest, Trip
 
 __all__ = ["FleetTimeline", "VehicleStart", "fleet_starts"]
@@ -86,6 +86,7 @@ class FleetTimeline:
             _State(s, s.at, s.free_h) for s in (starts if starts is not None else fleet_starts(tr))
         ]
         self._trips: list[Trip] = []
+        self.ledger = _Throughput(tr)
 
     def release_h(self, part: DispatchPart, v: str) -> float:
         """When the part's goods may leave on a vehicle of type `v`: its dispatch day's duty start."""
@@ -123,8 +124,8 @@ class FleetTimeline:
                 left += [(ld, "fleet_exhausted") for ld in loads]
                 continue
             state, ready_h, empty = choice
-            made = _run_route(self.sch, state, part, route, ready_h, empty, self._trips)
-            left += [(ld, "horizon") for ld in loads if id(ld) not in made]
+            why = _run_route(self.sch, state, part, route, ready_h, empty, self.ledger, self._trips)
+            left += [(ld, why[id(ld)]) for ld in loads if id(ld) in why]
         return left
 
     @property
@@ -159,10 +160,20 @@ class _Empty:
 def _vehicle_for(
     sch: TripRunner, states: list[_State], v: str, w: str, release_h: float
 ) -> tuple[_State, float, _Empty] | None:
-    best: tuple[tuple[float, float, str], _State, float, _Empty] | None = None
+    """The vehicle of type `v` that can be loaded at `w` soonest (see the module), with when it is
+    there and its empty drive. Candidates are tried by the soonest they could be there at all (free,
+    plus the drive without rests), so most are never run."""
+    cands = []
     for s in states:
         if s.start.vehicle_type != v or not sch.may_load(s.start.base, v, w):
             continue
+        drive = 0.0 if s.at == w else sch.leg(v, ("warehouses", "warehouses"), (s.at, w)).hours
+        cands.append((max(s.free_h + drive, release_h), s))
+    cands.sort(key=lambda c: (c[0], c[1].start.vehicle))
+    best: tuple[tuple[float, float, str], _State, float, _Empty] | None = None
+    for bound, s in cands:
+        if best is not None and round(bound, 6) > best[0][0]:
+            break
         got = _reposition(sch, s, v, w, release_h)
         if got is None:
             continue
@@ -200,28 +211,62 @@ def _run_route(
     route: Route,
     ready_h: float,
     empty: _Empty,
+    ledger: _Throughput,
     out: list[Trip],
-) -> set[int]:
-    """Run the route's trips on `state`'s vehicle from `ready_h`; append its trips to `out`; the ids of
-    the loads delivered."""
+) -> dict[int, str]:
+    """Run the route's trips on `state`'s vehicle from `ready_h`; append its trips to `out`. A trip
+    that would take a day's dispatch from the warehouse over its throughput leaves on the next day that
+    has room. Returns the reason for each load not delivered (by id): `horizon`, or `throughput` when no
+    day of the horizon has room for its trip."""
     v, w = part.vehicle_types[route.vehicle_type], part.warehouse
-    release_h = 24.0 * (part.day - part.lag_days - 1) + sch.clock[v].window_h[0]
-    made: set[int] = set()
+    lo = sch.clock[v].window_h[0]
+    release_h = 24.0 * (part.day - part.lag_days - 1) + lo
+    left: dict[int, str] = {}
     t = ready_h
     first = True
     for trip in route.trips:
         stops = plan_stops(part, [x.job for x in trip.visits], sch.st)
         rests = list(empty.rests) if first else []
-        run = sch.run_trip(
-            v, w, stops, t, rests, waits=first and empty.origin is not None, release_h=release_h
-        )
+        waits = first and empty.origin is not None
+        run = sch.run_trip(v, w, stops, t, list(rests), waits=waits, release_h=release_h)
+        while run.stops and not ledger.room(w, run):
+            nxt = 24.0 * (math.floor(run.depart_h / 24) + 1) + lo
+            if nxt > sch.horizon_h:
+                break
+            run = sch.run_trip(v, w, stops, t, list(rests), waits=waits, release_h=max(release_h, nxt))
+        if run.stops and not ledger.room(w, run):
+            left |= {id(ld): "throughput" for s in stops for ld in s.loads}
+            continue
+        made = {id(ld) for s, _, _ in run.stops for ld in s.loads}
+        left |= {id(ld): "horizon" for s in stops for ld in s.loads if id(ld) not in made}
         if not run.stops:
             continue
+        ledger.take(w, run)
         state.trips += 1
         e = (empty.origin, empty.start_h, empty.km) if first else (None, 0.0, 0.0)
         out.append(trip_record((state.start.vehicle, state.start.base, state.trips), v, w, run, e))
-        made |= {id(ld) for s, _, _ in run.stops for ld in s.loads}
         t = run.return_h
         state.at, state.free_h = w, run.return_h
         first = False
-    return made
+    return left
+
+
+class _Throughput:
+    """Tonnes dispatched from each warehouse on each day, against its throughput (t/day)."""
+
+    def __init__(self, tr: PartTravel) -> None:
+        inst = tr.instance
+        self.limit = {w: float(inst.throughput_t[i]) for i, w in enumerate(inst.warehouses.ids)}
+        self.sent: dict[tuple[str, int], float] = {}
+
+    @staticmethod
+    def _tonnes(run: Run) -> tuple[int, float]:
+        return math.floor(run.depart_h / 24), sum(ld.kg for s, _, _ in run.stops for ld in s.loads) / 1000
+
+    def room(self, w: str, run: Run) -> bool:
+        day, t = self._tonnes(run)
+        return self.sent.get((w, day), 0.0) + t <= self.limit[w] * (1 + 1e-9) + 1e-9
+
+    def take(self, w: str, run: Run) -> None:
+        day, t = self._tonnes(run)
+        self.sent[(w, day)] = self.sent.get((w, day), 0.0) + t
