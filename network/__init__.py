@@ -6,12 +6,13 @@ Imports `scenarios` only.
 from .damage import DamageState, apply_damage, edges_hit, sample_damage
 from .errors import NetworkError, NodeNotFound
 from .graph import Network
-from .matrices import TravelGraph, TravelMatrix
+from .matrices import DAYLIGHT_BIT, TravelGraph, TravelMatrix
 from .reachability import AreaReach, reachability
 from .scenario import ScenarioNetwork
 from .travel import edge_times_h
 
 __all__ = [
+    "DAYLIGHT_BIT",
     "AreaReach",
     "DamageState",
     "Network",

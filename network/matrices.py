@@ -27,7 +27,7 @@ from .graph import Network
 from .spatial import NodeSnapper
 from .travel import VehicleKey, edge_times_h, vehicle_key
 
-__all__ = ["LineStringFeature", "NodeIndices", "TravelGraph", "TravelMatrix"]
+__all__ = ["DAYLIGHT_BIT", "LineStringFeature", "NodeIndices", "TravelGraph", "TravelMatrix"]
 
 # node indices into a `Network`: a sequence of ints or an integer array
 NodeIndices: TypeAlias = Sequence[int] | npt.NDArray[np.integer]

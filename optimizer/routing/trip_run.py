@@ -12,6 +12,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from network import DAYLIGHT_BIT
+
 from .clock import DutyClock
 from .loads import Load
 from .parts import DispatchPart, DispatchSettings, PartTravel, service_h
@@ -79,7 +81,11 @@ class TripRunner:
         if ends[0] == ends[1] and kinds[0] == kinds[1]:
             return Leg(ends[0], ends[1], 0.0, 0.0, False)
         return Leg(
-            ends[0], ends[1], float(m.time_h[i, j]), float(m.distance_km[i, j]), bool(m.daylight[i, j])
+            ends[0],
+            ends[1],
+            float(m.time_h[i, j]),
+            float(m.distance_km[i, j]),
+            bool(int(m.modes[i, j]) & DAYLIGHT_BIT),
         )
 
     def drive(self, v: str, leg: Leg, t_h: float, rests: list[Rest]) -> float:
