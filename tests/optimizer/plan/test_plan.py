@@ -4,6 +4,7 @@ allocation-routing rounds feed what the fleet cannot carry back as transport cut
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from ... import plan_oracle
 from ...conftest import DATA_DIR, run_siaga
 
 PLANS = DATA_DIR / "plans"
+ROOT = Path(__file__).resolve().parents[3]
 BUDGET = RoutingOptions(time_limit_s=None, iterations=100, seed=0, workers=1)
 
 
@@ -320,3 +322,25 @@ def test_plan_kpis_keys_are_the_documented_ones(tiny_flood):
     assert isinstance(k, PlanKpis)
     assert list(k.to_dict()) == documented
     assert list(k.to_dict()["arrival_h"]) == ["mean", "p90", "max", "areas"]
+
+
+@pytest.mark.slow
+def test_the_province_plan_of_the_benchmark_is_executable():
+    """The province scenario of bench/plan.py (1,038 desa, 35 warehouses, 182 vehicles), planned on an
+    iteration budget: `check_plan` finds no violation and the independent timeline oracle no problem (no
+    overlap, no time before the start, nothing credited before it arrives or after the horizon)."""
+    spec = importlib.util.spec_from_file_location("bench_plan", ROOT / "bench" / "plan.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    s = bench.province_scenario(20, 0)
+    o = PlanOptions(
+        routing=RoutingOptions(time_limit_s=None, iterations=50, seed=0, workers=2),
+        max_rounds=1,
+        round_share=0.02,
+    )
+    plan = plan_scenario(s, o)
+    doc = plan.to_dict()
+    assert plan.trips and plan.kpis.delivered_kg > 0
+    assert check_plan(s, doc, plan.network).violations == []
+    assert plan_oracle.timeline_problems(s, doc) == []
