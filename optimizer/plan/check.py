@@ -35,14 +35,13 @@ from scenarios import compute_needs
 from scenarios.model import Scenario
 
 from ..routing.trips import Trip
-from .check_timeline import check_timelines
+from .check_timeline import TOL_H, check_timelines
 from .kpis import PlanKpis, delivered_from_trips, plan_kpis
 from .served import serve_groups
 
 __all__ = ["PlanCheck", "Violation", "check_plan"]
 
 TOL_UNITS = 1e-3
-TOL_H = 0.02  # hours: rounding in plan.json (3 decimals) and the engines' whole seconds
 OPTIONAL_NUMBERS = (
     "depart_h",
     "return_h",

@@ -31,7 +31,7 @@ from scenarios.model import DAYLIGHT_H, Scenario
 
 from ..routing.trips import Trip
 
-__all__ = ["check_timelines"]
+__all__ = ["TOL_H", "check_timelines"]
 
 TOL_H = 0.02  # hours: rounding in plan.json (3 decimals) and the engines' whole seconds
 Add = Callable[[str, str, str], None]

@@ -103,7 +103,7 @@ def route_shipments(
     reach_of = reach(tr, shipments)
     loads = make_loads(inst.scenario, shipments, largest_capacity(tr, reach_of), inst.needs.load_priority)
     parts, rejected = dispatch_parts(tr, reach_of, loads, settings)
-    timeline = FleetTimeline(tr, settings, pooled=tr.pooled, starts=starts)
+    timeline = FleetTimeline(tr, settings, starts=starts)
     solved, left = _solve_by_day(parts, timeline, options, progress or no_progress)
     return _result(timeline, solved, loads, [*rejected, *left], time.perf_counter() - t0)
 
@@ -162,7 +162,7 @@ def _shares(parts: Sequence[DispatchPart], timeline: FleetTimeline) -> list[list
     free: dict[tuple[int, str], int] = {}
     for i, p in enumerate(parts):
         for k, v in enumerate(p.vehicle_types):
-            key = timeline.pool_key(p.warehouse, v)
+            key = timeline.tr.pool_key(p.warehouse, v)
             free.setdefault(key, timeline.available(p, v))
             wants.setdefault(key, []).append((i, k, sum(ld.kg for ld in p.loads)))
     out = [[0] * len(p.vehicle_types) for p in parts]

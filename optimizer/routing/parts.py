@@ -76,16 +76,30 @@ class PartTravel:
         if w not in inst.warehouses:
             return {}
         if w not in self._fleet:
-            fl, wi = inst.fleet, inst.warehouses[w]
+            count = inst.fleet.count
             out: dict[str, int] = {}
             for v_i, v in enumerate(inst.vehicle_types.ids):
-                pool = fl.pool_of[wi, v_i] if self.pooled else -1
-                bases = fl.pool_of[:, v_i] == pool if self.pooled else np.arange(len(fl.count)) == wi
-                n = int(fl.count[bases, v_i].sum())
+                key = self.pool_key(w, v)
+                n = sum(
+                    int(count[b, v_i])
+                    for b, base in enumerate(inst.warehouses.ids)
+                    if self.pool_key(base, v) == key
+                )
                 if n:
                     out[v] = n
             self._fleet[w] = out
         return self._fleet[w]
+
+    def pool_key(self, w: str, v: str) -> tuple[int, str]:
+        """The pool of vehicles of type `v` that warehouse `w`'s loads draw on: its `Fleet.pool_of`
+        when the fleet is pooled, else the warehouse alone (a negative key of its own)."""
+        inst = self.instance
+        wi = inst.warehouses[w]
+        return (int(inst.fleet.pool_of[wi, inst.vehicle_types[v]]) if self.pooled else -1 - wi, v)
+
+    def may_load(self, base: str, v: str, w: str) -> bool:
+        """A vehicle of type `v` based at `base` may load at `w`: the same pool."""
+        return base == w or self.pool_key(base, v) == self.pool_key(w, v)
 
     def window_h(self, v: str) -> tuple[float, float]:
         return self.instance.fleet.duty.window(self.instance.vehicle_types[v])

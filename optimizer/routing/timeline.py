@@ -78,10 +78,10 @@ class FleetTimeline:
         tr: PartTravel,
         st: DispatchSettings,
         *,
-        pooled: bool,
         starts: Iterable[VehicleStart] | None = None,
     ) -> None:
-        self.sch = TripRunner(tr, st, pooled=pooled, horizon_h=24.0 * tr.instance.horizon_days)
+        self.tr = tr
+        self.sch = TripRunner(tr, st, horizon_h=24.0 * tr.instance.horizon_days)
         self.states = [
             _State(s, s.at, s.free_h) for s in (starts if starts is not None else fleet_starts(tr))
         ]
@@ -101,15 +101,9 @@ class FleetTimeline:
             1
             for s in self.states
             if s.start.vehicle_type == v
-            and self.sch.may_load(s.start.base, v, part.warehouse)
+            and self.tr.may_load(s.start.base, v, part.warehouse)
             and s.free_h < by_h
         )
-
-    def pool_key(self, w: str, v: str) -> tuple[int, str]:
-        """Which pool of type `v` warehouse `w` draws on (own_warehouse: its own)."""
-        inst = self.sch.tr.instance
-        wi = inst.warehouses[w]
-        return (int(inst.fleet.pool_of[wi, inst.vehicle_types[v]]) if self.sch.pooled else -1 - wi, v)
 
     def assign(self, solved: Sequence[tuple[DispatchPart, RoutingSolution]]) -> list[tuple[Load, str]]:
         """Put the routes of `solved` on vehicles; the loads left, with their reason (`horizon`, or
@@ -124,7 +118,9 @@ class FleetTimeline:
                 left += [(ld, "fleet_exhausted") for ld in loads]
                 continue
             state, ready_h, empty = choice
-            why = _run_route(self.sch, state, part, route, ready_h, empty, self.ledger, self._trips)
+            why = _run_route(
+                self.sch, state, part, route, (ready_h, release_h), empty, self.ledger, self._trips
+            )
             left += [(ld, why[id(ld)]) for ld in loads if id(ld) in why]
         return left
 
@@ -165,7 +161,7 @@ def _vehicle_for(
     plus the drive without rests), so most are never run."""
     cands = []
     for s in states:
-        if s.start.vehicle_type != v or not sch.may_load(s.start.base, v, w):
+        if s.start.vehicle_type != v or not sch.tr.may_load(s.start.base, v, w):
             continue
         drive = 0.0 if s.at == w else sch.leg(v, ("warehouses", "warehouses"), (s.at, w)).hours
         cands.append((max(s.free_h + drive, release_h), s))
@@ -209,18 +205,19 @@ def _run_route(
     state: _State,
     part: DispatchPart,
     route: Route,
-    ready_h: float,
+    times: tuple[float, float],
     empty: _Empty,
     ledger: _Throughput,
     out: list[Trip],
 ) -> dict[int, str]:
-    """Run the route's trips on `state`'s vehicle from `ready_h`; append its trips to `out`. A trip
+    """Run the route's trips on `state`'s vehicle, there from `times` = (ready_h, release_h: not
+    before); append its trips to `out`. A trip
     that would take a day's dispatch from the warehouse over its throughput leaves on the next day that
     has room. Returns the reason for each load not delivered (by id): `horizon`, or `throughput` when no
     day of the horizon has room for its trip."""
     v, w = part.vehicle_types[route.vehicle_type], part.warehouse
     lo = sch.clock[v].window_h[0]
-    release_h = 24.0 * (part.day - part.lag_days - 1) + lo
+    ready_h, release_h = times
     left: dict[int, str] = {}
     t = ready_h
     first = True

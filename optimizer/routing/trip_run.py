@@ -54,22 +54,11 @@ class Run:
 
 
 class TripRunner:
-    def __init__(self, tr: PartTravel, st: DispatchSettings, *, pooled: bool, horizon_h: float) -> None:
-        self.tr, self.st, self.pooled, self.horizon_h = tr, st, pooled, horizon_h
+    def __init__(self, tr: PartTravel, st: DispatchSettings, *, horizon_h: float) -> None:
+        self.tr, self.st, self.horizon_h = tr, st, horizon_h
         inst = tr.instance
         self.clock = {v.id: DutyClock.of(v, inst.fleet.duty.day_start_h) for v in inst.scenario.vehicle_types}
         self.areas = {a.id: a for a in inst.scenario.areas}
-
-    def may_load(self, base: str, v: str, w: str) -> bool:
-        """A vehicle of type `v` based at `base` may load at `w`: its own warehouse, or one of its
-        pool when the fleet is pooled."""
-        if base == w:
-            return True
-        if not self.pooled:
-            return False
-        inst = self.tr.instance
-        pool, vi = inst.fleet.pool_of, inst.vehicle_types[v]
-        return bool(pool[inst.warehouses[base], vi] == pool[inst.warehouses[w], vi])
 
     def leg(self, v: str, kinds: tuple[str, str], ends: tuple[str, str]) -> Leg:
         m = self.tr.m(v, *kinds)
