@@ -13,6 +13,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstrai
 
 __all__ = [
     "DAYLIGHT_H",
+    "HOUSEHOLD_SIZE",
     "MODES",
     "Area",
     "Arrival",
@@ -39,9 +40,13 @@ Mode = Literal["road", "river", "ferry", "sea", "air"]
 CommodityKind = Literal[
     "food", "water", "shelter", "hygiene", "health", "infant", "elderly", "disability", "other"
 ]
-GroupKind = Literal["pmks", "vulnerable", "general"]
+GroupKind = Literal["pmks", "vulnerable", "general", "household"]
 Stage = Literal["deprivation", "equity", "cost"]
 FleetRule = Literal["pooled", "own_warehouse"]
+PriorityRule = Literal["household", "person"]
+# people per KK where the scenario gives none: an estimate between the Samarinda 2019 flood's 3.2
+# (56,123 people, 17,485 KK) and the 5.13 of poor households in Kaltim (BPS, March 2024)
+HOUSEHOLD_SIZE = 3.5
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=r"^[A-Za-z0-9_.\-]+$")]
 Text = Annotated[str, StringConstraints(max_length=2000)]
@@ -73,7 +78,10 @@ class Commodity(_Frozen):
 class Group(_Frozen):
     """A PMKS/PPKS category (Permensos 08/2012), a vulnerable group, or the general population.
 
-    `share` is the fraction of a bare affected count in this group (None: never split into).
+    `share` is the fraction of a bare affected count in this group (None: never split into). A group
+    of kind `household` holds no people of its own: under the household priority rule (Policy) it is
+    where the needs put the general members of households with a vulnerable member, and its weight is
+    the weight of every base ration in such a household.
     """
 
     id: Id
@@ -86,15 +94,29 @@ class Group(_Frozen):
     note: Text | None = None
 
 
+Basis = Literal["affected", "displaced"]
+Per = Literal["person", "household"]
+
+
 class StandardItem(_Frozen):
-    """`quantity` covers `per_persons` people for `per_days` days (None: once, on day 1)."""
+    """`quantity` covers `per_persons` people (households with `per: household`) for `per_days` days
+    (None: once, on day 1).
+
+    `basis`: who needs it, every affected person or the displaced ones (plus the policy's
+    `at_home_share` of the others for rations and kits); `share`: the fraction of those people of each
+    group it applies to (MP-ASI: the children of 6-23 months among the under-fives); `covers`: how much
+    of its need category (the commodity's kind) it meets, relative to the category's other items for
+    the same group (normalised per group and category)."""
 
     commodity: Id
     quantity: NonNeg
     per_persons: Positive = 1.0
     per_days: Positive | None = 1.0
     groups: tuple[Id, ...] = ()
-    basis: Literal["affected", "displaced"] = "affected"
+    basis: Basis = "displaced"
+    per: Per = "person"
+    share: Share = 1.0
+    covers: Positive = 1.0
     note: Text | None = None
 
 
@@ -290,8 +312,21 @@ class Policy(_Frozen):
     stages: tuple[Stage, ...] = ("deprivation", "equity", "cost")
     tolerance: NonNeg = 0.0  # 0: each stage keeps the previous optima exactly
     deprivation_growth_per_day: NonNeg = 0.5
+    # people per KK (household); None: HOUSEHOLD_SIZE
+    household_size: Annotated[float, Field(ge=1, le=20)] | None = None
+    # of the affected people not displaced, the share that still needs rations and kits (flooded houses)
+    at_home_share: Share = 0.0
+    # household: base rations weigh the same for every member of a household (the weight of the
+    # `household` group where a member is vulnerable, 1 otherwise), extras weigh their group's weight;
+    # person: every ration weighs its group's weight
+    priority_rule: PriorityRule = "household"
     time_limit_s: Positive = 60.0
     seed: Annotated[int, Field(ge=0)] = 0
+
+    @property
+    def kk_size(self) -> float:
+        """People per household: the scenario's, else HOUSEHOLD_SIZE."""
+        return self.household_size if self.household_size is not None else HOUSEHOLD_SIZE
 
 
 class Scenario(_Frozen):

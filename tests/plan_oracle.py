@@ -28,17 +28,18 @@ def delivered(plan: dict) -> dict[tuple[str, str, int], float]:
 
 
 def service(s: Scenario, plan: dict):
-    """Per (area, commodity, group): served total; per (area, group, day): worst unmet share to date."""
+    """Per (area, commodity, group): served total; per (area, commodity, group, day): the units still
+    owed at the day's end. Goods go to the rows of highest priority first, oldest need first."""
     needs = compute_needs(s)
     H = s.policy.horizon_days
-    weight = {g.id: g.priority_weight for g in s.groups}
+    prio = {(r.area, r.commodity, r.group): round(r.priority, 9) for r in needs.itertuples(index=False)}
     got = delivered(plan)
     need: dict = defaultdict(float)
     for r in needs.itertuples(index=False):
         need[(r.area, r.commodity, r.group, int(r.day))] += r.units
     keys = sorted({(a, c) for a, c, _, _ in need})
     served: dict = defaultdict(float)
-    worst: dict = defaultdict(float)
+    owed: dict = {}
     for a, c in keys:
         groups = sorted({g for (aa, cc, g, _) in need if (aa, cc) == (a, c)})
         queue = {g: [] for g in groups}  # [need day, units left]
@@ -50,8 +51,8 @@ def service(s: Scenario, plan: dict):
                 if q > 0:
                     queue[g].append([d, q])
             held += got.get((a, c, d), 0.0)
-            for wgt in sorted({weight[g] for g in groups}, reverse=True):
-                cls = [g for g in groups if weight[g] == wgt]
+            for wgt in sorted({prio[(a, c, g)] for g in groups}, reverse=True):
+                cls = [g for g in groups if prio[(a, c, g)] == wgt]
                 lack = {g: sum(x[1] for x in queue[g]) for g in cls}
                 total = sum(lack.values())
                 if total <= 0 or held <= 0:
@@ -67,38 +68,43 @@ def service(s: Scenario, plan: dict):
                         amount -= take
             for g in groups:
                 if cum[g] > 0:
-                    share = min(1.0, max(0.0, sum(x[1] for x in queue[g]) / cum[g]))
-                    worst[(a, g, d)] = max(worst[(a, g, d)], share)
-    return needs, served, worst
+                    owed[(a, c, g, d)] = sum(x[1] for x in queue[g])
+    return needs, served, owed
 
 
 def kpis(s: Scenario, plan: dict) -> dict:
-    needs, served, worst = service(s, plan)
-    weight = {g.id: g.priority_weight for g in s.groups}
-    need_ac, need_gc, need_acg = defaultdict(float), defaultdict(float), defaultdict(float)
+    """The KPIs recomputed from the needs table and the trips alone: fill rates weighted by the
+    person-days a unit is worth (covers x persons / units of its first day), person-days without each
+    category (people short each day: min(persons, owed / need per person) x covers)."""
+    needs, served, owed = service(s, plan)
+    kind = {c.id: c.kind for c in s.commodities}
+    first_row: dict = {}
+    for r in needs.sort_values("day", kind="stable").itertuples(index=False):
+        first_row.setdefault((r.area, r.commodity, r.group), r)
+    pd_unit = {k: r.covers * r.persons / r.units for k, r in first_row.items()}
+    need_acg: dict = defaultdict(float)
     for r in needs.itertuples(index=False):
-        need_ac[(r.area, r.commodity)] += r.units
-        need_gc[(r.group, r.commodity)] += r.units
         need_acg[(r.area, r.commodity, r.group)] += r.units
-    got_ac, got_gc = defaultdict(float), defaultdict(float)
-    for (a, c, g), u in served.items():
-        got_ac[(a, c)] += u
-        got_gc[(g, c)] += u
     by_c = {}
-    for c in {c for _, c in need_ac}:
-        n = sum(v for (_, cc), v in need_ac.items() if cc == c)
-        if n > 0:
-            by_c[c] = min(1.0, sum(v for (_, cc), v in got_ac.items() if cc == c) / n)
-    by_area = {}
-    for a in {a for a, _ in need_ac}:
-        rates = [min(1.0, got_ac[(a, c)] / n) for (aa, c), n in need_ac.items() if aa == a and n > 0]
-        by_area[a] = sum(rates) / len(rates)
-    by_group = {}
-    for g in {g for g, _ in need_gc}:
-        rates = [min(1.0, got_gc[(g, c)] / n) for (gg, c), n in need_gc.items() if gg == g and n > 0]
-        by_group[g] = sum(rates) / len(rates)
-    unmet_w = sum(weight[g] * max(0.0, n - served[(a, c, g)]) for (a, c, g), n in need_acg.items())
-    people = {(a.id, g): n for a in s.areas for g, n in a.people.items()}
+    for c in {c for _, c, _ in need_acg}:
+        n = sum(v for (_, cc, _), v in need_acg.items() if cc == c)
+        by_c[c] = min(1.0, sum(v for (_, cc, _), v in served.items() if cc == c) / n)
+
+    def fill(pick) -> dict:
+        need_pd, short_pd = defaultdict(float), defaultdict(float)
+        for k, n in need_acg.items():
+            need_pd[pick(k)] += n * pd_unit[k]
+            short_pd[pick(k)] += max(0.0, n - served[k]) * pd_unit[k]
+        return {x: 1 - short_pd[x] / v for x, v in need_pd.items() if v > 0}
+
+    by_area, by_group = fill(lambda k: k[0]), fill(lambda k: k[2])
+    total = fill(lambda k: "all")["all"]
+    unmet_w = sum(first_row[k].priority * max(0.0, n - served[k]) for k, n in need_acg.items())
+    without: dict = defaultdict(float)
+    for (a, c, g, _d), left in owed.items():
+        r = first_row[(a, c, g)]
+        per_person = r.units / r.persons
+        without[kind[c]] += min(r.persons, left / per_person) * r.covers
     first: dict = {}
     for t in plan["trips"]:
         for st in t["stops"]:
@@ -119,12 +125,14 @@ def kpis(s: Scenario, plan: dict) -> dict:
         for v in {(t["vehicle"], t["day"]): t["vehicle_type"] for t in plan["trips"]}.values()
     )
     return {
-        "fill_rate": sum(by_c.values()) / len(by_c),
+        "fill_rate": total,
         "fill_rate_by_commodity": by_c,
         "fill_rate_by_area": by_area,
         "fill_rate_by_group": by_group,
         "weighted_unmet": unmet_w,
-        "person_days_deprived": sum(people.get((a, g), 0.0) * v for (a, g, _), v in worst.items()),
+        "person_days_without": dict(without),
+        "person_days_deprived": sum(without.values()),
+        "first_delivery_h": first,
         "arrival_h": {
             "mean": float(arr.mean()),
             "p90": float(np.percentile(arr, 90)),

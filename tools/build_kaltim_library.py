@@ -1248,13 +1248,20 @@ def fleet_note(wh: str, vt: str) -> str:
 # ----------------------------------------------------------------------------------------------
 # commodity: (provincial buffer, kab/kota total spread by population, BPBD Provinsi, note)
 STOCK_DINSOS = {
-    "paket_keluarga": (
+    "paket_sembako": (
         4000,
         4000,
         0,
-        "family packages left from the provincial pre-distribution (Dinsos Kaltim buys ~17,000 a year, "
-        "README-domain 5.5); ~30% of the ~13,000 distributed assumed still unused",
+        "paket sembako (food parcels per KK) left from the provincial pre-distribution (Dinsos Kaltim buys "
+        "~17,000 'paket logistik' a year, README-domain 5.5); ~30% of the ~13,000 distributed assumed still unused",
     ),
+    "paket_keluarga": (0, 0, 1000, "BNPB family kits (hygiene)"),
+    "jamban_darurat": (0, 0, 100, "emergency toilets (latrine kits)"),
+    "pembalut": (2000, 3000, 0, "packs of sanitary pads"),
+    "kit_martabat": (1000, 1000, 0, "dignity kits"),
+    "kit_dapur": (1000, 1000, 0, "kitchen and eating sets"),
+    "pakaian": (2000, 3000, 0, "clothing sets"),
+    "kasur": (500, 1000, 500, "folding mattresses"),
     "beras": (10000, 20000, 0, "kg of rice held by Dinsos for emergencies"),
     "lauk_pauk": (3000, 6000, 0, "side-dish packages (one person-day each)"),
     "makanan_siap_saji": (3000, 5000, 1000, "ready-to-eat meals"),
@@ -1536,8 +1543,8 @@ def build_stock(kab_pop: dict) -> list[dict]:
     for com, (prov, kab_total, bpbd, what) in STOCK_DINSOS.items():
         if prov:
             n = f"estimate: {what} at the provincial buffer"
-            if com == "paket_keluarga":
-                n = "4,000 family packages left end Nov 2025 (README-domain 5.5: natmed.id, insitekaltim, prokal, presisi.co)"
+            if com == "paket_sembako":
+                n = "4,000 paket sembako (the 'paket logistik' of Dinsos, food per KK) left end Nov 2025 (README-domain 5.5: natmed.id, insitekaltim, prokal, presisi.co)"
             rows.append({"warehouse": "gudang_dinsos_prov", "commodity": com, "units": prov, "note": n})
         if bpbd:
             rows.append(
@@ -1643,9 +1650,7 @@ MAHULU_2024_AREAS = [
     ("64.11.02.2009", True, False),
     ("64.11.02.2010", False, False),
     ("64.11.02.2011", True, False),
-    # Laham
-    ("64.11.03.2001", False, True),
-    ("64.11.03.2004", False, True),
+    # Laham (64.11.03.2001, 64.11.03.2004) is left out: the police report of May 2024 lists it as not flooded
     # Long Pahangai
     ("64.11.05.2008", True, False),
     ("64.11.05.2009", True, False),
@@ -1728,12 +1733,14 @@ def area_row(d: dict, affected: int, displaced: float, note: str, **extra) -> di
     return r
 
 
-def scenario_yaml(sid, name, description, horizon, standards, start) -> str:
-    """The scenario's YAML; `start` is day 1, 00:00 local time (WITA, +08:00) of the planning horizon."""
+def scenario_yaml(sid, name, description, horizon, standards, start, **policy) -> str:
+    """The scenario's YAML; `start` is day 1, 00:00 local time (WITA, +08:00) of the planning horizon;
+    `policy` further policy fields (value, comment) such as the household size."""
     desc = "\n".join("  " + line for line in description.strip().splitlines())
+    extra = "".join(f"  {k}: {v}  # {note}\n" for k, (v, note) in policy.items())
     return (
         f'id: {sid}\nname: "{name}"\ndescription: >-\n{desc}\nbase: kaltim\npolicy:\n'
-        f"  horizon_days: {horizon}\n  standards: {standards}\n  start: {start}\n"
+        f"  horizon_days: {horizon}\n  standards: {standards}\n  start: {start}\n{extra}"
     )
 
 
@@ -1891,6 +1898,8 @@ def build_scenarios(out: Path, desa: dict, net: dict):
             3,
             "bnpb",
             "2019-06-09T00:00:00+08:00",  # the flood peaked on 9-10 June 2019
+            household_size=(3.21, "the event's 56,123 people in 17,485 KK (BNPB via Republika, 14 Jun 2019)"),
+            at_home_share=(0.25, "estimate: of those not displaced, a quarter stay in flooded houses needing rations"),
         ),
         encoding="utf-8",
     )
@@ -1955,11 +1964,13 @@ def build_scenarios(out: Path, desa: dict, net: dict):
             "Banjir Mahakam Ulu Mei 2024",
             'Mahakam Ulu flood of 13-17 May 2024, "worst in history": 28-37 of 50 kampung in 5 kecamatan flooded, water 4-5 m\n'
             "deep, ~200 displaced at the Ujoh Bilang posko (Kompas, Tempo, kaltimkece, mediakaltim, May 2024).\n"
-            f"{len(rows)} kampung are modelled; affected counts and the Komunitas Adat Terpencil counts are estimates.\n"
+            f"{len(rows)} kampung are modelled (Laham is left out: the police report lists it as not flooded);\n"
+            "affected counts and the Komunitas Adat Terpencil counts are estimates.\n"
             "The road from Kutai Barat is closed, so the interior is reached by river and air only.",
             5,
             "bnpb",
             "2024-05-13T00:00:00+08:00",  # the flood's first day
+            at_home_share=(0.25, "estimate: of those not displaced, a quarter stay in raised or flooded houses cut off"),
         ),
         encoding="utf-8",
     )
@@ -2058,8 +2069,8 @@ def build_scenarios(out: Path, desa: dict, net: dict):
         "  estimates, not regulation.\n"
         "extends: bnpb\n"
         "items:\n"
-        '  - {commodity: masker, quantity: 1, per_persons: 1, per_days: 1, note: "estimate: one mask per person per day during haze"}\n'
-        '  - {commodity: kit_kesehatan, quantity: 1, per_persons: 5, per_days: null, note: "estimate: one basic health kit per 5 persons, once"}\n',
+        '  - {commodity: masker, quantity: 1, per_persons: 1, per_days: 1, basis: affected, note: "estimate: one mask per person per day during haze, for everyone in it"}\n'
+        '  - {commodity: kit_kesehatan, quantity: 1, per_persons: 5, per_days: null, basis: affected, note: "estimate: one basic health kit per 5 persons, once"}\n',
         encoding="utf-8",
     )
     (sd / "scenario.yaml").write_text(

@@ -107,12 +107,14 @@ def before_start(p: Plan) -> None:
 
 
 def duty(p: Plan) -> None:
-    """Day 2's trips moved to follow day 1's at once: more than the truck's 10-hour shift on day 1."""
-    end = max(t["return_h"] for t in _by_day(p, 1))
-    day2 = _by_day(p, 2)
-    offset = end - min(t["start_h"] for t in day2)
-    for t in day2:
-        _shift(t, offset)
+    """Days 2 and 3's trips moved to follow day 1's at once: more than the truck's 10-hour shift on
+    day 1."""
+    for day in (2, 3):
+        end = max(t["return_h"] for t in _by_day(p, 1))
+        later = _by_day(p, day)
+        offset = end - min(t["start_h"] for t in later)
+        for t in later:
+            _shift(t, offset)
 
 
 def late_credit(p: Plan) -> None:

@@ -6,22 +6,23 @@ start (links.py) and the rounds of the solve add farther warehouses (`extra`). `
 what does not depend on the links once per solve; `link_inputs` the links and zones of each round.
 
 Zones: areas with the same candidate warehouses, the same days of delay per warehouse and vehicle
-type and (`split_nearest`, the default) the same nearest candidate form one zone; groups with the same
-priority weight form one class. The LP is solved per zone and
-class and split back in proportion to need, which is exact for deprivation; vehicle hours and cost use
-need-weighted mean round trips, exact for the proportional split.
+type and (`split_nearest`, the default) the same nearest candidate form one zone; the need rows of a
+commodity whose unit is worth the same (priority x person-days per unit) form one class. The LP is
+solved per zone and class and split back in proportion to need, which is exact for deprivation;
+vehicle hours and cost use need-weighted mean round trips, exact for the proportional split.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from ..instance import PlanningInstance, lag_days
+from .classes import with_classes
 
 __all__ = [
     "AllocationInputs",
@@ -38,6 +39,8 @@ __all__ = [
 ]
 
 NeedRows = tuple[np.ndarray, np.ndarray, np.ndarray]  # (area, commodity, group) index of each need row
+_EMPTY = np.zeros(0)
+_EMPTY_I = np.zeros(0, np.int64)
 
 
 @dataclass(frozen=True)
@@ -50,8 +53,8 @@ class AllocationInputs:
     groups: tuple[str, ...]
     vehicle_types: tuple[str, ...]
     horizon: int
-    group_class: np.ndarray  # group index -> class index
-    class_weight: np.ndarray
+    class_of: np.ndarray  # [area, commodity, group] -> class index
+    class_value: np.ndarray  # [commodity, class] what a unit served is worth (priority x person-days)
     kg: np.ndarray  # per commodity
     m3: np.ndarray
     need: np.ndarray  # [area, commodity, class, day]
@@ -79,6 +82,9 @@ class AllocationInputs:
     lv_dist: np.ndarray  # [link, vehicle type] one-way km
     candidates: tuple[frozenset[int], ...]  # per area: warehouse indices linked
     handling_h: float = 1.0  # loading and unloading per trip
+    unit_value: np.ndarray = field(
+        default_factory=lambda: _EMPTY
+    )  # [area, commodity, group] priority x person-days per unit
 
 
 def index_of(values: Iterable[str] | pd.Series, ids: Iterable[str]) -> np.ndarray:
@@ -120,10 +126,6 @@ def unique_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return uniq, inv.reshape(-1)
 
 
-_EMPTY = np.zeros(0)
-_EMPTY_I = np.zeros(0, np.int64)
-
-
 @dataclass(frozen=True)
 class ScenarioArrays:
     """The per-scenario part of the inputs (needs, stock, fleet, travel), built once per solve; the
@@ -135,7 +137,8 @@ class ScenarioArrays:
     rt: np.ndarray  # [warehouse, area, vehicle type] round trip hours
     aggregate: bool  # zones over areas (else one zone per area)
     need_by_group: np.ndarray  # [area, commodity, group, day]
-    group_weight: np.ndarray
+    unit_value: np.ndarray  # [area, commodity, group] priority x person-days per unit
+    unit_person_days: np.ndarray  # [area, commodity, group] person-days per unit
     order: np.ndarray  # [rank, area]: reachable warehouses nearest first (ties by index)
     holders_near: np.ndarray  # [warehouse, area]: the nearest holder of each commodity the area needs
     need_rows: NeedRows  # (area, commodity, group) indices of each row of the needs table
@@ -152,7 +155,7 @@ def scenario_arrays(
     """Needs by priority class, stock, fleet and travel of `instance`, with the warehouse-area links of
     `closed` [W, A] unreachable. Classes: one per group, or with `aggregate` one per distinct priority
     weight, or with `one_class` a single class of weight 1 (the pricing rounds' surrogate in rounds.py:
-    which links carry stock to need, whoever it serves)."""
+    which links carry stock to need, whoever it serves, a unit worth its person-days)."""
     inst = instance
     travel = inst.travel.closed(closed)
     time_h = travel.based_time_h
@@ -170,7 +173,8 @@ def scenario_arrays(
         rt,
         aggregate,
         need_g,
-        inst.group_weight,
+        inst.needs.value,
+        inst.needs.pd_per_unit,
         order,
         _holders_near(inst.stock, need_g, t),
         inst.needs.rows,
@@ -202,8 +206,8 @@ def _scenario_inputs(
         groups=inst.groups.ids,
         vehicle_types=inst.vehicle_types.ids,
         horizon=inst.days,
-        group_class=_EMPTY_I,
-        class_weight=_EMPTY,
+        class_of=_EMPTY_I,
+        class_value=_EMPTY,
         kg=inst.kg_per_unit,
         m3=inst.m3_per_unit,
         need=_EMPTY,
@@ -245,29 +249,6 @@ def _holders_near(stock: np.ndarray, need_g: np.ndarray, t: np.ndarray) -> np.nd
         has = needs_c[:, c] & np.isfinite(tc.min(axis=0))
         holders_near[np.argmin(tc, axis=0)[has], np.flatnonzero(has)] = True
     return holders_near
-
-
-def with_classes(base: ScenarioArrays, aggregate: bool, one_class: bool = False) -> ScenarioArrays:
-    """The same arrays with other priority classes (and, with `aggregate`, zones over areas)."""
-    w = base.group_weight
-    if one_class:
-        class_weight, group_class = np.ones(1), np.zeros(len(w), np.int64)
-    elif aggregate:
-        uniq = np.unique(w, return_inverse=True)
-        class_weight, group_class = uniq[0], uniq[1]
-    else:
-        class_weight, group_class = w.copy(), np.arange(len(w))
-    need_g = base.need_by_group
-    need = np.zeros((*need_g.shape[:2], len(class_weight), need_g.shape[3]))
-    for g, k in enumerate(group_class):
-        need[:, :, k, :] += need_g[:, :, g, :]
-    inputs = replace(
-        base.inputs,
-        group_class=np.asarray(group_class, np.int64),
-        class_weight=np.asarray(class_weight, float),
-        need=need,
-    )
-    return replace(base, inputs=inputs, aggregate=aggregate)
 
 
 def link_inputs(

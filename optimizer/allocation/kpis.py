@@ -64,7 +64,7 @@ def allocation_kpis(
         "fill_rate_by_commodity": {str(k): float(v) for k, v in sorted(zip(names, by_c, strict=True))},
         "min_area_fill_rate": float(by_area.min()) if len(by_area) else 1.0,
         "max_area_fill_rate": float(by_area.max()) if len(by_area) else 1.0,
-        "deprivation": _deprivation(inp, needs, served, growth, w, need_rows),
+        "deprivation": _deprivation(inp, needs, served, growth, need_rows),
         "weighted_unmet": float((unmet["units"].to_numpy() * w[index_of(unmet["group"], inp.groups)]).sum())
         if len(unmet)
         else 0.0,
@@ -87,10 +87,10 @@ def _deprivation(
     needs: pd.DataFrame,
     served: pd.DataFrame,
     growth: float,
-    weights: np.ndarray,
     need_rows: NeedRows | None = None,
 ) -> float:
-    """sum over area, commodity, group, day of weight x (1 + growth (d-1)) x backlog at day end."""
+    """sum over area, commodity, group, day of the unit value (priority x person-days per unit) x
+    (1 + growth (d-1)) x backlog at day end: the LP's first stage, in priority-weighted person-days."""
     H, G = inp.horizon, len(inp.groups)
     n_keys = len(inp.areas) * len(inp.commodities) * G
 
@@ -100,5 +100,5 @@ def _deprivation(
 
     backlog = np.clip(np.cumsum(by_day(needs, need_rows) - by_day(served), axis=1), 0.0, None)
     factor = 1 + growth * np.arange(H)
-    w = np.tile(weights, n_keys // G) if G else np.zeros(0)
+    w = inp.unit_value.reshape(-1) if G else np.zeros(0)
     return float((backlog * factor[None, :] * w[:, None]).sum())

@@ -1,8 +1,8 @@
 r"""The allocation LP: who gets what from where, day by day, vulnerable first.
 
 Sets: zones z (areas, or groups of areas with the same candidate warehouses, delays and nearest
-candidate), warehouses w, links l = (z, w), commodities c, priority classes k (groups, or groups of equal
-priority weight), vehicle types v, days d = 1..H (delivery days), dispatch days e.
+candidate), warehouses w, links l = (z, w), commodities c, classes k (per commodity, the need rows whose unit
+is worth the same), vehicle types v, days d = 1..H (delivery days), dispatch days e.
 
 Data: N[z,c,k,d] need; S[w,c,e] stock available by day e (initial stock plus arrivals); lag[l] days
 from dispatch to delivery on the fastest based vehicle, lag[l,v] per vehicle type; kg_c, m3_c per unit;
@@ -10,11 +10,12 @@ cap_kg_v, cap_m3_v; rt[l,v] round-trip hours (2 x one way + handling); n[p,v] ve
 (pooled fleet: one pool of every vehicle; own_warehouse: the vehicles based at the warehouse); a trip
 dispatched on day e = d - lag[l,v] works u[l,v,k] = min(h_v, rt[l,v] - k h_v) hours on day e + k while
 that is positive;
-h_v shift hours (12 h of daylight for daylight-only types); T_w throughput t/day; omega_k priority
-weight; K[w,d] a transport cut: the vehicle hours (as this model counts them) of what the routing
-could really carry from w for delivery on day d (the plan feeds loads its vehicles could not carry back
-this way); f_d = 1 + g (d - 1) the daily growth of
-deprivation (g = `deprivation_growth_per_day`); F_d = sum_{d' >= d} f_{d'}.
+h_v shift hours (12 h of daylight for daylight-only types); T_w throughput t/day; v[c,k] what a unit
+of commodity c served to class k is worth: priority x person-days per unit (scenarios/needs.py), so
+the objective counts people, whatever unit a commodity is counted in; K[w,d] a transport cut: the
+vehicle hours (as this model counts them) of what the routing could really carry from w for delivery
+on day d (the plan feeds loads its vehicles could not carry back this way); f_d = 1 + g (d - 1) the
+daily growth of deprivation (g = `deprivation_growth_per_day`); F_d = sum_{d' >= d} f_{d'}.
 
 Variables (all >= 0): x[l,c,d] units delivered on day d over link l (only where w holds c and z needs it,
 d > lag[l]); s[z,c,k,d] units served to class k; y[l,v,d] vehicle loads (fractional trips) of type v
@@ -33,9 +34,9 @@ Constraints:
 
 Objective, lexicographic; each stage keeps the previous optimum: exactly (on the optimal face, by
 complementary slackness) with the default `policy.tolerance` 0, else as an objective row within it:
-    1. deprivation: minimise sum_{z,c,k,d} omega_k f_d backlog[z,c,k,d], with
-       backlog[z,c,k,d] = sum_{d' <= d} (N - s)[z,c,k,d']; equivalently maximise
-       sum s[z,c,k,d] omega_k F_d (the constant sum of omega_k F_d N is dropped);
+    1. deprivation: minimise sum_{z,c,k,d} v[c,k] f_d backlog[z,c,k,d] (priority-weighted person-days,
+       growing with delay), with backlog[z,c,k,d] = sum_{d' <= d} (N - s)[z,c,k,d']; equivalently
+       maximise sum s[z,c,k,d] v[c,k] F_d (the constant sum of v[c,k] F_d N is dropped);
     2. equity: maximise phi;
     3. cost: minimise sum y[l,v,d] trip_cost[l,v] (money per trip: per-hour x round trip + per-km x 2 x
        distance + fixed; vehicle hours for types without prices).
@@ -118,7 +119,7 @@ def build_model(
 ) -> AllocationModel:
     """`cuts_h[w, d]`: at most this many vehicle hours from warehouse w for delivery on day d (inf: none)."""
     H = inp.horizon
-    C, K = len(inp.commodities), len(inp.class_weight)
+    C, K = len(inp.commodities), inp.class_value.shape[1]
     lp = LinearProgram()
     nz = np.zeros((inp.n_zones, C, K, H))
     np.add.at(nz, inp.zone_of, inp.need)
@@ -139,8 +140,8 @@ def build_model(
     f = 1 + growth * np.arange(H)
     F = np.cumsum(f[::-1])[::-1]
     benefit = np.zeros(lp.n_cols)
-    benefit[cols.s] = inp.class_weight[cols.s_k] * F[cols.s_d]
-    const = float((nz * inp.class_weight[None, None, :, None] * F[None, None, None, :]).sum())
+    benefit[cols.s] = inp.class_value[cols.s_c, cols.s_k] * F[cols.s_d]
+    const = float((nz * inp.class_value[None, :, :, None] * F[None, None, None, :]).sum())
     cost = np.zeros(lp.n_cols)
     cost[cols.y] = inp.lv_cost[cols.y_l, cols.y_v]
     c = cols

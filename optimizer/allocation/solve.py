@@ -109,7 +109,7 @@ def _result(
     size: dict[str, int | bool] = {
         "zones": inp.n_zones,
         "areas": len(inp.areas),
-        "classes": len(inp.class_weight),
+        "classes": int(inp.class_value.size),
         "links": len(inp.l_zone),
         "variables": model.lp.n_cols,
         "constraints": model.lp.n_rows,

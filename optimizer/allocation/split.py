@@ -38,7 +38,7 @@ def split_solution(
     """(shipments, served, vehicle loads) per area: see AllocationResult. `served` is keyed by the
     integer columns `a, c, g` (area, commodity, group indices) and `day`; `need_rows` gives those
     indices for the rows of `needs` (found from the ids when not given)."""
-    H, C, K, G = inp.horizon, len(inp.commodities), len(inp.class_weight), len(inp.groups)
+    H, C, K, G = inp.horizon, len(inp.commodities), inp.class_value.shape[1], len(inp.groups)
     nz = np.zeros((inp.n_zones, C, K, H))
     np.add.at(nz, inp.zone_of, inp.need)
     sz = np.zeros_like(nz)
@@ -46,7 +46,7 @@ def split_solution(
     m = fifo(nz, sz)  # [z, c, k, d', d]
 
     a, c, g = id_indices(needs, inp, need_rows)
-    k = inp.group_class[g]
+    k = inp.class_of[a, c, g]
     dn = needs["day"].to_numpy() - 1
     z = inp.zone_of[a]
     with np.errstate(invalid="ignore", divide="ignore"):

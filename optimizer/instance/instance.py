@@ -117,7 +117,6 @@ def compile_instance(
             areas=idx["areas"],
             commodities=idx["commodities"],
             groups=idx["groups"],
-            group_weight=weights,
             days=days,
         ),
     )

@@ -35,7 +35,6 @@ class Outcome:
 
     scenario: Scenario
     needs: pd.DataFrame
-    weights: Mapping[str, float]
     routed: Routed
     alloc: AllocationResult | None
     closed: Mapping[tuple[str, str], str]
@@ -101,7 +100,7 @@ def _service_with_committed(o: Outcome) -> Service:
     """The whole need served by the trips' deliveries plus the committed goods (counted on day 1)."""
     delivered = o.routed.shipments.groupby(["area", "commodity", "day"], as_index=False)["units"].sum()
     delivered = pd.concat([delivered, o.committed.assign(day=1)], ignore_index=True)
-    return serve_groups(o.needs, delivered, o.weights, o.scenario.policy.horizon_days)
+    return serve_groups(o.needs, delivered, o.scenario.policy.horizon_days)
 
 
 def _with_reasons(

@@ -100,7 +100,7 @@ def check_plan(
     committed = _committed(plan.get("committed"), out)
     if len(committed):  # delivered before the plan (an incident's confirmed deliveries): count on day 1
         by_day = pd.concat([by_day, committed.assign(day=1)], ignore_index=True)
-    service = serve_groups(needs, by_day, {g.id: g.priority_weight for g in s.groups}, s.policy.horizon_days)
+    service = serve_groups(needs, by_day, s.policy.horizon_days)
     last = service.excess[service.excess["day"] == s.policy.horizon_days]
     for r in last.itertuples(index=False):
         if r.units > 1.0:

@@ -1,7 +1,8 @@
 """The KPIs a coordinator reports, after Huang, Smilowitz & Balcik (2012): efficacy (how much need is
 met, how fast), equity (how evenly) and efficiency (what it costs). Definitions, field by field, in
 docs/plan-format.md; every number is computed from the needs, the trips and the service rule of
-`served.py`, so any plan (also a hand-made one) gets the same KPIs for the same deliveries.
+`served.py`, so any plan (also a hand-made one) gets the same KPIs for the same deliveries. The
+headline KPIs count people (kpis_people.py): person-days without each need category, households.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from scenarios.jsontypes import JSONDocument
 from scenarios.model import Scenario
 
 from ..routing.trips import Stop, Trip
+from .kpis_people import people_kpis
 from .records import to_float, to_int
 from .served import Service
 
@@ -47,12 +49,22 @@ class ArrivalHours:
 
 @dataclass(frozen=True)
 class PlanKpis:
-    """The plan's KPIs; field names and order are plan.json's `kpis` keys (docs/plan-format.md)."""
+    """The plan's KPIs; field names and order are plan.json's `kpis` keys (docs/plan-format.md).
+    Fill rates are need-weighted (person-days), except by commodity."""
 
     fill_rate: float
     fill_rate_by_commodity: Mapping[str, float]
     fill_rate_by_group: Mapping[str, float]
     fill_rate_by_area: Mapping[str, float]
+    person_days_without: Mapping[str, float]
+    person_days_without_by_group: Mapping[str, Mapping[str, float]]
+    person_days_without_by_area: Mapping[str, Mapping[str, float]]
+    displaced_covered_3d: float
+    vulnerable_households_reached: float | None
+    first_delivery_h: Mapping[str, float]
+    households_served: float
+    cost_per_household: float | None
+    stock_left_by_kab: Mapping[str, Mapping[str, float]]
     weighted_unmet: float
     unmet_units: float
     person_days_deprived: float
@@ -76,7 +88,7 @@ class PlanKpis:
             if isinstance(value, ArrivalHours):
                 out[f.name] = value.to_dict()
             elif isinstance(value, Mapping):
-                out[f.name] = dict(value)
+                out[f.name] = {k: dict(v) if isinstance(v, Mapping) else v for k, v in value.items()}
             else:
                 out[f.name] = value
         return out
@@ -87,18 +99,38 @@ class PlanKpis:
         for f in fields(cls):
             raw = d[f.name]
             if f.name == "arrival_h":
-                if not isinstance(raw, Mapping):
-                    raise TypeError(f"arrival_h: expected an object, got {raw!r}")
-                values[f.name] = ArrivalHours.from_dict(raw)
-            elif f.name.startswith("fill_rate_by_"):
-                if not isinstance(raw, Mapping):
-                    raise TypeError(f"{f.name}: expected an object, got {raw!r}")
-                values[f.name] = {str(k): to_float(v) for k, v in raw.items()}
+                values[f.name] = ArrivalHours.from_dict(_mapping(f.name, raw))
+            elif f.name in _NESTED:
+                values[f.name] = {
+                    str(k): {str(c): to_float(x) for c, x in _mapping(f.name, v).items()}
+                    for k, v in _mapping(f.name, raw).items()
+                }
+            elif f.name in _FLAT:
+                values[f.name] = {str(k): to_float(v) for k, v in _mapping(f.name, raw).items()}
             elif f.name in ("vehicles_used", "vehicle_days", "trips"):
                 values[f.name] = to_int(raw)
+            elif f.name in _OPTIONAL:
+                values[f.name] = None if raw is None else to_float(raw)
             else:
                 values[f.name] = to_float(raw)
         return cls(**values)  # type: ignore[arg-type]
+
+
+_NESTED = ("person_days_without_by_group", "person_days_without_by_area", "stock_left_by_kab")
+_FLAT = (
+    "fill_rate_by_commodity",
+    "fill_rate_by_group",
+    "fill_rate_by_area",
+    "person_days_without",
+    "first_delivery_h",
+)
+_OPTIONAL = ("vulnerable_households_reached", "cost_per_household")
+
+
+def _mapping(name: str, raw: object) -> Mapping:
+    if not isinstance(raw, Mapping):
+        raise TypeError(f"{name}: expected an object, got {raw!r}")
+    return raw
 
 
 def arrival_day(trip: Trip, stop: Stop) -> int:
@@ -135,32 +167,34 @@ def gini(values: np.ndarray) -> float:
 
 def plan_kpis(scenario: Scenario, needs: pd.DataFrame, trips: Sequence[Trip], service: Service) -> PlanKpis:
     """The KPIs of `trips` delivering to `needs` (served by the rule of `served.py`: `service`)."""
-    weights = {g.id: g.priority_weight for g in scenario.groups}
-    need_ac = needs.groupby(["area", "commodity"])["units"].sum()
-    srv = service.served
-    got_ac = srv.groupby(["area", "commodity"])["units"].sum().reindex(need_ac.index, fill_value=0.0)
-    by_c = _ratio(got_ac.groupby(level="commodity").sum(), need_ac.groupby(level="commodity").sum())
-    fill_ac = _ratio(got_ac, need_ac)
-    by_area = fill_ac.groupby(level="area", sort=False).mean()
-    need_gc = needs.groupby(["group", "commodity"])["units"].sum()
-    got_gc = srv.groupby(["group", "commodity"])["units"].sum().reindex(need_gc.index, fill_value=0.0)
-    by_group = _ratio(got_gc, need_gc).groupby(level="group", sort=False).mean()
+    need_c = needs.groupby("commodity")["units"].sum()
+    got_c = service.served.groupby("commodity")["units"].sum().reindex(need_c.index, fill_value=0.0)
+    by_c = _ratio(got_c, need_c)
+    people = people_kpis(scenario, needs, trips, service)
+    by_area = pd.Series(people["fill_rate_by_area"], dtype=float)
     un = service.unmet
-    weighted = float((un["units"] * un["group"].map(weights)).sum()) if len(un) else 0.0
+    fleet = _fleet(scenario, trips)
+    kk = people["households_served"]
     return PlanKpis(
-        fill_rate=float(by_c.mean()) if len(by_c) else 1.0,
         fill_rate_by_commodity=_ordered(by_c, [c.id for c in scenario.commodities]),
-        fill_rate_by_group=_ordered(by_group, [g.id for g in scenario.groups]),
-        fill_rate_by_area=_ordered(by_area, [a.id for a in scenario.areas]),
-        weighted_unmet=weighted,
+        **people,
+        cost_per_household=round(fleet["cost"] / kk, 2) if kk > 0 else None,
+        weighted_unmet=float((un["units"] * _priority(un, needs)).sum()) if len(un) else 0.0,
         unmet_units=float(un["units"].sum()) if len(un) else 0.0,
-        person_days_deprived=_person_days(scenario, service.backlog),
+        person_days_deprived=round(float(sum(people["person_days_without"].values())), 3),
         arrival_h=_arrivals(trips),
         min_area_fill_rate=float(by_area.min()) if len(by_area) else 1.0,
         max_area_fill_rate=float(by_area.max()) if len(by_area) else 1.0,
         gini=gini(by_area.to_numpy()),
-        **_fleet(scenario, trips),
+        **fleet,
     )
+
+
+def _priority(frame: pd.DataFrame, needs: pd.DataFrame) -> np.ndarray:
+    """The priority of each of `frame`'s rows (area, commodity, group, day), from `needs`."""
+    keys = ["area", "commodity", "group", "day"]
+    p = needs.set_index(keys)["priority"]
+    return p.reindex(pd.MultiIndex.from_frame(frame[keys])).fillna(1.0).to_numpy(float)
 
 
 def _ratio(got: pd.Series, need: pd.Series) -> pd.Series:
@@ -171,18 +205,6 @@ def _ratio(got: pd.Series, need: pd.Series) -> pd.Series:
 def _ordered(series: pd.Series, order: list[str]) -> dict[str, float]:
     d = series.to_dict()
     return {k: float(d[k]) for k in order if k in d}
-
-
-def _person_days(scenario: Scenario, backlog: pd.DataFrame) -> float:
-    """sum over area, group and day of the group's people x the largest share of any commodity's
-    need to date still unmet at the day's end."""
-    if backlog.empty:
-        return 0.0
-    share = (backlog["backlog"] / backlog["cum_need"]).clip(0.0, 1.0)
-    worst = share.groupby([backlog["area"], backlog["group"], backlog["day"]]).max()
-    people = {(a.id, g): n for a in scenario.areas for g, n in a.people.items()}
-    keys = list(zip(worst.index.get_level_values(0), worst.index.get_level_values(1), strict=True))
-    return float(sum(people.get(k, 0.0) * v for k, v in zip(keys, worst.to_numpy(), strict=True)))
 
 
 def _arrivals(trips: Sequence[Trip]) -> ArrivalHours:

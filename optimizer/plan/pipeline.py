@@ -59,14 +59,13 @@ def plan_scenario(
     report = progress or no_progress
     t0 = time.perf_counter()
     s = scenario
-    weights = {g.id: g.priority_weight for g in s.groups}
     report(ProgressEvent("needs", fraction=0.0))
     full_needs = compute_needs(s)
     done = committed_deliveries(committed)
-    needs = residual_needs(s, full_needs, done, weights)
+    needs = residual_needs(s, full_needs, done)
     report(ProgressEvent("network", fraction=0.0))
     sn = network if network is not None else ScenarioNetwork(s, workers=o.routing.workers)
-    ctx = RoundContext(compile_instance(s, network=sn, needs=needs), needs, weights, o, report, t0)
+    ctx = RoundContext(compile_instance(s, network=sn, needs=needs), needs, o, report, t0)
     timings = {"needs_network": time.perf_counter() - t0, "allocation": 0.0, "routing": 0.0}
     rounds = run_rounds(ctx, timings)
     kept = rounds.kept
@@ -76,7 +75,6 @@ def plan_scenario(
     outcome = Outcome(
         scenario=s,
         needs=full_needs,
-        weights=weights,
         routed=final if final.score <= kept.routed.score else kept.routed,
         alloc=kept.alloc,
         closed=kept.closed,
@@ -105,19 +103,15 @@ def plan_from_shipments(
     o = options or PlanOptions()
     t0 = time.perf_counter()
     s = scenario
-    weights = {g.id: g.priority_weight for g in s.groups}
     needs = compute_needs(s)
     sn = ScenarioNetwork(s, workers=o.routing.workers)
-    ctx = RoundContext(
-        compile_instance(s, network=sn, needs=needs), needs, weights, o, progress or no_progress, t0
-    )
+    ctx = RoundContext(compile_instance(s, network=sn, needs=needs), needs, o, progress or no_progress, t0)
     ship = whole_units(s, shipments, needs) if o.whole_units else shipments
     routed = route(ctx, ship, o.routing, 0)
     timings = {"routing": time.perf_counter() - t0}
     outcome = Outcome(
         scenario=s,
         needs=needs,
-        weights=weights,
         routed=routed,
         alloc=None,
         closed={},

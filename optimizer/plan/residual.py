@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import pandas as pd
 
 from scenarios.model import Scenario
@@ -21,19 +19,21 @@ def committed_deliveries(committed: pd.DataFrame | None) -> pd.DataFrame:
     return committed.groupby(["area", "commodity"], as_index=False, sort=True)["units"].sum()[cols]
 
 
-def residual_needs(
-    s: Scenario, needs: pd.DataFrame, committed: pd.DataFrame, weights: Mapping[str, float]
-) -> pd.DataFrame:
+def residual_needs(s: Scenario, needs: pd.DataFrame, committed: pd.DataFrame) -> pd.DataFrame:
     """The need left once committed deliveries (counted on day 1) have served it: `needs` itself
-    when nothing is committed, else its rows (in its order) with what is left."""
+    when nothing is committed, else its rows (in its order) with what is left, their persons in
+    proportion (so a unit is worth the same person-days as before)."""
     if committed.empty:
         return needs
-    left = serve_groups(needs, committed.assign(day=1), weights, s.policy.horizon_days).unmet
+    left = serve_groups(needs, committed.assign(day=1), s.policy.horizon_days).unmet
     kg = {c.id: c.kg_per_unit for c in s.commodities}
     m3 = {c.id: c.m3_per_unit for c in s.commodities}
     left = left.assign(
         kg=left["units"] * left["commodity"].map(kg), m3=left["units"] * left["commodity"].map(m3)
     )
-    order = needs[["area", "commodity", "group", "day"]].reset_index().rename(columns={"index": "order"})
-    left = left.merge(order, on=["area", "commodity", "group", "day"], how="left").sort_values("order")
+    keys = ["area", "commodity", "group", "day"]
+    order = needs[[*keys, "units", "persons", "covers", "priority"]].reset_index()
+    order = order.rename(columns={"index": "order", "units": "units_before"})
+    left = left.merge(order, on=keys, how="left").sort_values("order")
+    left["persons"] = left["persons"] * left["units"] / left["units_before"]
     return left[list(needs.columns)].reset_index(drop=True)

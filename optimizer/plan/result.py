@@ -34,7 +34,7 @@ from .records import (
 
 __all__ = ["FORMAT", "STATUSES", "UNMET_REASONS", "Plan"]
 
-FORMAT = "siaga-plan/2"
+FORMAT = "siaga-plan/3"
 STATUSES = ("optimal", "feasible", "partial")
 UNMET_REASONS = (
     "no_stock",

@@ -22,6 +22,7 @@ from ..routing import RoutingOptions
 from ..routing.dispatch import RoutingResult, route_shipments
 from .kpis import delivered_from_trips
 from .options import PlanOptions, round_routing
+from .people import row_values, weighted_person_days
 from .records import RoundRecord
 from .served import Service, serve_groups
 from .whole import whole_units
@@ -35,11 +36,10 @@ Closed = dict[tuple[str, str], str]  # (warehouse, area) -> the routing's reason
 @dataclass(frozen=True)
 class RoundContext:
     """What every round reads: the compiled instance, the need to plan for (its rows), the groups'
-    priority weights, the options, the progress callback and the plan's start (perf_counter s)."""
+    the options, the progress callback and the plan's start (perf_counter s)."""
 
     instance: PlanningInstance
     needs: pd.DataFrame
-    weights: Mapping[str, float]
     options: PlanOptions
     report: Progress
     started: float
@@ -48,7 +48,7 @@ class RoundContext:
 @dataclass(frozen=True)
 class Routed:
     """Routes, what their trips unload (warehouse, area, commodity, day, units), whom that serves
-    among `needs` (the need planned for), and the score: (priority-weighted unmet need, cost), lower
+    among `needs` (the need planned for), and the score: (priority-weighted person-days unmet, cost), lower
     is better."""
 
     result: RoutingResult
@@ -100,18 +100,16 @@ def route(ctx: RoundContext, shipments: pd.DataFrame, options: RoutingOptions, r
         ctx.options.dispatch,
         progress=routing_relay(ctx.report, round_no),
     )
-    return score_routes(ctx.instance, ctx.needs, ctx.weights, result)
+    return score_routes(ctx.instance, ctx.needs, result)
 
 
-def score_routes(
-    inst: PlanningInstance, needs: pd.DataFrame, weights: Mapping[str, float], result: RoutingResult
-) -> Routed:
-    """`result` with what its trips unload, whom that serves among `needs`, and its score."""
+def score_routes(inst: PlanningInstance, needs: pd.DataFrame, result: RoutingResult) -> Routed:
+    """`result` with what its trips unload, whom that serves among `needs`, and its score (the
+    priority-weighted person-days of need left unmet, then cost)."""
     shipments = delivered_from_trips(result.trips)
     delivered = shipments.groupby(["area", "commodity", "day"], as_index=False)["units"].sum()
-    service = serve_groups(needs, delivered, weights, inst.horizon_days)
-    un = service.unmet
-    weighted = round(float((un["units"] * un["group"].map(weights)).sum()), 6)
+    service = serve_groups(needs, delivered, inst.horizon_days)
+    weighted = round(weighted_person_days(service.unmet, row_values(needs)), 6)
     return Routed(result, shipments, service, (weighted, round(result.kpis.cost, 2)))
 
 

@@ -1,16 +1,15 @@
 """Who among an area's people the delivered goods serve, and the need left unmet.
 
 Rule (what a posko does with what arrives): goods of a commodity delivered to an area on a day go to
-its groups in order of priority weight, highest first (groups of equal weight share in proportion to
-what they still lack), each group's oldest need first. Goods beyond the need to date stay at the area
-and serve the next day's need first; what is left after the last day is excess. What no delivery
+its groups in order of the need rows' priority, highest first (rows of equal priority share in
+proportion to what they still lack), each group's oldest need first. Goods beyond the need
+to date stay at the area and serve the next day's need first; what is left after the last day is excess. What no delivery
 covers by the end of the horizon is unmet, on the day it was needed. So an area's unmet units of a
 commodity are its need minus its deliveries (when that is positive).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,10 +32,9 @@ class Service:
     excess: pd.DataFrame
 
 
-def serve_groups(
-    needs: pd.DataFrame, delivered: pd.DataFrame, weights: Mapping[str, float], horizon: int
-) -> Service:
-    """`needs` (area, commodity, group, day, units); `delivered` (area, commodity, day, units).
+def serve_groups(needs: pd.DataFrame, delivered: pd.DataFrame, horizon: int) -> Service:
+    """`needs` (area, commodity, group, day, units, and the `priority` of each row); `delivered`
+    (area, commodity, day, units).
 
     Vectorised over every (area, commodity) at once: arrays [key, group, day]."""
     H = horizon
@@ -50,13 +48,14 @@ def serve_groups(
     k_of = kix.get_indexer(pd.MultiIndex.from_frame(needs[key_cols]))
     g_of = pd.Index(groups).get_indexer(needs["group"])
     np.add.at(need, (k_of, g_of, needs["day"].to_numpy() - 1), needs["units"].to_numpy(float))
+    w = np.full((K, G), -1.0)
+    w[k_of, g_of] = np.round(needs["priority"].to_numpy(float), 9)
     got = np.zeros((K, H))
     if len(delivered):
         dk = kix.get_indexer(pd.MultiIndex.from_frame(delivered[key_cols]))
         ok = (dk >= 0) & delivered["day"].between(1, H).to_numpy()
         np.add.at(got, (dk[ok], delivered["day"].to_numpy()[ok] - 1), delivered["units"].to_numpy(float)[ok])
-    w = np.array([weights[g] for g in groups])
-    classes = [np.flatnonzero(w == x) for x in sorted(set(w.tolist()), reverse=True)]
+    classes = [w == x for x in sorted(set(w[w >= 0].tolist()), reverse=True)]
     rem = np.zeros_like(need)
     left = np.zeros(K)
     served = np.zeros((K, G, H))
@@ -66,14 +65,14 @@ def serve_groups(
         rem[:, :, d] = need[:, :, d]
         left += got[:, d]
         for cls in classes:
-            lack = rem[:, cls, : d + 1].sum(axis=2)  # [K, |cls|]
+            lack = rem[:, :, : d + 1].sum(axis=2) * cls  # [K, G]
             total = lack.sum(axis=1)
             take = np.minimum(left, total)
             share = np.divide(lack, total[:, None], out=np.zeros_like(lack), where=total[:, None] > TOL)
             give = take[:, None] * share
             left -= take
-            served[:, cls, d] = give
-            _consume(rem, cls, d, give)
+            served[:, :, d] += give
+            _consume(rem, d, give)
         excess[:, d] = np.where(left > 1e-6, left, 0.0)
         back[:, :, d] = rem[:, :, : d + 1].sum(axis=2)
     cum = np.cumsum(need, axis=2)
@@ -96,11 +95,11 @@ def serve_groups(
     )
 
 
-def _consume(rem: np.ndarray, cls: np.ndarray, d: int, give: np.ndarray) -> None:
-    """Take `give` [K, |cls|] from the oldest need days (0..d) of the groups `cls` first (in place)."""
+def _consume(rem: np.ndarray, d: int, give: np.ndarray) -> None:
+    """Take `give` [K, G] from the oldest need days (0..d) first (in place)."""
     amount = give.copy()
     for dd in range(d + 1):
-        r = rem[:, cls, dd]
+        r = rem[:, :, dd]
         take = np.minimum(r, amount)
-        rem[:, cls, dd] = r - take
+        rem[:, :, dd] = r - take
         amount -= take

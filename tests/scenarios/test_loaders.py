@@ -35,7 +35,7 @@ def test_directory_reads_every_table(tiny_flood):
 def test_builtin_catalogue_is_used_when_a_scenario_gives_none(tiny_flood):
     """Commodities, groups and both standards profiles come from the built-in catalogue."""
     assert {p.id for p in tiny_flood.standards} >= {"bnpb", "sphere"}
-    assert len(tiny_flood.groups) == 32
+    assert len(tiny_flood.groups) == 33
     assert any(c.id == "beras" and c.unit == "kg" for c in tiny_flood.commodities)
 
 

@@ -32,21 +32,24 @@ def test_needs_columns_are_tidy(tiny_flood):
     assert set(needs["day"]) == {1, 2, 3}
 
 
-def test_sphere_water_1000_people_3_days_is_45000_litres(tiny_flood):
-    """1,000 people x 15 L x 3 days = 45,000 L of water under `sphere` (3 L drinking + 12 clean)."""
+def test_sphere_water_500_displaced_3_days_is_22500_litres(tiny_flood):
+    """Water is for the displaced: 1,000 people x 0.5 displaced x 15 L x 3 days = 22,500 L under
+    `sphere` (3 L drinking + 12 clean)."""
     needs = compute_needs(tiny_flood, standards="sphere")
     water = needs[(needs["area"] == "desa_a") & needs["commodity"].isin(["air_minum", "air_bersih"])]
-    assert water["units"].sum() == pytest.approx(45_000)
-    assert _units(needs, area="desa_a", commodity="air_minum", day=2) == pytest.approx(3_000)
+    assert water["units"].sum() == pytest.approx(22_500)
+    assert _units(needs, area="desa_a", commodity="air_minum", day=2) == pytest.approx(1_500)
 
 
-def test_bnpb_rice_is_2_8_kg_per_person_per_week(tiny_flood):
-    """BNPB: 1,000 people x 2.8 kg / 7 days x 3 days = 1,200 kg of rice, 400 kg a day."""
+def test_bnpb_rice_is_2_8_kg_per_displaced_person_per_week(tiny_flood):
+    """BNPB: 500 displaced x 2.8 kg / 7 days x 3 days = 600 kg of rice, 200 kg a day; family kits
+    and paket sembako per household (KK) of the default 3.5 people, weekly."""
     needs = compute_needs(tiny_flood, standards="bnpb")
-    assert _units(needs, area="desa_a", commodity="beras") == pytest.approx(1_200)
-    assert _units(needs, area="desa_a", commodity="beras", day=3) == pytest.approx(400)
+    assert _units(needs, area="desa_a", commodity="beras") == pytest.approx(600)
+    assert _units(needs, area="desa_a", commodity="beras", day=3) == pytest.approx(200)
     kits = _units(needs, area="desa_a", commodity="paket_keluarga")
-    assert kits == pytest.approx(1000 / 5 / 7 * 3)  # 1 family kit per 5 persons per week
+    assert kits == pytest.approx(500 / 3.5 / 7 * 3)
+    assert _units(needs, area="desa_a", commodity="paket_sembako") == pytest.approx(500 / 3.5 / 7 * 3)
 
 
 def test_one_off_items_come_on_day_one_for_the_displaced_only(tiny_flood):
@@ -58,12 +61,13 @@ def test_one_off_items_come_on_day_one_for_the_displaced_only(tiny_flood):
 
 
 def test_group_extras_go_to_their_groups_only(tiny_flood):
-    """Infant kits reach under-fives (20/7 a day) and elderly kits the elderly; nobody else."""
+    """Infant kits reach under-fives (20/7 a day), MP-ASI the 30 % of them aged 6-23 months, elderly
+    kits the 30 % of the elderly estimated to need care; nobody else."""
     needs = compute_needs(tiny_flood, standards="sphere")
     assert set(needs.loc[needs["commodity"] == "kit_bayi", "group"]) == {"balita"}
     assert _units(needs, commodity="kit_bayi") == pytest.approx(20 / 7 * 3)
-    assert _units(needs, commodity="kit_lansia") == pytest.approx(100 / 7 * 3)
-    assert _units(needs, commodity="makanan_bayi", day=1) == pytest.approx(20 * 0.1)
+    assert _units(needs, commodity="kit_lansia") == pytest.approx(100 * 0.3 / 7 * 3)
+    assert _units(needs, commodity="makanan_bayi", day=1) == pytest.approx(20 * 0.3 * 0.1)
     # base items reach every group: 120 people in desa_b x 0.42 kg rice
     assert _units(needs, area="desa_b", commodity="beras", day=1) == pytest.approx(120 * 0.42)
 
@@ -82,7 +86,7 @@ def test_days_option_overrides_the_horizon(tiny_flood):
     """`days=7` gives seven days of daily items and still one day of one-off items."""
     needs = compute_needs(tiny_flood, days=7)
     assert set(needs["day"]) == set(range(1, 8))
-    assert _units(needs, area="desa_a", commodity="beras") == pytest.approx(420 * 7)
+    assert _units(needs, area="desa_a", commodity="beras") == pytest.approx(210 * 7)
     assert _units(needs, area="desa_a", commodity="selimut") == pytest.approx(500)
 
 
@@ -133,11 +137,11 @@ def test_split_keeps_the_remainder_in_the_general_group():
 
 
 def test_pregnant_women_get_extra_rice():
-    """Pregnant women get 0.139 kg/day more rice than the 0.4 kg/day BNPB base."""
+    """Pregnant women get 0.139 kg/day more rice than the 0.4 kg/day BNPB base (the displaced half)."""
     doc = _doc()
     doc["areas"][0]["people"] = {"ibu_hamil": 10}
     needs = compute_needs(load_document(doc), standards="bnpb")
-    assert _units(needs, area="desa_a", commodity="beras", day=1) == pytest.approx(10 * (0.4 + 0.139))
+    assert _units(needs, area="desa_a", commodity="beras", day=1) == pytest.approx(5 * (0.4 + 0.139))
 
 
 def test_unknown_standards_profile_is_an_error(tiny_flood):

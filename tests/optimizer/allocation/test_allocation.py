@@ -72,10 +72,10 @@ def test_known_quantities_of_the_reason_fixtures():
 
 
 def test_known_result_under_fixed_seed(tiny_flood):
-    """tiny_flood: deprivation optimum 88,752.476 (all stock of rice used where needed first)."""
+    """tiny_flood: deprivation optimum 11,346.272 priority-weighted person-days (growing with delay)."""
     r = solve_allocation(tiny_flood)
     assert r.status == "optimal"
-    assert r.stage_objectives["deprivation"] == pytest.approx(88752.47619, rel=1e-6)
+    assert r.stage_objectives["deprivation"] == pytest.approx(11346.2723838, rel=1e-6)
     assert r.kpis["deprivation"] == pytest.approx(r.stage_objectives["deprivation"], rel=1e-5)
 
 

@@ -95,21 +95,22 @@ def test_first_come_first_served_when_stock_is_short(data_dir):
 
 
 def test_no_priority_for_vulnerable_groups(tiny_flood):
-    """With drinking water for exactly Desa A's day-1 need, Desa A (1,000 general people, listed first)
-    gets it all on day 1 and Desa B (elderly and under-fives) none; older requests go before newer ones."""
-    ship = baseline_shipments(_with_stock(tiny_flood, air_minum=3000.0))
+    """With drinking water for exactly Desa A's day-1 need (500 displaced x 3 L), Desa A (general
+    people, listed first) gets it all on day 1 and Desa B (elderly and under-fives) none; older
+    requests go before newer ones."""
+    ship = baseline_shipments(_with_stock(tiny_flood, air_minum=1500.0))
     water = ship[ship["commodity"] == "air_minum"]
-    assert _units(water, area="desa_a", day=1) == pytest.approx(3000.0)
+    assert _units(water, area="desa_a", day=1) == pytest.approx(1500.0)
     assert _units(water, area="desa_b") == 0.0
 
 
 def test_backlog_is_served_before_new_requests(tiny_flood):
-    """Drinking water for 3,360 + 1,640 litres: day 1 covers both villages, and on day 2 Desa A's
-    request (first in line) takes all that is left."""
-    ship = baseline_shipments(tiny_flood)
+    """Drinking water for 1,860 + 640 litres: day 1 covers both villages (1,500 + 360 L), and on day 2
+    Desa A's request (first in line) takes all that is left."""
+    ship = baseline_shipments(_with_stock(tiny_flood, air_minum=2500.0))
     water = ship[ship["commodity"] == "air_minum"]
     assert _units(water, day=1, area="desa_b") == pytest.approx(360.0)
-    assert _units(water, day=2, area="desa_a") == pytest.approx(1640.0)
+    assert _units(water, day=2, area="desa_a") == pytest.approx(640.0)
     assert _units(water, day=2, area="desa_b") == 0.0
 
 
