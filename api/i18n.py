@@ -70,9 +70,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "first_feasible": ("rencana layak pertama", "first feasible plan"),
     "kpi": ("Indikator", "Indicator"),
     "value": ("Nilai", "Value"),
-    "kpi_fill_rate": ("Tingkat pemenuhan (rata-rata komoditas)", "Fill rate (mean over commodities)"),
-    "kpi_weighted_unmet": ("Kebutuhan tak terpenuhi x bobot prioritas", "Unmet need x priority weight"),
-    "kpi_person_days": ("Jiwa-hari kekurangan", "Person-days deprived"),
     "kpi_arrival": (
         "Waktu tiba pertama (jam): rata-rata / P90 / maks",
         "First arrival (h): mean / P90 / max",

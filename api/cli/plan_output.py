@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from api.headline import headline_rows
 from api.i18n import Lang, reason_label, t
 from optimizer.plan import Plan, PlanKpis
 from optimizer.progress import Progress as ProgressCallback
@@ -78,10 +79,9 @@ def kpi_table(k: PlanKpis, lang: Lang) -> Table:
     table.add_column(t("kpi", lang))
     table.add_column(t("value", lang), justify="right")
     arr = k.arrival_h
+    for name, value in headline_rows(k, lang):
+        table.add_row(name, value)
     rows = [
-        ("kpi_fill_rate", _pct(k.fill_rate)),
-        ("kpi_weighted_unmet", _num(k.weighted_unmet)),
-        ("kpi_person_days", _num(k.person_days_deprived)),
         ("kpi_arrival", " / ".join(_num(x, 1) for x in (arr.mean, arr.p90, arr.max))),
         ("kpi_area_range", f"{_pct(k.min_area_fill_rate)} / {_pct(k.max_area_fill_rate)}"),
         ("kpi_gini", f"{k.gini:.3f}"),

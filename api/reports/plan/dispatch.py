@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from html import escape
 
+from api.headline import headline_rows
 from api.i18n import Lang
 from optimizer.plan import Plan
 from optimizer.routing.trips import Rest, Stop, Trip
@@ -51,9 +52,15 @@ def index_html(scenario: Scenario, plan: Plan, lang: Lang = "id") -> str:
     title = label("index_title", lang)
     body = (
         f"<h1>{_e(title)}</h1>\n<p>{_e(label('scenario', lang))}: {_e(_scenario_name(scenario, plan))}</p>\n"
-        f"<table>{_head_row(head, lang)}{rows}</table>"
+        f"<table>{_head_row(head, lang)}{rows}</table>\n{_headline(plan, lang)}"
     )
     return page(title, body, lang)
+
+
+def _headline(plan: Plan, lang: Lang) -> str:
+    """The plan's headline KPIs (people first), as on the CLI summary."""
+    rows = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in headline_rows(plan.kpis, lang))
+    return f'<h2>{_e(label("headline", lang))}</h2>\n<table class="meta">{rows}</table>'
 
 
 def _index_row(look: Lookup, vehicle: str, trips: list[Trip], lang: Lang) -> str:

@@ -9,6 +9,7 @@ __all__ = ["LABELS", "label"]
 LABELS: dict[str, tuple[str, str]] = {
     "dispatch_title": ("Surat jalan distribusi bantuan", "Relief dispatch sheet"),
     "index_title": ("Surat jalan per kendaraan", "Dispatch sheets by vehicle"),
+    "headline": ("Ringkasan: orang yang terlayani dan yang belum", "Summary: people served and not yet"),
     "scenario": ("Skenario", "Scenario"),
     "vehicle": ("Kendaraan", "Vehicle"),
     "vehicle_type": ("Jenis kendaraan", "Vehicle type"),
