@@ -16,6 +16,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "days": ("hari", "days"),
     "areas": ("Wilayah", "Areas"),
     "people": ("Jiwa terdampak", "People affected"),
+    "kk_line": (
+        "KK: {kk:,.0f} terdampak, {kk_d:,.0f} mengungsi, {kk_v:,.0f} dengan anggota rentan (perkiraan); "
+        "{size:g} jiwa per KK; tinggal di rumah yang masih butuh bantuan: {home:.0%}",
+        "Households (KK): {kk:,.0f} affected, {kk_d:,.0f} displaced, {kk_v:,.0f} with a vulnerable member "
+        "(estimate); {size:g} people per KK; at home still needing rations: {home:.0%}",
+    ),
+    "basis": ("Dasar", "Basis"),
+    "persons_for": ("Orang (hari 1)", "People (day 1)"),
+    "basis_affected": ("terdampak", "affected"),
+    "basis_displaced": ("pengungsi", "displaced"),
+    "per_kk": ("per KK", "per household"),
     "commodity": ("Komoditas", "Commodity"),
     "group": ("Kelompok", "Group"),
     "area": ("Wilayah", "Area"),

@@ -14,6 +14,7 @@ from rich.table import Table
 from api.i18n import Lang, t
 from scenarios import Scenario, bundled_scenarios, compute_needs
 from scenarios.model import Scenario as ScenarioModel
+from scenarios.needs import household_counts
 
 from .common import LangOpt, ScenarioArg, err, lang_or_exit, load_or_exit, out
 
@@ -115,12 +116,27 @@ def _print_needs(s: Scenario, needs: pd.DataFrame, profile: str, days, lg: Lang)
         f"{t('standards', lg)}: {profile}; {t('horizon', lg)}: {horizon} {t('days', lg)}; "
         f"{t('areas', lg)}: {len(s.areas)}; {t('people', lg)}: {people:,.0f}"
     )
+    kk = household_counts(s)
+    out.print(
+        t("kk_line", lg).format(
+            kk=kk["kk"].sum(),
+            kk_d=kk["kk_displaced"].sum(),
+            kk_v=kk["kk_vulnerable"].sum(),
+            size=s.policy.kk_size,
+            home=s.policy.at_home_share,
+        )
+    )
+    bases = _bases(s, profile, lg)
+    persons = needs[needs["day"] == needs.groupby(["area", "commodity", "group"])["day"].transform("min")]
+    persons_c = persons.groupby("commodity")["persons"].sum()
     commodities = {c.id: c for c in s.commodities}
     by_c = needs.groupby("commodity", sort=False)[["units", "kg", "m3"]].sum()
     table = Table(title=t("by_commodity", lg))
     for col in (
         t("commodity", lg),
         t("unit", lg),
+        t("basis", lg),
+        t("persons_for", lg),
         t("units", lg),
         t("weight_t", lg),
         t("volume_m3", lg),
@@ -129,9 +145,19 @@ def _print_needs(s: Scenario, needs: pd.DataFrame, profile: str, days, lg: Lang)
     for cid, row in by_c.iterrows():
         c = commodities[str(cid)]
         label = c.name if lg == "id" else (c.name_en or c.name)
-        table.add_row(label, c.unit, f"{row.units:,.0f}", f"{row.kg / 1000:,.1f}", f"{row.m3:,.1f}")
+        table.add_row(
+            label,
+            c.unit,
+            bases.get(c.id, "-"),
+            f"{persons_c.get(c.id, 0.0):,.0f}",
+            f"{row.units:,.0f}",
+            f"{row.kg / 1000:,.1f}",
+            f"{row.m3:,.1f}",
+        )
     table.add_row(
         f"[bold]{t('total', lg)}",
+        "",
+        "",
         "",
         "",
         f"[bold]{by_c.kg.sum() / 1000:,.1f}",
@@ -139,6 +165,21 @@ def _print_needs(s: Scenario, needs: pd.DataFrame, profile: str, days, lg: Lang)
     )
     out.print(table)
     _print_groups(s, needs, lg)
+
+
+def _bases(s: Scenario, profile: str, lg: Lang) -> dict[str, str]:
+    """Per commodity: who its items are for, e.g. "pengungsi per KK" or "terdampak x 0.3"."""
+    out: dict[str, list[str]] = {}
+    for item in s.standards_profile(profile).items:
+        text = t(f"basis_{item.basis}", lg)
+        if item.per == "household":
+            text += " " + t("per_kk", lg)
+        if item.share < 1:
+            text += f" x {item.share:g}"
+        if item.groups:
+            text += " (" + ", ".join(item.groups) + ")"
+        out.setdefault(item.commodity, []).append(text)
+    return {c: "; ".join(dict.fromkeys(v)) for c, v in out.items()}
 
 
 def _print_groups(s: Scenario, needs: pd.DataFrame, lg: Lang) -> None:
