@@ -77,12 +77,18 @@ export function kpiCards(plan) {
   return h(
     "div",
     { class: "kpis", id: "kpis" },
+    ...["food", "water", "shelter"].map((c) =>
+      card(`without_${c}`, t(`kpi.without.${c}`), num((k.person_days_without || {})[c] || 0), t("kpi.without.sub")),
+    ),
+    card("displaced_3d", t("kpi.displaced_3d"), pct(k.displaced_covered_3d), t("kpi.displaced_3d.sub")),
+    card("vulnerable_kk", t("kpi.vulnerable_kk"), k.vulnerable_households_reached == null ? "–" : pct(k.vulnerable_households_reached), null),
+    card("cost_kk", t("kpi.cost_kk"), k.cost_per_household == null ? "–" : idr(k.cost_per_household), t("kpi.cost_kk.sub", { kk: num(k.households_served) })),
     card("fill_rate", t("kpi.fill_rate"), pct(k.fill_rate), t("kpi.fill_rate.sub")),
     card("min_area", t("kpi.min_area"), pct(k.min_area_fill_rate), null),
     card("arrival", t("kpi.arrival"), hours(a.mean), t("kpi.arrival.sub", { p90: hours(a.p90), max: hours(a.max) })),
     card("gini", t("kpi.gini"), num(k.gini, 2), t("kpi.gini.sub")),
     card("cost", t("kpi.cost"), idr(k.cost), t("kpi.cost.sub", { trips: num(k.trips), vehicles: num(k.vehicles_used) })),
-    card("delivered", t("kpi.delivered"), kg(k.delivered_kg), `${t("kpi.person_days")}: ${num(k.person_days_deprived)}`),
+    card("delivered", t("kpi.delivered"), kg(k.delivered_kg), `${t("kpi.weighted_unmet")}: ${num(k.weighted_unmet)}`),
   );
 }
 
