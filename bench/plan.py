@@ -5,7 +5,8 @@
 
 The pipeline: allocation -> routing rounds -> final routing. Per scenario: seconds to the first
 feasible plan (the first round's routes) and to the final plan, status, fill rate, priority-weighted
-unmet need and mean arrival hour; then the same scenario planned by `baseline_shipments` (nearest
+unmet need, mean arrival hour and person-days without food, water and
+shelter; then the same scenario planned by `baseline_shipments` (nearest
 warehouse with stock, first come first served, no priority) routed by `plan_from_shipments` with the
 same routing options, and the ratios SIAGA / baseline. Bundled scenarios run at the default
 PlanOptions; the province at `province_options` (see there, and docs/benchmarks.md, for why).
@@ -224,6 +225,36 @@ def quality_table(rows: list[dict]) -> list[str]:
     return lines
 
 
+def _pd(k: dict, cat: str) -> float:
+    return float(k["person_days_without"].get(cat, 0.0))
+
+
+def _pair(s: dict, b: dict, key: str, fmt: str) -> str:
+    return f"{_num(s[key], fmt)} / {_num(b[key], fmt)}"
+
+
+def people_table(rows: list[dict]) -> list[str]:
+    """Person-days without food, water and shelter (and all categories), SIAGA against the baseline,
+    both scored by the same KPIs (plan_kpis on their trips)."""
+    lines = [
+        "| scenario | food S/B | water S/B | shelter S/B | all categories S/B | SIAGA / baseline (all) "
+        "| displaced covered 3 days S/B | vulnerable KK reached S/B | cost per KK S/B (IDR) |",
+        "| --- | --- | --- | --- | --- | ---: | --- | --- | --- |",
+    ]
+    for r in rows:
+        s, b = r["siaga"], r["base"]
+        cells = [f"{_pd(s, c):,.0f} / {_pd(b, c):,.0f}" for c in ("food", "water", "shelter")]
+        sa, ba = s["person_days_deprived"], b["person_days_deprived"]
+
+        lines.append(
+            f"| {r['scenario']} | {' | '.join(cells)} | {sa:,.0f} / {ba:,.0f} | {_ratio(sa, ba)} "
+            f"| {_pair(s, b, 'displaced_covered_3d', '.3f')} "
+            f"| {_pair(s, b, 'vulnerable_households_reached', '.3f')} "
+            f"| {_pair(s, b, 'cost_per_household', ',.0f')} |"
+        )
+    return lines
+
+
 def block(rows: list[dict], args: argparse.Namespace, load: tuple[float, float, float]) -> str:
     cmd = f".venv/bin/python bench/plan.py --time-limit {args.time_limit:g} --seed {args.seed}"
     cmd += f" --province-time-limit {args.province_time_limit:g}" + (" --quick" if args.quick else "")
@@ -246,6 +277,14 @@ def block(rows: list[dict], args: argparse.Namespace, load: tuple[float, float, 
             "favour SIAGA. Mean arrival is over the areas that receive anything (areas reached S/B).",
             "",
             *quality_table(rows),
+            "",
+            "Need in people (docs/needs.md): person-days without each need category over the horizon, "
+            "the share of the displaced whose food, water and shelter were met to the end of day 3, the "
+            "share of people in households with a vulnerable member who received a day's food, and cost "
+            "per household served; SIAGA / baseline, the baseline scored by the same KPIs. Below 1 "
+            "favours SIAGA.",
+            "",
+            *people_table(rows),
             END,
         ]
     )
