@@ -23,6 +23,7 @@ from .model import (
     StandardsProfile,
     VehicleType,
     Warehouse,
+    WaterPoint,
 )
 from .needs import NEEDS_COLUMNS, compute_needs, needs_totals
 from .scenario_set import ScenarioSet
@@ -51,6 +52,7 @@ __all__ = [
     "UpdateError",
     "VehicleType",
     "Warehouse",
+    "WaterPoint",
     "apply_updates",
     "bundled_scenarios",
     "compute_needs",

@@ -42,6 +42,7 @@ SCENARIO_KEYS = {
     "fleet",
     "network",
     "damage",
+    "water_points",
 }
 DOCUMENT_KEYS = SCENARIO_KEYS - {"base"}
 
@@ -223,6 +224,7 @@ class _DirectoryReader:
         doc["fleet"] = head.get("fleet") or self._table("fleet", ("fleet",))
         doc["network"] = head.get("network") or self._network()
         doc["damage"] = head.get("damage") or self._damage()
+        doc["water_points"] = head.get("water_points") or self._table("water_points", ("water_points",))
         if "policy" in head:
             doc["policy"] = head["policy"]
         return doc

@@ -30,6 +30,7 @@ __all__ = [
     "StandardsProfile",
     "VehicleType",
     "Warehouse",
+    "WaterPoint",
 ]
 
 MODES = ("road", "river", "ferry", "sea", "air")
@@ -163,6 +164,24 @@ class Area(_Frozen):
     @property
     def total_people(self) -> float:
         return sum(self.people.values())
+
+
+class WaterPoint(_Frozen):
+    """Local water supply (a PDAM tanker service, a mobile treatment unit, a well): `litres_per_day` of
+    `commodity` (clean water, by default) to the areas within `reach_km` (straight line) of it, from
+    day `from_day` on. A service, not warehouse freight: it needs no stock, no vehicle of the fleet."""
+
+    id: Id
+    name: Text
+    kind: Literal["pdam_tanker", "treatment_unit", "well", "other"] = "other"
+    operator: Text | None = None
+    lat: Lat
+    lon: Lon
+    commodity: Id = "air_bersih"
+    litres_per_day: NonNeg
+    reach_km: Positive
+    from_day: Annotated[int, Field(ge=1)] = 1
+    note: Text | None = None
 
 
 class Arrival(_Frozen):
@@ -344,6 +363,7 @@ class Scenario(_Frozen):
     fleet: tuple[FleetLine, ...] = ()
     network: Network = Field(default_factory=Network)
     damage: tuple[Damage, ...] = ()
+    water_points: tuple[WaterPoint, ...] = ()
     policy: Policy = Field(default_factory=Policy)
 
     @model_validator(mode="after")

@@ -61,6 +61,7 @@ def reference_problems(s: Scenario) -> list[Problem]:
     out: list[Problem] = []
     for where in ("commodities", "groups", "standards", "areas", "warehouses", "vehicle_types"):
         out += _duplicates(getattr(s, where), where)
+    out += _duplicates(s.water_points, "water_points")
     out += _duplicates(s.network.nodes, "network.nodes")
     out += _duplicates(s.network.edges, "network.edges")
     commodities = {c.id: c for c in s.commodities}
@@ -71,6 +72,8 @@ def reference_problems(s: Scenario) -> list[Problem]:
     warehouses = {w.id: w for w in s.warehouses}
     vtypes = {v.id: v for v in s.vehicle_types}
     out += _check_standards(s, commodities, groups, profiles)
+    for i, wp in enumerate(s.water_points):
+        out += _unknown(("water_points", i, "commodity"), wp.commodity, commodities, "commodity")
     out += _check_shares(s)
     for i, a in enumerate(s.areas):
         for g in a.people:

@@ -150,6 +150,23 @@ TABLES: dict[str, TableSpec] = {
         ),
         TableSpec("demographics", "demographics.csv", ("group", "share"), ("group", "share")),
         TableSpec(
+            "water_points",
+            "water_points.csv",
+            (
+                "id",
+                "name",
+                "kind",
+                "operator",
+                "lat",
+                "lon",
+                "commodity",
+                "litres_per_day",
+                "reach_km",
+                "from_day",
+            ),
+            ("id", "name", "lat", "lon", "litres_per_day", "reach_km"),
+        ),
+        TableSpec(
             "commodities",
             "commodities.csv",
             ("id", "name", "name_en", "unit", "kg_per_unit", "m3_per_unit", "kind"),

@@ -1681,35 +1681,10 @@ MAHULU_KAT_SHARE = 0.3
 MAHULU_DISPLACED_UJB_PEOPLE = 200
 MAHULU_DISPLACED_OTHER = 0.15
 
-KARHUTLA_AREAS = [
-    "64.02.11.2007",
-    "64.02.11.2005",
-    "64.02.11.2001",
-    "64.02.11.2006",
-    "64.02.09.2004",
-    "64.02.09.2006",
-    "64.02.08.2005",
-    "64.02.08.2006",  # Kukar
-    "64.08.02.2003",
-    "64.08.02.2008",
-    "64.08.12.2001",
-    "64.08.12.2003",
-    "64.08.09.2001",
-    "64.08.14.2004",  # Kutim
-    "64.07.06.1006",
-    "64.07.06.1011",
-    "64.07.06.2001",
-    "64.07.07.1001",
-    "64.07.07.2019",  # Kubar
-    "64.03.09.1002",
-    "64.03.09.2005",
-    "64.03.09.2004",
-    "64.03.01.2001",
-    "64.03.04.2011",  # Berau
-]
-KARHUTLA_SHARE = 0.3
-KARHUTLA_LANSIA_T = 0.004
-KARHUTLA_DISAB = 0.003
+# The September 2019 haze fell on Balikpapan, Samarinda and Penajam Paser Utara: every kelurahan of the two
+# cities and the kelurahan and desa of Kecamatan Penajam are modelled, everyone in them breathing the haze
+KARHUTLA_KAB = ("64.71", "64.72")
+KARHUTLA_KEC = ("64.09.01",)
 
 
 def area_row(d: dict, affected: int, displaced: float, note: str, **extra) -> dict:
@@ -1731,6 +1706,72 @@ def area_row(d: dict, affected: int, displaced: float, note: str, **extra) -> di
     }
     r.update(extra)
     return r
+
+
+WATER_POINT_HEADER = [
+    "id",
+    "name",
+    "kind",
+    "operator",
+    "lat",
+    "lon",
+    "commodity",
+    "litres_per_day",
+    "reach_km",
+    "from_day",
+    "note",
+]
+# local water supply per scenario: (id, name, kind, operator, node, litres a day, reach km, note); all estimates
+WATER_POINTS = {
+    "banjir-samarinda-2019": [
+        (
+            "pdam_samarinda_tangki",
+            "Tangki air bersih PDAM Tirta Kencana",
+            "pdam_tanker",
+            "Perumda Air Minum Tirta Kencana Samarinda",
+            "samarinda",
+            150000,
+            15,
+            "estimate: PDAM tanker trucks delivering clean water to flooded kelurahan (15 trucks x 5,000 L x 2 "
+            "trips a day), within 15 km of the city centre; the PDAM's real fleet is not public",
+        ),
+    ],
+    "banjir-mahakam-ulu-2024": [
+        (
+            "ipa_mobile_ujoh_bilang",
+            "Unit pengolahan air bergerak Ujoh Bilang",
+            "treatment_unit",
+            "BPBD / PDAM Mahakam Ulu",
+            "ujoh_bilang",
+            20000,
+            5,
+            "estimate: a mobile water treatment unit at the Ujoh Bilang posko (4,000 L an hour for 5 hours), "
+            "serving kampung within 5 km",
+        ),
+    ],
+}
+
+
+def write_water_points(sd: Path, sid: str, pos: dict) -> None:
+    """The scenario's local water supply points (water_points.csv), placed at network nodes."""
+    rows = [
+        {
+            "id": wid,
+            "name": name,
+            "kind": kind,
+            "operator": op,
+            "lat": pos[node][0],
+            "lon": pos[node][1],
+            "commodity": "air_bersih",
+            "litres_per_day": litres,
+            "reach_km": reach,
+            "from_day": 1,
+            "note": note,
+        }
+        for wid, name, kind, op, node, litres, reach, note in WATER_POINTS.get(sid, [])
+    ]
+    if rows:
+        write_csv(sd / "water_points.csv", WATER_POINT_HEADER, rows)
 
 
 def scenario_yaml(sid, name, description, horizon, standards, start, **policy) -> str:
@@ -1797,7 +1838,6 @@ def print_network_summary(nodes, edges, info) -> None:
 def build_scenarios(out: Path, desa: dict, net: dict):
     base = out / "scenarios"
     kec_geoms = load_geoms(out / "admin" / "kecamatan.geojson")
-    desa_geoms = load_geoms(out / "admin" / "desa.geojson")
     edge_ids = {e["id"] for e in net["edges"]}
     river_legs = net["info"]["river_legs"]
     written = {}
@@ -1899,7 +1939,10 @@ def build_scenarios(out: Path, desa: dict, net: dict):
             "bnpb",
             "2019-06-09T00:00:00+08:00",  # the flood peaked on 9-10 June 2019
             household_size=(3.21, "the event's 56,123 people in 17,485 KK (BNPB via Republika, 14 Jun 2019)"),
-            at_home_share=(0.25, "estimate: of those not displaced, a quarter stay in flooded houses needing rations"),
+            at_home_share=(
+                0.25,
+                "estimate: of those not displaced, a quarter stay in flooded houses needing rations",
+            ),
         ),
         encoding="utf-8",
     )
@@ -1970,117 +2013,68 @@ def build_scenarios(out: Path, desa: dict, net: dict):
             5,
             "bnpb",
             "2024-05-13T00:00:00+08:00",  # the flood's first day
-            at_home_share=(0.25, "estimate: of those not displaced, a quarter stay in raised or flooded houses cut off"),
+            at_home_share=(
+                0.25,
+                "estimate: of those not displaced, a quarter stay in raised or flooded houses cut off",
+            ),
         ),
         encoding="utf-8",
     )
     written[sid] = rows
 
-    # --- Karhutla 2019
+    # --- Karhutla 2019: the September haze over Balikpapan, Samarinda and Penajam Paser Utara
     sid = "karhutla-2019"
     sd = base / sid
-    rows = []
-    for code in KARHUTLA_AREAS:
-        d = desa[code]
-        total = round(d["population"] * KARHUTLA_SHARE)
-        lt = max(1, round(total * KARHUTLA_LANSIA_T))
-        pd = max(1, round(total * KARHUTLA_DISAB))
-        rows.append(
-            area_row(
-                d,
-                total - lt - pd,
-                0.05,
-                f"affected by haze: estimate, 30% of the estimated population {d['population']:,} (residents needing masks and "
-                f"health support); of them {lt} lansia terlantar (0.4%) and {pd} penyandang disabilitas (0.3%) as explicit PMKS "
-                "counts (estimates); displaced_share 0.05 estimate (evacuation of people at respiratory risk)",
-                people_lansia_terlantar=lt,
-                people_penyandang_disabilitas=pd,
-            )
-        )
-    write_csv(
-        sd / "areas.csv",
-        [
-            *AREA_HEADER_BASE,
-            "people_lansia_terlantar",
-            "people_penyandang_disabilitas",
-            *AREA_HEADER_TAIL,
-        ],
-        rows,
+    codes = sorted(
+        c for c, d in desa.items() if d["kab_code"] in KARHUTLA_KAB or c[: len("64.09.01")] in KARHUTLA_KEC
     )
+    rows = [
+        area_row(
+            desa[code],
+            int(desa[code]["population"]),
+            0.0,
+            f"affected by haze: everyone in the kelurahan/desa, its estimated population {desa[code]['population']:,} "
+            "(estimate); nobody displaced (people stay home; ISPA care at puskesmas and posko kesehatan)",
+        )
+        for code in codes
+    ]
+    write_csv(sd / "areas.csv", [*AREA_HEADER_BASE, *AREA_HEADER_TAIL], rows)
     dmg = [
         {
-            "id": "d_kbg_sdw_smoke",
-            "edge": "r_kbg_sdw",
-            "effect": "degraded",
-            "speed_factor": 0.7,
-            "probability": 0.7,
-            "note": "estimate: smoke reduces visibility on the Kota Bangun-Sendawar road",
-        },
-        {
-            "id": "d_sgt_tjr_smoke",
-            "edge": "r_sgt_tjr",
-            "effect": "degraded",
-            "speed_factor": 0.7,
-            "probability": 0.6,
-            "note": "estimate: smoke reduces visibility on the Trans-Kalimantan road to Berau",
-        },
-        {
-            "id": "d_bpn_bej_haze",
-            "edge": "a_bpn_bej",
-            "effect": "closed",
-            "probability": 0.6,
-            "note": "estimate: haze grounds flights to Kalimarau (Berau)",
-        },
-        {
-            "id": "d_aap_bej_haze",
-            "edge": "a_aap_bej",
-            "effect": "closed",
-            "probability": 0.6,
-            "note": "estimate: haze grounds flights to Kalimarau (Berau)",
-        },
-        {
-            "id": "d_bpn_ghs_haze",
-            "edge": "a_bpn_ghs",
+            "id": f"d_{eid}_haze",
+            "edge": eid,
             "effect": "closed",
             "probability": 0.5,
-            "note": "estimate: haze grounds flights to Melalan (Melak)",
-        },
+            "note": "estimate: haze grounds flights from Sepinggan (Balikpapan)",
+        }
+        for eid in ("a_bpn_aap", "a_bpn_bej", "a_bpn_bxt", "a_bpn_ghs")
     ]
-    # smoke on the VMap0 roads through the burning desa
-    for code in KARHUTLA_AREAS:
-        for eid in edges_in_polygons(net, [desa_geoms[code]], VMAP0_PREFIXES):
-            dmg.append(
-                {
-                    "id": f"d_{eid}_smoke",
-                    "edge": eid,
-                    "effect": "degraded",
-                    "speed_factor": 0.7,
-                    "probability": 0.6,
-                    "note": f"estimate: smoke reduces visibility on the road through desa {desa[code]['name']} ({code})",
-                }
-            )
     write_damage(sd, dmg, edge_ids)
     (sd / "standards").mkdir(parents=True, exist_ok=True)
     (sd / "standards" / "bnpb-karhutla.yaml").write_text(
         "id: bnpb-karhutla\n"
         "name: BNPB Perka 7/2008 plus haze items (SIAGA estimate)\n"
         "source: >-\n"
-        "  The bnpb profile plus masks and health kits for forest/land-fire haze. The extra quantities are SIAGA\n"
-        "  estimates, not regulation.\n"
+        "  The bnpb profile (rations and kits for the displaced, none here) plus masks and ISPA (acute\n"
+        "  respiratory infection) care for forest/land-fire haze. The quantities and shares are SIAGA estimates,\n"
+        "  not regulation, sized on the September 2019 response (BPBD Balikpapan handed out 3,000 masks; more\n"
+        "  than 3,000 ISPA cases were reported).\n"
         "extends: bnpb\n"
         "items:\n"
-        '  - {commodity: masker, quantity: 1, per_persons: 1, per_days: 1, basis: affected, note: "estimate: one mask per person per day during haze, for everyone in it"}\n'
-        '  - {commodity: kit_kesehatan, quantity: 1, per_persons: 5, per_days: null, basis: affected, note: "estimate: one basic health kit per 5 persons, once"}\n',
+        '  - {commodity: masker, quantity: 1, per_days: 2, basis: affected, share: 0.1, note: "estimate: a mask every two days for the tenth of people who must be outdoors (workers, street handouts)"}\n'
+        '  - {commodity: masker, quantity: 1, per_days: 2, basis: affected, groups: [balita, lansia, ibu_hamil, ibu_menyusui, disabilitas, lansia_terlantar, penyandang_disabilitas, anak_balita_terlantar], note: "estimate: a mask every two days for everyone at respiratory risk"}\n'
+        '  - {commodity: kit_kesehatan, quantity: 1, per_days: null, basis: affected, share: 0.005, note: "estimate: ISPA care (a basic health kit) for 0.5 % of people, once: more than 3,000 cases in Balikpapan\'s ~0.7 M in September 2019"}\n',
         encoding="utf-8",
     )
     (sd / "scenario.yaml").write_text(
         scenario_yaml(
             sid,
-            "Karhutla dan kabut asap 2019",
-            "Forest and land fires with haze in 2019: 5,153 ha burnt in Kaltim Jan-May 2019 (KLHK via Bisnis), 215 fire incidents\n"
-            "handled by BPBD Kaltim Jan-Jun 2019 (Tribun). Desa in Kutai Kartanegara, Kutai Timur, Kutai Barat and Berau, the\n"
-            "kabupaten with the most hotspots (Antara Kaltara). Who is affected by haze is an estimate (30% of the estimated\n"
-            "population of each desa).",
+            "Kabut asap karhutla September 2019",
+            "Haze from forest and land fires over Balikpapan, Samarinda and Penajam Paser Utara in September 2019. The\n"
+            "response was masks and ISPA (acute respiratory infection) care: BPBD Balikpapan handed out 3,000 masks and more\n"
+            f"than 3,000 ISPA cases were reported. {len(rows)} kelurahan and desa are modelled (every kelurahan of Balikpapan and\n"
+            "Samarinda, the kelurahan and desa of Kecamatan Penajam), everyone in them affected (estimated populations),\n"
+            "nobody displaced. Masks and health kits are sized by SIAGA estimates (standards/bnpb-karhutla.yaml).",
             7,
             "bnpb-karhutla",
             "2019-09-16T00:00:00+08:00",  # an assumed planning start in the haze peak of September 2019
@@ -2088,6 +2082,9 @@ def build_scenarios(out: Path, desa: dict, net: dict):
         encoding="utf-8",
     )
     written[sid] = rows
+    pos = {n["id"]: (n["lat"], n["lon"]) for n in net["nodes"]}
+    for wsid in WATER_POINTS:
+        write_water_points(base / wsid, wsid, pos)
     return written
 
 

@@ -4,7 +4,8 @@
 
 `tiny_flood_plan.json` is `plan_scenario` on tests/data/tiny_flood (seed 0, 200 iterations) without its
 wall-clock fields; each `bad_<kind>.json` is that plan with one change that `siaga check` must report as
-`<kind>` (the change is named in the function that makes it). Re-run only when the plan format or the
+`<kind>` (the change is named in the function that makes it). `water/` holds the same for
+tests/data/tiny_flood_water and the checks of its water points' service. Re-run only when the plan format or the
 planner's behaviour changes on purpose, and say so in the commit.
 """
 
@@ -150,20 +151,44 @@ TAMPERS: dict[str, Callable[[Plan], None]] = {
 }
 
 
-def main() -> None:
-    s = load_scenario(ROOT / "tests" / "data" / "tiny_flood")
+def water_out_of_reach(p: Plan) -> None:
+    """A water point's day-1 litres moved to Desa B, 6 km off: beyond its 3 km reach."""
+    p["water_service"][0]["area"] = "desa_b"
+
+
+def over_water_capacity(p: Plan) -> None:
+    """A water point's day-1 litres raised to 5,000: more than its 4,000 L a day."""
+    p["water_service"][0]["units"] = 5000.0
+
+
+WATER_TAMPERS: dict[str, Callable[[Plan], None]] = {
+    f.__name__: f for f in (water_out_of_reach, over_water_capacity)
+}
+
+
+def _plan_doc(name: str) -> Plan:
+    s = load_scenario(ROOT / "tests" / "data" / name)
     opts = PlanOptions(routing=RoutingOptions(time_limit_s=None, iterations=200, seed=0))
     doc = plan_scenario(s, opts).to_dict()
     for f in ("solve_seconds", "first_feasible_s"):
         doc[f] = 0.0
     doc["timings"] = {}
-    PLANS.mkdir(parents=True, exist_ok=True)
-    (PLANS / "tiny_flood_plan.json").write_text(json.dumps(doc, indent=1) + "\n")
-    for kind, tamper in TAMPERS.items():
+    return doc
+
+
+def _write(folder: Path, name: str, doc: Plan, tampers: dict[str, Callable[[Plan], None]]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(json.dumps(doc, indent=1) + "\n")
+    for kind, tamper in tampers.items():
         bad = copy.deepcopy(doc)
         tamper(bad)
-        (PLANS / f"bad_{kind}.json").write_text(json.dumps(bad, indent=1) + "\n")
-        print(f"bad_{kind}.json: {tamper.__doc__}")
+        (folder / f"bad_{kind}.json").write_text(json.dumps(bad, indent=1) + "\n")
+        print(f"{folder.name}/bad_{kind}.json: {tamper.__doc__}")
+
+
+def main() -> None:
+    _write(PLANS, "tiny_flood_plan.json", _plan_doc("tiny_flood"), TAMPERS)
+    _write(PLANS / "water", "tiny_flood_water_plan.json", _plan_doc("tiny_flood_water"), WATER_TAMPERS)
 
 
 if __name__ == "__main__":

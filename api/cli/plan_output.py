@@ -11,8 +11,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from api.headline import headline_rows
 from api.i18n import Lang, reason_label, t
+from api.reports.plan.headline import headline_rows
 from optimizer.plan import Plan, PlanKpis
 from optimizer.progress import Progress as ProgressCallback
 from optimizer.progress import ProgressEvent

@@ -16,7 +16,7 @@ from scenarios.model import Scenario
 from ..allocation import AllocationResult
 from ..routing import RoutingOptions
 from .kpis import plan_kpis
-from .records import CommittedDelivery, RoundRecord, Shipment, Unmet
+from .records import CommittedDelivery, RoundRecord, Shipment, Unmet, WaterDelivery
 from .result import Plan
 from .rounds import Routed
 from .served import Service, serve_groups
@@ -35,6 +35,7 @@ class Outcome:
 
     scenario: Scenario
     needs: pd.DataFrame
+    water: pd.DataFrame  # (point, area, commodity, day, units) served by local water points
     routed: Routed
     alloc: AllocationResult | None
     closed: Mapping[tuple[str, str], str]
@@ -49,9 +50,10 @@ class Outcome:
 
 def assemble_plan(o: Outcome) -> Plan:
     """The plan of outcome `o`, its trips served once: the routes' own service when nothing was
-    committed before the plan, else the whole need served by the trips and the committed goods."""
+    committed before the plan and no water point serves, else the whole need served by the trips,
+    the committed goods and the water points."""
     s, routed = o.scenario, o.routed
-    service = routed.service if o.committed.empty else _service_with_committed(o)
+    service = routed.service if o.committed.empty and o.water.empty else _service_with_committed(o)
     unassigned = routed.result.unassigned
     unmet = _with_reasons(service.unmet, o.alloc, unassigned, o.closed)
     if not unassigned.empty:
@@ -69,7 +71,7 @@ def assemble_plan(o: Outcome) -> Plan:
         time_limit_s=r.time_limit_s,
         solve_seconds=round(time.perf_counter() - o.started, 3),
         first_feasible_s=round(o.first_feasible_s or 0.0, 3),
-        kpis=plan_kpis(s, o.needs, routed.result.trips, service),
+        kpis=plan_kpis(s, o.needs, routed.result.trips, service, o.water),
         shipments=tuple(Shipment(*row) for row in _columns(routed.shipments, SHIPMENT_COLUMNS)),
         trips=tuple(routed.result.trips),
         unmet=tuple(Unmet(*row) for row in _columns(unmet, UNMET_COLUMNS)),
@@ -79,6 +81,7 @@ def assemble_plan(o: Outcome) -> Plan:
             CommittedDelivery(str(a), str(c), float(u))
             for a, c, u in o.committed[["area", "commodity", "units"]].itertuples(index=False)
         ),
+        water_service=tuple(WaterDelivery(*row) for row in _columns(o.water, WATER_SERVICE_COLUMNS)),
         network=o.network,
         start=None if s.policy.start is None else s.policy.start.isoformat(),
         carried_share=round(routed.result.kpis.kg_carried_share, 6),
@@ -87,6 +90,7 @@ def assemble_plan(o: Outcome) -> Plan:
 
 SHIPMENT_COLUMNS = ("warehouse", "area", "commodity", "day", "units")
 UNMET_COLUMNS = ("area", "commodity", "group", "day", "units", "reason")
+WATER_SERVICE_COLUMNS = ("point", "area", "commodity", "day", "units")
 
 
 def _columns(frame: pd.DataFrame, cols: Sequence[str]) -> Iterator[tuple[Any, ...]]:
@@ -97,9 +101,11 @@ def _columns(frame: pd.DataFrame, cols: Sequence[str]) -> Iterator[tuple[Any, ..
 
 
 def _service_with_committed(o: Outcome) -> Service:
-    """The whole need served by the trips' deliveries plus the committed goods (counted on day 1)."""
+    """The whole need served by the trips' deliveries, the committed goods (counted on day 1) and the
+    water points (on their days)."""
     delivered = o.routed.shipments.groupby(["area", "commodity", "day"], as_index=False)["units"].sum()
-    delivered = pd.concat([delivered, o.committed.assign(day=1)], ignore_index=True)
+    water = o.water[["area", "commodity", "day", "units"]]
+    delivered = pd.concat([delivered, o.committed.assign(day=1), water], ignore_index=True)
     return serve_groups(o.needs, delivered, o.scenario.policy.horizon_days)
 
 

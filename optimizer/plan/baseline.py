@@ -29,8 +29,11 @@ import numpy as np
 import pandas as pd
 
 from scenarios.model import Scenario
+from scenarios.needs import compute_needs
 
 from ..instance import PlanningInstance, compile_instance
+from .residual import residual_needs
+from .water import water_service
 
 __all__ = ["baseline_shipments"]
 
@@ -64,8 +67,9 @@ class _Ledger:
 def baseline_shipments(problem: PlanningInstance | Scenario) -> pd.DataFrame:
     """Shipments (warehouse, area, commodity, day, units, kg, m3, distance_km) of the first come, first
     served, nearest-warehouse rule; `day` is the delivery day (1-based). `problem`: a compiled
-    instance (its needs and travel), or a scenario, compiled here."""
-    inst = compile_instance(problem) if isinstance(problem, Scenario) else problem
+    instance (its needs and travel), or a scenario, compiled here with the need its water points leave
+    (they serve first, as in a plan)."""
+    inst = _compiled(problem) if isinstance(problem, Scenario) else problem
     s = inst.scenario
     horizon = inst.horizon_days
     links = _links(inst)
@@ -80,6 +84,12 @@ def baseline_shipments(problem: PlanningInstance | Scenario) -> pd.DataFrame:
             req[3] -= _fill(req, day, horizon, links, ledger, kg, m3, rows)
         queue = [r for r in queue if r[3] > TOL]
     return _frame(s, rows, links)
+
+
+def _compiled(s: Scenario) -> PlanningInstance:
+    """`s` compiled with the need left once its water points have served."""
+    needs = compute_needs(s)
+    return compile_instance(s, needs=residual_needs(s, needs, water_service(s, needs)))
 
 
 def _links(inst: PlanningInstance) -> _Links:

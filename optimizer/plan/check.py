@@ -36,6 +36,7 @@ from scenarios.model import Scenario
 
 from ..routing.trips import Trip
 from .check_timeline import TOL_H, check_timelines
+from .check_water import check_water
 from .kpis import PlanKpis, delivered_from_trips, plan_kpis
 from .served import serve_groups
 
@@ -100,6 +101,9 @@ def check_plan(
     committed = _committed(plan.get("committed"), out)
     if len(committed):  # delivered before the plan (an incident's confirmed deliveries): count on day 1
         by_day = pd.concat([by_day, committed.assign(day=1)], ignore_index=True)
+    water = check_water(s, plan.get("water_service"), out.add)
+    if len(water):  # served by local water points on their days
+        by_day = pd.concat([by_day, water[["area", "commodity", "day", "units"]]], ignore_index=True)
     service = serve_groups(needs, by_day, s.policy.horizon_days)
     last = service.excess[service.excess["day"] == s.policy.horizon_days]
     for r in last.itertuples(index=False):
@@ -107,7 +111,7 @@ def check_plan(
             out.add("over_need", f"{r.area}/{r.commodity}", f"{r.units:,.3f} units delivered beyond the need")
     if "unmet" in plan:
         _check_unmet(s, plan["unmet"], needs, by_day, out)
-    out.kpis = plan_kpis(s, needs, trips, service)
+    out.kpis = plan_kpis(s, needs, trips, service, water)
     return out
 
 

@@ -65,6 +65,7 @@ class PlanKpis:
     households_served: float
     cost_per_household: float | None
     stock_left_by_kab: Mapping[str, Mapping[str, float]]
+    water_l: Mapping[str, float]
     weighted_unmet: float
     unmet_units: float
     person_days_deprived: float
@@ -123,6 +124,7 @@ _FLAT = (
     "fill_rate_by_area",
     "person_days_without",
     "first_delivery_h",
+    "water_l",
 )
 _OPTIONAL = ("vulnerable_households_reached", "cost_per_household")
 
@@ -165,8 +167,15 @@ def gini(values: np.ndarray) -> float:
     return float((2 * ranks - n - 1) @ x / (n * x.sum()))
 
 
-def plan_kpis(scenario: Scenario, needs: pd.DataFrame, trips: Sequence[Trip], service: Service) -> PlanKpis:
-    """The KPIs of `trips` delivering to `needs` (served by the rule of `served.py`: `service`)."""
+def plan_kpis(
+    scenario: Scenario,
+    needs: pd.DataFrame,
+    trips: Sequence[Trip],
+    service: Service,
+    water: pd.DataFrame | None = None,
+) -> PlanKpis:
+    """The KPIs of `trips` delivering to `needs` (served by the rule of `served.py`: `service`), with
+    `water` (point, area, commodity, day, units) served by local water points."""
     need_c = needs.groupby("commodity")["units"].sum()
     got_c = service.served.groupby("commodity")["units"].sum().reindex(need_c.index, fill_value=0.0)
     by_c = _ratio(got_c, need_c)
@@ -179,6 +188,7 @@ def plan_kpis(scenario: Scenario, needs: pd.DataFrame, trips: Sequence[Trip], se
         fill_rate_by_commodity=_ordered(by_c, [c.id for c in scenario.commodities]),
         **people,
         cost_per_household=round(fleet["cost"] / kk, 2) if kk > 0 else None,
+        water_l=_water(scenario, needs, trips, service, water),
         weighted_unmet=float((un["units"] * _priority(un, needs)).sum()) if len(un) else 0.0,
         unmet_units=float(un["units"].sum()) if len(un) else 0.0,
         person_days_deprived=round(float(sum(people["person_days_without"].values())), 3),
@@ -188,6 +198,27 @@ def plan_kpis(scenario: Scenario, needs: pd.DataFrame, trips: Sequence[Trip], se
         gini=gini(by_area.to_numpy()),
         **fleet,
     )
+
+
+def _water(
+    s: Scenario, needs: pd.DataFrame, trips: Sequence[Trip], service: Service, water: pd.DataFrame | None
+) -> dict[str, float]:
+    """Units (litres) of the commodities of kind water: needed, served by local water points, hauled by
+    the trips, and unmet: water reported on its own."""
+    wet = {c.id for c in s.commodities if c.kind == "water"}
+
+    def total(frame: pd.DataFrame | None) -> float:
+        if frame is None or frame.empty:
+            return 0.0
+        return round(float(frame.loc[frame["commodity"].isin(wet), "units"].sum()), 3)
+
+    hauled = sum(float(q) for t in trips for st in t.stops for c, q in st.deliver.items() if c in wet)
+    return {
+        "need": total(needs),
+        "from_water_points": total(water),
+        "hauled": round(hauled, 3),
+        "unmet": total(service.unmet),
+    }
 
 
 def _priority(frame: pd.DataFrame, needs: pd.DataFrame) -> np.ndarray:

@@ -35,6 +35,7 @@ from .options import PlanOptions, final_routing
 from .residual import committed_deliveries, residual_needs
 from .result import Plan
 from .rounds import RoundContext, route, run_rounds
+from .water import water_service
 from .whole import whole_units
 
 __all__ = ["PlanOptions", "plan_from_shipments", "plan_scenario"]
@@ -62,7 +63,8 @@ def plan_scenario(
     report(ProgressEvent("needs", fraction=0.0))
     full_needs = compute_needs(s)
     done = committed_deliveries(committed)
-    needs = residual_needs(s, full_needs, done)
+    water = water_service(s, residual_needs(s, full_needs, done))
+    needs = residual_needs(s, full_needs, pd.concat([done.assign(day=1), water], ignore_index=True))
     report(ProgressEvent("network", fraction=0.0))
     sn = network if network is not None else ScenarioNetwork(s, workers=o.routing.workers)
     ctx = RoundContext(compile_instance(s, network=sn, needs=needs), needs, o, report, t0)
@@ -75,6 +77,7 @@ def plan_scenario(
     outcome = Outcome(
         scenario=s,
         needs=full_needs,
+        water=water,
         routed=final if final.score <= kept.routed.score else kept.routed,
         alloc=kept.alloc,
         closed=kept.closed,
@@ -103,7 +106,9 @@ def plan_from_shipments(
     o = options or PlanOptions()
     t0 = time.perf_counter()
     s = scenario
-    needs = compute_needs(s)
+    full_needs = compute_needs(s)
+    water = water_service(s, full_needs)
+    needs = residual_needs(s, full_needs, water)
     sn = ScenarioNetwork(s, workers=o.routing.workers)
     ctx = RoundContext(compile_instance(s, network=sn, needs=needs), needs, o, progress or no_progress, t0)
     ship = whole_units(s, shipments, needs) if o.whole_units else shipments
@@ -111,7 +116,8 @@ def plan_from_shipments(
     timings = {"routing": time.perf_counter() - t0}
     outcome = Outcome(
         scenario=s,
-        needs=needs,
+        needs=full_needs,
+        water=water,
         routed=routed,
         alloc=None,
         closed={},

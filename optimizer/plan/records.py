@@ -19,10 +19,12 @@ __all__ = [
     "SHIPMENT_COLUMNS",
     "UNITS_DECIMALS",
     "UNMET_COLUMNS",
+    "WATER_SERVICE_COLUMNS",
     "CommittedDelivery",
     "RoundRecord",
     "Shipment",
     "Unmet",
+    "WaterDelivery",
     "records_frame",
     "to_float",
     "to_int",
@@ -32,6 +34,7 @@ UNITS_DECIMALS = 6
 SHIPMENT_COLUMNS = ["warehouse", "area", "commodity", "day", "units"]
 UNMET_COLUMNS = ["area", "commodity", "group", "day", "units", "reason"]
 COMMITTED_COLUMNS = ["area", "commodity", "units"]
+WATER_SERVICE_COLUMNS = ["point", "area", "commodity", "day", "units"]
 
 
 def to_float(value: object) -> float:
@@ -132,6 +135,33 @@ class CommittedDelivery:
 
 
 @dataclass(frozen=True)
+class WaterDelivery:
+    """Water a local supply point (scenario `water_points`) serves `area` on `day`: a service, not
+    warehouse freight."""
+
+    point: str
+    area: str
+    commodity: str
+    day: int
+    units: float
+
+    def to_dict(self) -> JSONDocument:
+        return {
+            "point": self.point,
+            "area": self.area,
+            "commodity": self.commodity,
+            "day": self.day,
+            "units": _units(self.units),
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, object]) -> WaterDelivery:
+        return cls(
+            str(d["point"]), str(d["area"]), str(d["commodity"]), to_int(d["day"]), to_float(d["units"])
+        )
+
+
+@dataclass(frozen=True)
 class RoundRecord:
     """One allocation-routing round: the priority-weighted unmet need its routes leave, what the
     allocation shipped, the share of it the trips carried, what they did not carry by reason (kg), and
@@ -179,7 +209,7 @@ class RoundRecord:
 
 
 def records_frame(
-    records: Iterable[Shipment | Unmet | CommittedDelivery], columns: list[str]
+    records: Iterable[Shipment | Unmet | CommittedDelivery | WaterDelivery], columns: list[str]
 ) -> pd.DataFrame:
     """The records as a table with `columns` (their field names), units as computed."""
     rows = [tuple(getattr(r, c) for c in columns) for r in records]

@@ -20,12 +20,15 @@ def committed_deliveries(committed: pd.DataFrame | None) -> pd.DataFrame:
 
 
 def residual_needs(s: Scenario, needs: pd.DataFrame, committed: pd.DataFrame) -> pd.DataFrame:
-    """The need left once committed deliveries (counted on day 1) have served it: `needs` itself
-    when nothing is committed, else its rows (in its order) with what is left, their persons in
-    proportion (so a unit is worth the same person-days as before)."""
+    """The need left once deliveries made outside the plan's trips have served it (`committed`: area,
+    commodity, units, counted on day 1, or with a `day` each, as water points serve): `needs` itself
+    when there are none, else its rows (in its order) with what is left, their persons in proportion
+    (so a unit is worth the same person-days as before)."""
     if committed.empty:
         return needs
-    left = serve_groups(needs, committed.assign(day=1), s.policy.horizon_days).unmet
+    by_day = committed if "day" in committed.columns else committed.assign(day=1)
+    by_day = by_day.groupby(["area", "commodity", "day"], as_index=False)["units"].sum()
+    left = serve_groups(needs, by_day, s.policy.horizon_days).unmet
     kg = {c.id: c.kg_per_unit for c in s.commodities}
     m3 = {c.id: c.m3_per_unit for c in s.commodities}
     left = left.assign(

@@ -1,7 +1,7 @@
 """The plan: what to ship, which vehicle carries it when, what stays unmet and why, and the KPIs.
 
 `Plan.to_dict()` is the content of plan.json (docs/plan-format.md describes it field by field, format
-`siaga-plan/2`); `Plan.from_dict()` reads it back, and writes the same document again.
+`siaga-plan/3`); `Plan.from_dict()` reads it back, and writes the same document again.
 """
 
 from __future__ import annotations
@@ -23,10 +23,12 @@ from .records import (
     COMMITTED_COLUMNS,
     SHIPMENT_COLUMNS,
     UNMET_COLUMNS,
+    WATER_SERVICE_COLUMNS,
     CommittedDelivery,
     RoundRecord,
     Shipment,
     Unmet,
+    WaterDelivery,
     records_frame,
     to_float,
     to_int,
@@ -73,6 +75,7 @@ class Plan:
     rounds: tuple[RoundRecord, ...] = ()
     timings: Mapping[str, float] = field(default_factory=dict)
     committed: tuple[CommittedDelivery, ...] = ()
+    water_service: tuple[WaterDelivery, ...] = ()  # what local water points serve (no trips)
     network: ScenarioNetwork | None = field(default=None, compare=False, repr=False)
     start: str | None = None  # the scenario's policy.start (ISO 8601), when it gives one
     carried_share: float = 1.0  # of the kept allocation's kg, the share the trips carry
@@ -91,6 +94,11 @@ class Plan:
     def committed_frame(self) -> pd.DataFrame:
         """(area, commodity, units) delivered before this plan."""
         return records_frame(self.committed, COMMITTED_COLUMNS)
+
+    @property
+    def water_service_frame(self) -> pd.DataFrame:
+        """(point, area, commodity, day, units) served by local water points."""
+        return records_frame(self.water_service, WATER_SERVICE_COLUMNS)
 
     def to_dict(self) -> JSONDocument:
         """plan.json's content."""
@@ -112,6 +120,7 @@ class Plan:
             "trips": [self._trip_dict(t) for t in self.trips],
             "unmet": [u.to_dict() for u in self.unmet],
             "committed": [c.to_dict() for c in self.committed],
+            "water_service": [w.to_dict() for w in self.water_service],
             "rounds": [r.to_dict() for r in self.rounds],
             "timings": dict(self.timings),
         }
@@ -150,6 +159,7 @@ class Plan:
             rounds=_read(d, "rounds", RoundRecord.from_dict),
             timings={str(k): to_float(v) for k, v in timings.items()},
             committed=_read(d, "committed", CommittedDelivery.from_dict),
+            water_service=_read(d, "water_service", WaterDelivery.from_dict),
             start=None if d.get("start") is None else str(d["start"]),
             carried_share=to_float(d.get("carried_share", 1.0)),
         )

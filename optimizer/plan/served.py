@@ -3,9 +3,9 @@
 Rule (what a posko does with what arrives): goods of a commodity delivered to an area on a day go to
 its groups in order of the need rows' priority, highest first (rows of equal priority share in
 proportion to what they still lack), each group's oldest need first. Goods beyond the need
-to date stay at the area and serve the next day's need first; what is left after the last day is excess. What no delivery
-covers by the end of the horizon is unmet, on the day it was needed. So an area's unmet units of a
-commodity are its need minus its deliveries (when that is positive).
+to date stay at the area and serve the next day's need first; what is left after the last day is
+excess. What no delivery covers by the end of the horizon is unmet, on the day it was needed. So an
+area's unmet units of a commodity are its need minus its deliveries (when that is positive).
 """
 
 from __future__ import annotations

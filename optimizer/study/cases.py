@@ -71,14 +71,16 @@ class StudyCase:
 
 def person_days_per_unit(scenario: Scenario, horizon: int) -> dict[str, float]:
     """Person-days one unit covers, from the policy's standards profile (items for everyone first,
-    then group items); 1.0 for commodities with no per-person standard."""
+    then group items; a household item's unit covers the household size in people); 1.0 for
+    commodities with no per-person standard."""
     profile = scenario.standards_profile()
     general: dict[str, float] = {}
     special: dict[str, float] = {}
     for item in profile.items:
-        if item.quantity <= 0:
+        if item.quantity <= 0 or item.share <= 0:
             continue
-        per_day = item.quantity / item.per_persons / (item.per_days or horizon)
+        kk = scenario.policy.kk_size if item.per == "household" else 1.0
+        per_day = item.quantity / item.per_persons / kk / (item.per_days or horizon)
         target = special if item.groups else general
         target.setdefault(item.commodity, per_day)
     rates = special | general

@@ -4,12 +4,14 @@ unit a commodity is counted in changing nothing of a plan (issue: needs and obje
 from __future__ import annotations
 
 import itertools
+import json
 
 import pandas as pd
 import pytest
 
 from optimizer.allocation import solve_allocation
 from optimizer.plan import PlanOptions, plan_scenario
+from optimizer.plan.check import check_plan
 from optimizer.plan.people import row_values
 from optimizer.routing import RoutingOptions
 from scenarios import Scenario, compute_needs, load_scenario
@@ -170,3 +172,36 @@ def test_a_plan_does_not_depend_on_the_unit_of_a_commodity():
     for cat, pd_a in pa.kpis.person_days_without.items():
         slack = sum(abs(kb[c] - ka[c]) * per_kg.get(c, 0.0) * H for c in ka.index if kind[c] == cat)
         assert pb.kpis.person_days_without[cat] == pytest.approx(pd_a, abs=slack + 1e-6), cat
+
+
+# ---- water as a service -------------------------------------------------------------------------
+
+WATER_PLANS = DATA_DIR / "plans" / "water"
+
+
+def test_a_water_point_serves_the_areas_in_its_reach_before_any_haul():
+    """A PDAM tanker service of 4,000 L a day within 3 km of Desa A serves Desa A 4,000 L of clean water
+    each day and Desa B (6 km off) nothing; the trips haul only the rest, the plan checks clean and its
+    `water_l` reports water on its own: need = from water points + hauled + unmet."""
+    s = load_scenario(DATA_DIR / "tiny_flood_water")
+    opts = PlanOptions(routing=RoutingOptions(time_limit_s=None, iterations=200, seed=0))
+    plan = plan_scenario(s, opts)
+    water = plan.water_service_frame
+    assert set(water["area"]) == {"desa_a"} and list(water["day"]) == [1, 2, 3]
+    assert water["units"].tolist() == pytest.approx([4000.0] * 3)
+    w = plan.kpis.water_l
+    assert w["from_water_points"] == pytest.approx(12_000.0)
+    assert w["need"] == pytest.approx(w["from_water_points"] + w["hauled"] + w["unmet"], abs=1.0)
+    hauled_a = plan.shipments_frame.query("area == 'desa_a' and commodity == 'air_bersih'")["units"].sum()
+    assert hauled_a <= 3 * 6000 - 12_000 + 1.0
+    assert check_plan(s, plan.to_dict()).feasible
+
+
+@pytest.mark.parametrize("kind", ["water_out_of_reach", "over_water_capacity"])
+def test_a_tampered_water_service_fails_the_check(kind: str):
+    """Each tampered copy of the water fixture plan (tests/data/plans/water/bad_<kind>.json) is infeasible
+    and the check names its violation; the stored plan itself checks clean."""
+    s = load_scenario(DATA_DIR / "tiny_flood_water")
+    assert check_plan(s, json.loads((WATER_PLANS / "tiny_flood_water_plan.json").read_text())).feasible
+    c = check_plan(s, json.loads((WATER_PLANS / f"bad_{kind}.json").read_text()))
+    assert kind in {v.kind for v in c.violations}, c.violations

@@ -32,6 +32,7 @@ MALFORMED = [
     ("bad_lat_out_of_range", "bad_lat_out_of_range/areas.csv:3: lat: '-95.2' must be >= -90"),
     ("bad_area_on_no_node", "bad_area_on_no_node/areas.csv:3: node: is on no network node"),
     ("bad_json_values.json", "bad_json_values.json:811: areas[1].lat: 123 must be <= 90"),
+    ("bad_water_point", "bad_water_point/water_points.csv:2: litres_per_day: '-4000' must be >= 0"),
 ]
 
 

@@ -57,14 +57,19 @@ def test_mahakam_ulu_flood_is_in_mahakam_ulu_with_the_road_cut():
     assert any(d.effect == "closed" for d in s.damage)
 
 
-def test_karhutla_uses_a_haze_profile_with_masks():
-    """karhutla-2019: Kukar, Kutim, Kubar and Berau; masks needed for every person every day."""
+def test_karhutla_is_the_september_2019_haze_over_the_cities():
+    """karhutla-2019: the haze over Balikpapan, Samarinda and Penajam Paser Utara; nobody displaced, so
+    no rations; masks every two days for the tenth of people outdoors and everyone at respiratory risk,
+    ISPA care (a health kit) for 0.5 % of people."""
     s = load_scenario("karhutla-2019")
-    assert {a.kab_code for a in s.areas} == {"64.02", "64.08", "64.07", "64.03"}
+    assert {a.kab_code for a in s.areas} == {"64.71", "64.72", "64.09"}
     needs = compute_needs(s)
+    assert set(needs["commodity"]) == {"masker", "kit_kesehatan"}
     people = sum(a.total_people for a in s.areas)
-    masks = needs[needs["commodity"] == "masker"]
-    assert masks["units"].sum() == pytest.approx(people * s.policy.horizon_days)
+    kits = needs.loc[needs["commodity"] == "kit_kesehatan", "units"].sum()
+    assert kits == pytest.approx(0.005 * people, rel=0.01)
+    masks = needs[needs["commodity"] == "masker"].groupby("group")["persons"].max()
+    assert masks["balita"] > 0 and masks["umum"] > 0
 
 
 def test_library_stock_and_fleet_are_consistent():

@@ -50,6 +50,7 @@ def test_json_document_has_the_documented_top_level_keys(tiny_flood):
         "fleet",
         "network",
         "damage",
+        "water_points",
         "policy",
     }
 

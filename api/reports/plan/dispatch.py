@@ -8,13 +8,13 @@ from __future__ import annotations
 from collections import defaultdict
 from html import escape
 
-from api.headline import headline_rows
 from api.i18n import Lang
 from optimizer.plan import Plan
 from optimizer.routing.trips import Rest, Stop, Trip
 from scenarios.model import Area, Scenario
 
 from .formats import eta, number, safe_file_name
+from .headline import headline_rows
 from .labels import LABELS, label
 from .lookup import Lookup, kab_code, kec_code, name_in
 from .page import page

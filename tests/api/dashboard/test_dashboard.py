@@ -287,7 +287,9 @@ def test_coordinator_flow(tab):
     assert log[-1] == "succeeded:1.00", log
     assert page.locator("#kpis .kpi").count() == 12
     assert re.search(r"\d+%", page.inner_text("[data-kpi=fill_rate] .kpi-value"))
-    assert re.search(r"\d", page.inner_text("[data-kpi=without_water] .kpi-value"))  # person-days, people first
+    assert re.search(
+        r"\d", page.inner_text("[data-kpi=without_water] .kpi-value")
+    )  # person-days, people first
     assert page.locator("#panel figure svg rect.bar").count() >= 5  # fill rate by group
     trips = page.locator("#map-main polyline.trip")
     assert trips.count() > 10

@@ -201,6 +201,7 @@ def test_xlsx_reads_back(tiny_flood, tiny_plan, tiny_doc, tmp_path):
     assert len(sheets["trips"]) == sum(len(t.stops) for t in tiny_plan.trips)
     summary = dict(zip(sheets["summary"]["key"], sheets["summary"]["value"], strict=True))
     kpis = tiny_doc["kpis"]
+
     def leaves_of(v: object) -> int:
         return sum(leaves_of(x) for x in v.values()) if isinstance(v, dict) else 1
 

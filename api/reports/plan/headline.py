@@ -6,9 +6,8 @@ detail."""
 
 from __future__ import annotations
 
+from api.i18n import Lang
 from optimizer.plan import PlanKpis
-
-from .i18n import Lang
 
 __all__ = ["CATEGORY_LABELS", "HEADLINE_LABELS", "category_label", "headline_rows"]
 
