@@ -47,8 +47,8 @@ class PlanContext:
 
     @cached_property
     def plan(self) -> Plan:
-        """The stored plan.json, read back; a plan stored in an older format (before the one clock of
-        `siaga-plan/2`) is answered 409: plan the scenario again."""
+        """The stored plan.json, read back; a plan stored in an older format (before `siaga-plan/3`:
+        the one clock, the KPIs in people) is answered 409: plan the scenario again."""
         fmt = self.record.document.get("format")
         if fmt != FORMAT:
             raise Problem(
