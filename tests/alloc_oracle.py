@@ -14,7 +14,9 @@ from scenarios import Scenario, compute_needs
 
 
 def deprivation_optimum(s: Scenario, time_h: np.ndarray, handling_h: float = 1.0) -> float:
-    """min sum_{a,c,g,d} weight_g (1 + growth (d-1)) backlog[a,c,g,d]; `time_h[w, a, v]` one way."""
+    """min sum_{a,c,g,d} value[a,c,g] (1 + growth (d-1)) backlog[a,c,g,d], value the need row's
+    priority x person-days per unit (covers x persons / units of its first day); `time_h[w, a, v]` one
+    way."""
     needs = compute_needs(s)
     H = s.policy.horizon_days
     W, A, C, G = len(s.warehouses), len(s.areas), len(s.commodities), len(s.groups)
@@ -23,8 +25,12 @@ def deprivation_optimum(s: Scenario, time_h: np.ndarray, handling_h: float = 1.0
     ai = {a.id: i for i, a in enumerate(s.areas)}
     ci = {c.id: i for i, c in enumerate(s.commodities)}
     gi = {g.id: i for i, g in enumerate(s.groups)}
-    for r in needs.itertuples():
+    value = np.zeros((A, C, G))  # priority x person-days per unit, from each row's first day
+    for r in needs.sort_values("day", kind="stable").itertuples():
         n[ai[r.area], ci[r.commodity], gi[r.group], r.day - 1] += r.units
+        key = (ai[r.area], ci[r.commodity], gi[r.group])
+        if value[key] == 0 and r.units > 0:
+            value[key] = r.priority * r.covers * r.persons / r.units
     count = np.zeros((W, V))
     wi = {w.id: i for i, w in enumerate(s.warehouses)}
     vi = {v.id: i for i, v in enumerate(s.vehicle_types)}
@@ -90,11 +96,10 @@ def deprivation_optimum(s: Scenario, time_h: np.ndarray, handling_h: float = 1.0
         if ent:
             A_ub.append(row(ent))
             b_ub.append(count[w, v] * s.vehicle_types[v].shift_h)
-    weight = np.array([g.priority_weight for g in s.groups])
     growth = s.policy.deprivation_growth_per_day
     cost = np.zeros(N)
     for a, c, g, d in itertools.product(range(A), range(C), range(G), range(H)):
-        cost[cols[("b", a, c, g, d)]] = weight[g] * (1 + growth * d)
+        cost[cols[("b", a, c, g, d)]] = value[a, c, g] * (1 + growth * d)
     res = linprog(
         cost,
         A_ub=np.array(A_ub),

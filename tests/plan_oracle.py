@@ -17,13 +17,16 @@ from scenarios.model import Scenario
 
 
 def delivered(plan: dict) -> dict[tuple[str, str, int], float]:
-    """(area, commodity, day the goods arrive) -> units: one clock, hours since day 1, 00:00."""
+    """(area, commodity, day the goods arrive) -> units: one clock, hours since day 1, 00:00; with what
+    the plan's water points serve."""
     out: dict = defaultdict(float)
     for t in plan["trips"]:
         for st in t["stops"]:
             day = int(st["arrive_h"] // 24) + 1
             for c, q in st["deliver"].items():
                 out[(st["area"], c, day)] += q
+    for w in plan.get("water_service", []):  # served by local water points, on their days
+        out[(w["area"], w["commodity"], int(w["day"]))] += w["units"]
     return out
 
 

@@ -61,7 +61,7 @@ def test_needs_csv_and_json_have_the_documented_columns():
         for r in records
         if r["area"] == "desa_a" and r["commodity"] in ("air_minum", "air_bersih")
     )
-    assert water == pytest.approx(45_000)
+    assert water == pytest.approx(22_500)  # the displaced half of Desa A's 1,000 x 15 L x 3 days
 
 
 @pytest.mark.slow
@@ -77,13 +77,14 @@ def test_needs_table_is_bilingual():
 
 @pytest.mark.slow
 def test_needs_standards_option_switches_profile():
-    """`--standards sphere` uses Sphere's 15 L of water instead of BNPB's 12.1 L."""
+    """`--standards bnpb` uses BNPB's 12.1 L of water a day instead of Sphere's 15 L (for the displaced
+    half of Desa A)."""
     bnpb = run_siaga("needs", str(DATA_DIR / "tiny_flood"), "--standards", "bnpb", "--format", "json")
     records = json.loads(bnpb.stdout)
     water = sum(
         r["units"] for r in records if r["area"] == "desa_a" and r["commodity"] in ("air_minum", "air_bersih")
     )
-    assert water == pytest.approx(1000 * (17.5 + 67) / 7 * 3)
+    assert water == pytest.approx(500 * (17.5 + 67) / 7 * 3)
     bad = run_siaga("needs", str(DATA_DIR / "tiny_flood"), "--standards", "unicef")
     assert bad.returncode == 2 and "unicef" in bad.stderr and "Traceback" not in bad.stderr
 

@@ -316,7 +316,7 @@ def test_coordinator_flow(tab):
     with page.expect_download() as dl:
         page.click("[data-download='plan.dl.json']")
     plan = json.loads(Path(dl.value.path()).read_text())
-    assert plan["format"] == "siaga-plan/2" and plan["scenario"] == SCENARIO
+    assert plan["format"] == "siaga-plan/3" and plan["scenario"] == SCENARIO
     # the Gantt chart: a bar per trip, one row per vehicle
     assert page.locator("#panel svg.gantt rect.bar").count() == len(plan["trips"])
     page.locator("#kpis").evaluate("e => e.closest('.card').scrollIntoView({block: 'start'})")
@@ -607,7 +607,10 @@ def test_dashboard_routes(service):  # noqa: F811
     assert len(doc["areas"]) == 19 and len(doc["edges"]["id"]) == len(doc["edges"]["source"]) > 1000
     assert {d["state"] for d in doc["damage"]} <= {"closed", "degraded", "weight_limit"} and doc["damage"]
     area = doc["areas"][0]
-    assert area["need_kg"] > 0 and set(area["need_by_group_kg"]) <= set(area["people"])
+    # need by group: the area's own groups, and the household group holding the base rations of the
+    # general people who live with a vulnerable member (docs/needs.md)
+    assert area["need_kg"] > 0
+    assert set(area["need_by_group_kg"]) <= set(area["people"]) | {"anggota_keluarga_rentan"}
     edge = next(e for e in doc["edges"]["id"] if e.startswith("cd_"))
     incident = c.post("/v1/incidents", json={"scenario_id": record}, headers=auth("coordinator")).json()
     update = {"kind": "road_closed", "payload": {"edge": edge}, "replan": {"time_limit": 1, "iterations": 20}}
