@@ -22,6 +22,15 @@ LABELS: dict[str, tuple[str, str]] = {
         "Households (KK): {kk:,.0f} affected, {kk_d:,.0f} displaced, {kk_v:,.0f} with a vulnerable member "
         "(estimate); {size:g} people per KK; at home still needing rations: {home:.0%}",
     ),
+    "kitchen_line": (
+        "Dapur umum: {name} ({area}), {meals:,.0f} porsi/hari, {staff} relawan, hari {first}-{last}",
+        "Public kitchen (dapur umum): {name} ({area}), {meals:,.0f} meals/day, {staff} volunteers, "
+        "days {first}-{last}",
+    ),
+    "water_point_line": (
+        "Titik air: {name}, {litres:,.0f} L/hari, jangkauan {reach:g} km",
+        "Water point: {name}, {litres:,.0f} L/day within {reach:g} km",
+    ),
     "basis": ("Dasar", "Basis"),
     "persons_for": ("Orang (hari 1)", "People (day 1)"),
     "basis_affected": ("terdampak", "affected"),

@@ -43,6 +43,7 @@ SCENARIO_KEYS = {
     "network",
     "damage",
     "water_points",
+    "kitchens",
 }
 DOCUMENT_KEYS = SCENARIO_KEYS - {"base"}
 
@@ -225,6 +226,7 @@ class _DirectoryReader:
         doc["network"] = head.get("network") or self._network()
         doc["damage"] = head.get("damage") or self._damage()
         doc["water_points"] = head.get("water_points") or self._table("water_points", ("water_points",))
+        doc["kitchens"] = head.get("kitchens") or self._table("kitchens", ("kitchens",))
         if "policy" in head:
             doc["policy"] = head["policy"]
         return doc

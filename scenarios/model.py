@@ -22,6 +22,7 @@ __all__ = [
     "Edge",
     "FleetLine",
     "Group",
+    "Kitchen",
     "Network",
     "Node",
     "Policy",
@@ -182,6 +183,34 @@ class WaterPoint(_Frozen):
     reach_km: Positive
     from_day: Annotated[int, Field(ge=1)] = 1
     note: Text | None = None
+
+
+class Kitchen(_Frozen):
+    """A dapur umum (public kitchen) at a posko in `area`: on days `from_day`..`to_day` it cooks
+    `meals_per_person_day` meals for the displaced of its area and of the areas within `reach_km` of it,
+    as many people as its meals a day allow (at most `meals_per_day`, and `staff` x
+    `meals_per_staff_day`, e.g. TAGANA volunteers), vulnerable households first. Its food comes as rice
+    (`rice_kg_per_meal`) and side-dish packages (`side_dish_per_meal`) delivered to its area, instead of
+    the rations of the people it feeds."""
+
+    id: Id
+    name: Text
+    area: Id
+    reach_km: NonNeg = 0.0
+    meals_per_day: Positive
+    staff: Annotated[int, Field(ge=1)]
+    meals_per_staff_day: Positive = 100.0
+    meals_per_person_day: Positive = 2.0
+    from_day: Annotated[int, Field(ge=1)] = 1
+    to_day: Annotated[int, Field(ge=1)] | None = 3
+    rice_kg_per_meal: Positive = 0.2
+    side_dish_per_meal: NonNeg = 0.5
+    note: Text | None = None
+
+    @property
+    def meals_a_day(self) -> float:
+        """Meals it can cook a day: the lesser of its stated capacity and what its staff can cook."""
+        return min(self.meals_per_day, self.staff * self.meals_per_staff_day)
 
 
 class Arrival(_Frozen):
@@ -364,6 +393,7 @@ class Scenario(_Frozen):
     network: Network = Field(default_factory=Network)
     damage: tuple[Damage, ...] = ()
     water_points: tuple[WaterPoint, ...] = ()
+    kitchens: tuple[Kitchen, ...] = ()
     policy: Policy = Field(default_factory=Policy)
 
     @model_validator(mode="after")

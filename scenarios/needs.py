@@ -39,6 +39,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .kitchens import apply_kitchens
 from .model import Scenario, StandardsProfile
 
 __all__ = [
@@ -55,10 +56,13 @@ _LONG_COLUMNS = ["a_ord", "c_ord", "g_ord", "day", "rate", "persons", "covers", 
 VULNERABLE_KINDS = ("vulnerable", "pmks")
 
 
-def compute_needs(scenario: Scenario, standards: str | None = None, days: int | None = None) -> pd.DataFrame:
+def compute_needs(
+    scenario: Scenario, standards: str | None = None, days: int | None = None, *, kitchens: bool = True
+) -> pd.DataFrame:
     """Tidy needs table with columns `NEEDS_COLUMNS`.
 
-    `standards` picks a profile (default: the policy's); `days` overrides the horizon.
+    `standards` picks a profile (default: the policy's); `days` overrides the horizon; with `kitchens`
+    (the default) the scenario's dapur umum feed people in place of their rations (kitchens.py).
     Assessed needs (`Area.needs`) replace the standards rows of their area and commodity (day 1,
     general group). Rows with zero units are left out; rows are ordered by area, commodity, group,
     day as the scenario lists them.
@@ -80,7 +84,8 @@ def compute_needs(scenario: Scenario, standards: str | None = None, days: int | 
     long = long[long["rate"] > 0]
     if long.empty:
         return _empty()
-    return _summed(scenario, long, horizon)
+    needs = _summed(scenario, long, horizon)
+    return apply_kitchens(scenario, needs)[0] if kitchens else needs
 
 
 def _summed(s: Scenario, long: pd.DataFrame, horizon: int) -> pd.DataFrame:

@@ -72,6 +72,14 @@ def reference_problems(s: Scenario) -> list[Problem]:
     warehouses = {w.id: w for w in s.warehouses}
     vtypes = {v.id: v for v in s.vehicle_types}
     out += _check_standards(s, commodities, groups, profiles)
+    out += _duplicates(s.kitchens, "kitchens")
+    area_ids = {a.id: a for a in s.areas}
+    for i, kit in enumerate(s.kitchens):
+        out += _unknown(("kitchens", i, "area"), kit.area, area_ids, "area")
+        if kit.to_day is not None and kit.to_day < kit.from_day:
+            out.append(Problem(("kitchens", i, "to_day"), f"is before from_day {kit.from_day}", kit.to_day))
+        if "beras" not in commodities or (kit.side_dish_per_meal > 0 and "lauk_pauk" not in commodities):
+            out.append(Problem(("kitchens", i, "id"), "needs the commodities beras and lauk_pauk", kit.id))
     for i, wp in enumerate(s.water_points):
         out += _unknown(("water_points", i, "commodity"), wp.commodity, commodities, "commodity")
     out += _check_shares(s)

@@ -150,6 +150,25 @@ TABLES: dict[str, TableSpec] = {
         ),
         TableSpec("demographics", "demographics.csv", ("group", "share"), ("group", "share")),
         TableSpec(
+            "kitchens",
+            "kitchens.csv",
+            (
+                "id",
+                "name",
+                "area",
+                "reach_km",
+                "meals_per_day",
+                "staff",
+                "meals_per_staff_day",
+                "meals_per_person_day",
+                "from_day",
+                "to_day",
+                "rice_kg_per_meal",
+                "side_dish_per_meal",
+            ),
+            ("id", "name", "area", "meals_per_day", "staff"),
+        ),
+        TableSpec(
             "water_points",
             "water_points.csv",
             (

@@ -1721,7 +1721,8 @@ WATER_POINT_HEADER = [
     "from_day",
     "note",
 ]
-# local water supply per scenario: (id, name, kind, operator, node, litres a day, reach km, note); all estimates
+# local water supply per scenario: (id, name, kind, operator, where, litres a day, reach km, note), `where` a
+# network node or `desa:<code>` (the desa's rep point); all estimates
 WATER_POINTS = {
     "banjir-samarinda-2019": [
         (
@@ -1742,7 +1743,7 @@ WATER_POINTS = {
             "Unit pengolahan air bergerak Ujoh Bilang",
             "treatment_unit",
             "BPBD / PDAM Mahakam Ulu",
-            "ujoh_bilang",
+            "desa:64.11.01.2006",
             20000,
             5,
             "estimate: a mobile water treatment unit at the Ujoh Bilang posko (4,000 L an hour for 5 hours), "
@@ -1750,6 +1751,65 @@ WATER_POINTS = {
         ),
     ],
 }
+
+
+KITCHEN_HEADER = [
+    "id",
+    "name",
+    "area",
+    "reach_km",
+    "meals_per_day",
+    "staff",
+    "meals_per_staff_day",
+    "meals_per_person_day",
+    "from_day",
+    "to_day",
+    "rice_kg_per_meal",
+    "side_dish_per_meal",
+    "note",
+]
+# dapur umum per scenario: (id, name, area, reach km, meals a day, staff, from day, to day, note); estimates
+KITCHENS = {
+    "banjir-mahakam-ulu-2024": [
+        (
+            "dapur_umum_ujoh_bilang",
+            "Dapur umum posko Ujoh Bilang",
+            "ujoh_bilang",
+            3,
+            400,
+            8,
+            1,
+            5,
+            "estimate: a dapur umum at the Ujoh Bilang posko cooking 2 meals a day for its ~200 displaced "
+            "(BNPB practice: 2 meals a day in the first days), 8 TAGANA volunteers; rice 0.2 kg and half a "
+            "side-dish package a meal",
+        ),
+    ],
+}
+
+
+def write_kitchens(sd: Path, sid: str) -> None:
+    """The scenario's dapur umum (kitchens.csv)."""
+    rows = [
+        {
+            "id": kid,
+            "name": name,
+            "area": area,
+            "reach_km": reach,
+            "meals_per_day": meals,
+            "staff": staff,
+            "meals_per_staff_day": 100,
+            "meals_per_person_day": 2,
+            "from_day": first,
+            "to_day": last,
+            "rice_kg_per_meal": 0.2,
+            "side_dish_per_meal": 0.5,
+            "note": note,
+        }
+        for kid, name, area, reach, meals, staff, first, last, note in KITCHENS.get(sid, [])
+    ]
+    if rows:
+        write_csv(sd / "kitchens.csv", KITCHEN_HEADER, rows)
 
 
 def write_water_points(sd: Path, sid: str, pos: dict) -> None:
@@ -2083,8 +2143,11 @@ def build_scenarios(out: Path, desa: dict, net: dict):
     )
     written[sid] = rows
     pos = {n["id"]: (n["lat"], n["lon"]) for n in net["nodes"]}
+    pos |= {f"desa:{c}": (float(d["rep_lat"]), float(d["rep_lon"])) for c, d in desa.items()}
     for wsid in WATER_POINTS:
         write_water_points(base / wsid, wsid, pos)
+    for ksid in KITCHENS:
+        write_kitchens(base / ksid, ksid)
     return written
 
 

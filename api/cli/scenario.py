@@ -126,6 +126,14 @@ def _print_needs(s: Scenario, needs: pd.DataFrame, profile: str, days, lg: Lang)
             home=s.policy.at_home_share,
         )
     )
+    for k in s.kitchens:
+        last = k.to_day or horizon
+        line = t("kitchen_line", lg).format(
+            name=k.name, area=k.area, meals=k.meals_a_day, staff=k.staff, first=k.from_day, last=last
+        )
+        out.print(line)
+    for w in s.water_points:
+        out.print(t("water_point_line", lg).format(name=w.name, litres=w.litres_per_day, reach=w.reach_km))
     bases = _bases(s, profile, lg)
     persons = needs[needs["day"] == needs.groupby(["area", "commodity", "group"])["day"].transform("min")]
     persons_c = persons.groupby("commodity")["persons"].sum()

@@ -65,6 +65,7 @@ class PlanKpis:
     households_served: float
     cost_per_household: float | None
     stock_left_by_kab: Mapping[str, Mapping[str, float]]
+    kitchens: Mapping[str, Mapping[str, float]]
     water_l: Mapping[str, float]
     weighted_unmet: float
     unmet_units: float
@@ -117,7 +118,7 @@ class PlanKpis:
         return cls(**values)  # type: ignore[arg-type]
 
 
-_NESTED = ("person_days_without_by_group", "person_days_without_by_area", "stock_left_by_kab")
+_NESTED = ("person_days_without_by_group", "person_days_without_by_area", "stock_left_by_kab", "kitchens")
 _FLAT = (
     "fill_rate_by_commodity",
     "fill_rate_by_group",

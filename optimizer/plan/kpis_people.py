@@ -1,8 +1,8 @@
 """The KPIs that count people (docs/plan-format.md): person-days without each need category, by group
 and by area; the displaced covered for three days; the first delivery per area; the households with a
-vulnerable member reached; cost per household served; stock left per kab/kota; the need-weighted fill
-rates. Every number comes from the needs (their persons and covers), the service rule's backlog and
-the trips, so it does not depend on the unit a commodity is counted in.
+vulnerable member reached; cost per household served; stock left per kab/kota; what each dapur umum
+cooks; the need-weighted fill rates. Every number comes from the needs (their persons and covers), the
+service rule's backlog and the trips, so it does not depend on the unit a commodity is counted in.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ from typing import Any, TypedDict
 import numpy as np
 import pandas as pd
 
+from scenarios.kitchens import apply_kitchens
 from scenarios.model import Scenario
-from scenarios.needs import VULNERABLE_KINDS, household_counts
+from scenarios.needs import VULNERABLE_KINDS, compute_needs, household_counts
 
 from ..routing.trips import Trip
 from .people import KEY, row_values
@@ -42,6 +43,7 @@ class PeopleKpis(TypedDict):
     vulnerable_households_reached: float | None
     households_served: float
     stock_left_by_kab: Nested
+    kitchens: Nested
 
 
 def people_kpis(
@@ -64,6 +66,7 @@ def people_kpis(
         "vulnerable_households_reached": _reached(scenario, needs, service.served, values, kind),
         "households_served": _households_served(scenario, fill["area"]),
         "stock_left_by_kab": _stock_left(scenario, trips),
+        "kitchens": kitchen_kpis(scenario),
     }
 
 
@@ -200,6 +203,26 @@ def _households_served(s: Scenario, fill_by_area: Mapping[str, float]) -> float:
     """sum over areas of its households (KK) x its need-weighted fill rate."""
     kk = household_counts(s).set_index("area")["kk"]
     return round(float(sum(kk.get(a, 0.0) * f for a, f in fill_by_area.items())), 3)
+
+
+def kitchen_kpis(s: Scenario) -> Nested:
+    """Per dapur umum: `meals` it cooks over its days, `people_days` it feeds, its `staff`, and the
+    ingredients it needs at its posko (`rice_kg`, `side_dishes`)."""
+    if not s.kitchens:
+        return {}
+    _, fed = apply_kitchens(s, compute_needs(s, kitchens=False))
+    out: Nested = {}
+    for k in s.kitchens:
+        people_days = float(fed.loc[fed["kitchen"] == k.id, "people"].sum())
+        meals = people_days * k.meals_per_person_day
+        out[k.id] = {
+            "meals": round(meals, 1),
+            "people_days": round(people_days, 1),
+            "staff": float(k.staff),
+            "rice_kg": round(meals * k.rice_kg_per_meal, 3),
+            "side_dishes": round(meals * k.side_dish_per_meal, 1),
+        }
+    return out
 
 
 def _stock_left(s: Scenario, trips: Sequence[Trip]) -> Nested:

@@ -205,3 +205,42 @@ def test_a_tampered_water_service_fails_the_check(kind: str):
     assert check_plan(s, json.loads((WATER_PLANS / "tiny_flood_water_plan.json").read_text())).feasible
     c = check_plan(s, json.loads((WATER_PLANS / f"bad_{kind}.json").read_text()))
     assert kind in {v.kind for v in c.violations}, c.violations
+
+
+# ---- dapur umum ---------------------------------------------------------------------------------
+
+
+def test_a_dapur_umum_feeds_what_its_staff_can_cook():
+    """Desa A's kitchen: 5 TAGANA volunteers x 100 meals (less than its stated 600) feed 250 of the 500
+    displaced 2 meals on days 1 and 2; their rice becomes the kitchen's 0.2 kg a meal (205 kg of rice
+    on those days, 210 on day 3) and the plan reports the kitchen's meals and ingredients."""
+    s = load_scenario(DATA_DIR / "tiny_flood_kitchen")
+    needs = compute_needs(s)
+    rice = needs.query("area == 'desa_a' and commodity == 'beras'").set_index("day")["units"]
+    assert rice.tolist() == pytest.approx([250 * 0.4 + 250 * 0.42, 250 * 0.4 + 250 * 0.42, 500 * 0.42])
+    opts = PlanOptions(routing=RoutingOptions(time_limit_s=None, iterations=200, seed=0))
+    plan = plan_scenario(s, opts)
+    assert plan.kpis.kitchens["dapur_a"] == {
+        "meals": 1000.0,
+        "people_days": 500.0,
+        "staff": 5.0,
+        "rice_kg": 200.0,
+        "side_dishes": 500.0,
+    }
+    assert check_plan(s, plan.to_dict()).feasible
+
+
+def test_a_dapur_umum_feeds_vulnerable_households_first():
+    """A kitchen of 60 meals a day between the two villages feeds 30 people: all of them from Desa B's
+    households with an older member (priority 2), in proportion to their people; no general household."""
+    from scenarios.kitchens import apply_kitchens
+    from scenarios.model import Kitchen
+
+    s = load_scenario(DATA_DIR / "people_vulnerable_household")
+    kitchen = Kitchen(id="dapur_b", name="Dapur B", area="desa_b", reach_km=3, meals_per_day=60, staff=1)
+    s = s.model_copy(update={"kitchens": (kitchen,)})
+    _, fed = apply_kitchens(s, compute_needs(s, kitchens=False))
+    assert fed["people"].sum() == pytest.approx(30)
+    assert set(fed["group"]) == {"lansia", "anggota_keluarga_rentan"}
+    by_group = fed.set_index("group")["people"]
+    assert by_group["lansia"] / by_group["anggota_keluarga_rentan"] == pytest.approx(30 / 41.302561, rel=1e-4)
