@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AwareDatetime, Field, StringConstraints, model_validator
+
+from .fields import Hour, Id, Lat, Lon, NonNeg, Positive, Share, Text, _Frozen
+from .services import Kitchen, WaterPoint
 
 __all__ = [
     "DAYLIGHT_H",
@@ -49,19 +52,6 @@ PriorityRule = Literal["household", "person"]
 # people per KK where the scenario gives none: an estimate between the Samarinda 2019 flood's 3.2
 # (56,123 people, 17,485 KK) and the 5.13 of poor households in Kaltim (BPS, March 2024)
 HOUSEHOLD_SIZE = 3.5
-
-Id = Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=r"^[A-Za-z0-9_.\-]+$")]
-Text = Annotated[str, StringConstraints(max_length=2000)]
-NonNeg = Annotated[float, Field(ge=0)]
-Positive = Annotated[float, Field(gt=0)]
-Share = Annotated[float, Field(ge=0, le=1)]
-Lat = Annotated[float, Field(ge=-90, le=90)]
-Lon = Annotated[float, Field(ge=-180, le=180)]
-Hour = Annotated[float, Field(ge=0, le=48)]
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class Commodity(_Frozen):
@@ -165,52 +155,6 @@ class Area(_Frozen):
     @property
     def total_people(self) -> float:
         return sum(self.people.values())
-
-
-class WaterPoint(_Frozen):
-    """Local water supply (a PDAM tanker service, a mobile treatment unit, a well): `litres_per_day` of
-    `commodity` (clean water, by default) to the areas within `reach_km` (straight line) of it, from
-    day `from_day` on. A service, not warehouse freight: it needs no stock, no vehicle of the fleet."""
-
-    id: Id
-    name: Text
-    kind: Literal["pdam_tanker", "treatment_unit", "well", "other"] = "other"
-    operator: Text | None = None
-    lat: Lat
-    lon: Lon
-    commodity: Id = "air_bersih"
-    litres_per_day: NonNeg
-    reach_km: Positive
-    from_day: Annotated[int, Field(ge=1)] = 1
-    note: Text | None = None
-
-
-class Kitchen(_Frozen):
-    """A dapur umum (public kitchen) at a posko in `area`: on days `from_day`..`to_day` it cooks
-    `meals_per_person_day` meals for the displaced of its area and of the areas within `reach_km` of it,
-    as many people as its meals a day allow (at most `meals_per_day`, and `staff` x
-    `meals_per_staff_day`, e.g. TAGANA volunteers), vulnerable households first. Its food comes as rice
-    (`rice_kg_per_meal`) and side-dish packages (`side_dish_per_meal`) delivered to its area, instead of
-    the rations of the people it feeds."""
-
-    id: Id
-    name: Text
-    area: Id
-    reach_km: NonNeg = 0.0
-    meals_per_day: Positive
-    staff: Annotated[int, Field(ge=1)]
-    meals_per_staff_day: Positive = 100.0
-    meals_per_person_day: Positive = 2.0
-    from_day: Annotated[int, Field(ge=1)] = 1
-    to_day: Annotated[int, Field(ge=1)] | None = 3
-    rice_kg_per_meal: Positive = 0.2
-    side_dish_per_meal: NonNeg = 0.5
-    note: Text | None = None
-
-    @property
-    def meals_a_day(self) -> float:
-        """Meals it can cook a day: the lesser of its stated capacity and what its staff can cook."""
-        return min(self.meals_per_day, self.staff * self.meals_per_staff_day)
 
 
 class Arrival(_Frozen):

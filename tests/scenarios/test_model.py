@@ -51,6 +51,7 @@ def test_json_document_has_the_documented_top_level_keys(tiny_flood):
         "network",
         "damage",
         "water_points",
+        "kitchens",
         "policy",
     }
 
