@@ -7,13 +7,23 @@ import json
 import math
 from collections.abc import Sequence
 from pathlib import Path as FsPath
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from .errors import Issue
 from .jsontypes import JSONDocument
 from .sources import Location, SourceMap
 
-__all__ = ["NetworkRecords", "haversine_km", "line_length_km", "read_damage_geojson", "read_network_geojson"]
+if TYPE_CHECKING:
+    from .model import Scenario
+
+__all__ = [
+    "NetworkRecords",
+    "area_positions",
+    "haversine_km",
+    "line_length_km",
+    "read_damage_geojson",
+    "read_network_geojson",
+]
 
 
 class NetworkRecords(TypedDict):
@@ -32,6 +42,18 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, h)))
+
+
+def area_positions(s: Scenario) -> dict[str, tuple[float, float]]:
+    """Each area's (lat, lon): its own, else its network node's (areas with neither are left out)."""
+    nodes = {n.id: (n.lat, n.lon) for n in s.network.nodes}
+    out: dict[str, tuple[float, float]] = {}
+    for a in s.areas:
+        if a.lat is not None and a.lon is not None:
+            out[a.id] = (a.lat, a.lon)
+        elif a.node in nodes:
+            out[a.id] = nodes[a.node]
+    return out
 
 
 def line_length_km(coords: Sequence[Sequence[float]]) -> float:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .geo import haversine_km
+from .geo import area_positions, haversine_km
 from .model import Kitchen, Scenario
 
 __all__ = ["FED_COLUMNS", "apply_kitchens"]
@@ -52,17 +52,13 @@ def apply_kitchens(s: Scenario, needs: pd.DataFrame) -> tuple[pd.DataFrame, pd.D
 
 def _served_areas(s: Scenario, k: Kitchen) -> set[str]:
     """The kitchen's area and the areas within its reach."""
-    nodes = {n.id: (n.lat, n.lon) for n in s.network.nodes}
-    where = {
-        a.id: (a.lat, a.lon) if a.lat is not None and a.lon is not None else nodes.get(a.node or "")
-        for a in s.areas
-    }
+    where = area_positions(s)
     home = where.get(k.area)
     out = {k.area}
     if home is None or k.reach_km <= 0:
         return out
     for a, p in where.items():
-        if p is not None and haversine_km(home[0], home[1], p[0], p[1]) <= k.reach_km + 1e-9:
+        if haversine_km(home[0], home[1], p[0], p[1]) <= k.reach_km + 1e-9:
             out.add(a)
     return out
 

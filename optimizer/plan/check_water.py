@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from scenarios.geo import haversine_km
+from scenarios.geo import area_positions, haversine_km
 from scenarios.model import Scenario
 
 __all__ = ["check_water"]
@@ -29,7 +29,7 @@ def check_water(s: Scenario, records: object, add: Callable[[str, str, str], Non
         add("bad_field", "water_service", "expected a list")
         return pd.DataFrame(columns=COLUMNS)
     points = {w.id: w for w in s.water_points}
-    where = _area_points(s)
+    where = area_positions(s)
     H = s.policy.horizon_days
     served: dict[tuple[str, int], float] = defaultdict(float)
     rows = []
@@ -77,14 +77,3 @@ def _well_formed(r: object) -> bool:
     return (
         isinstance(units, int | float) and not isinstance(units, bool) and math.isfinite(units) and units >= 0
     )
-
-
-def _area_points(s: Scenario) -> dict[str, tuple[float, float]]:
-    nodes = {n.id: (n.lat, n.lon) for n in s.network.nodes}
-    out: dict[str, tuple[float, float]] = {}
-    for a in s.areas:
-        if a.lat is not None and a.lon is not None:
-            out[a.id] = (a.lat, a.lon)
-        elif a.node in nodes:
-            out[a.id] = nodes[a.node]
-    return out

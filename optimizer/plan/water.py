@@ -14,28 +14,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from scenarios.geo import haversine_km
+from scenarios.geo import area_positions, haversine_km
 from scenarios.model import Scenario, WaterPoint
 
 from ..lp import LinearProgram
 from .people import KEY, row_values
 
-__all__ = ["WATER_COLUMNS", "area_points", "in_reach", "water_service"]
+__all__ = ["WATER_COLUMNS", "in_reach", "water_service"]
 
 WATER_COLUMNS = ["point", "area", "commodity", "day", "units"]
 NEAR_TIE_PER_KM = 1e-6  # objective per litre-km: among equal values the nearer point serves
-
-
-def area_points(s: Scenario) -> dict[str, tuple[float, float]]:
-    """Each area's (lat, lon): its own, else its node's."""
-    nodes = {n.id: (n.lat, n.lon) for n in s.network.nodes}
-    out: dict[str, tuple[float, float]] = {}
-    for a in s.areas:
-        if a.lat is not None and a.lon is not None:
-            out[a.id] = (a.lat, a.lon)
-        elif a.node in nodes:
-            out[a.id] = nodes[a.node]
-    return out
 
 
 def in_reach(wp: WaterPoint, where: tuple[float, float]) -> float | None:
@@ -99,7 +87,7 @@ def _daily_need(needs: pd.DataFrame, commodities: set[str]) -> pd.DataFrame:
 
 def _columns(s: Scenario, daily: pd.DataFrame) -> list[tuple[int, int, float]]:
     """(point index, daily-need row, km) for every point-area pair in reach, from the point's first day."""
-    where = area_points(s)
+    where = area_positions(s)
     rows = daily.reset_index(drop=True)
     out = []
     for i, wp in enumerate(s.water_points):

@@ -33,7 +33,10 @@ MALFORMED = [
     ("bad_area_on_no_node", "bad_area_on_no_node/areas.csv:3: node: is on no network node"),
     ("bad_json_values.json", "bad_json_values.json:811: areas[1].lat: 123 must be <= 90"),
     ("bad_water_point", "bad_water_point/water_points.csv:2: litres_per_day: '-4000' must be >= 0"),
-    ("bad_kitchen_area", "bad_kitchen_area/kitchens.csv:2: area: 'desa_z' is not a known area; expected one of: desa_a, desa_b"),
+    (
+        "bad_kitchen_area",
+        "bad_kitchen_area/kitchens.csv:2: area: 'desa_z' is not a known area; expected one of: desa_a",
+    ),
 ]
 
 
