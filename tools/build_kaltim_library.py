@@ -2117,27 +2117,30 @@ def build_scenarios(out: Path, desa: dict, net: dict):
         "source: >-\n"
         "  The bnpb profile (rations and kits for the displaced, none here) plus masks and ISPA (acute\n"
         "  respiratory infection) care for forest/land-fire haze. The quantities and shares are SIAGA estimates,\n"
-        "  not regulation, sized on the September 2019 response (BPBD Balikpapan handed out 3,000 masks; more\n"
-        "  than 3,000 ISPA cases were reported).\n"
+        "  not regulation, sized on the September 2019 response (BPBD Balikpapan handed out about 3,000 masks,\n"
+        "  Media Indonesia 11 Sep 2019; more than 3,000 ISPA patients in Balikpapan from January to 17 September\n"
+        "  2019, Tribun Kaltim 17 Sep 2019).\n"
         "extends: bnpb\n"
         "items:\n"
         '  - {commodity: masker, quantity: 1, per_days: 2, basis: affected, share: 0.1, note: "estimate: a mask every two days for the tenth of people who must be outdoors (workers, street handouts)"}\n'
         '  - {commodity: masker, quantity: 1, per_days: 2, basis: affected, groups: [balita, lansia, ibu_hamil, ibu_menyusui, disabilitas, lansia_terlantar, penyandang_disabilitas, anak_balita_terlantar], note: "estimate: a mask every two days for everyone at respiratory risk"}\n'
-        '  - {commodity: kit_kesehatan, quantity: 1, per_days: null, basis: affected, share: 0.005, note: "estimate: ISPA care (a basic health kit) for 0.5 % of people, once: more than 3,000 cases in Balikpapan\'s ~0.7 M in September 2019"}\n',
+        '  - {commodity: kit_kesehatan, quantity: 1, per_days: null, basis: affected, share: 0.005, note: "estimate: ISPA care (a basic health kit) for 0.5 % of people, once: more than 3,000 ISPA patients in Balikpapan\'s ~0.7 M from January to mid-September 2019"}\n',
         encoding="utf-8",
     )
     (sd / "scenario.yaml").write_text(
         scenario_yaml(
             sid,
             "Kabut asap karhutla September 2019",
-            "Haze from forest and land fires over Balikpapan, Samarinda and Penajam Paser Utara in September 2019. The\n"
-            "response was masks and ISPA (acute respiratory infection) care: BPBD Balikpapan handed out 3,000 masks and more\n"
-            f"than 3,000 ISPA cases were reported. {len(rows)} kelurahan and desa are modelled (every kelurahan of Balikpapan and\n"
+            "Haze from forest and land fires (in Paser, PPU and South Kalimantan) over Balikpapan, Samarinda and Penajam Paser\n"
+            "Utara from 10 September 2019 (IDN Times, Bisnis, Tribun Kaltim). The response was masks and ISPA (acute\n"
+            "respiratory infection) care: BPBD Balikpapan handed out about 3,000 masks (Media Indonesia, infopublik, 11 Sep\n"
+            "2019); more than 3,000 ISPA patients in Balikpapan Jan-17 Sep 2019 (Tribun Kaltim).\n"
+            f"{len(rows)} kelurahan and desa are modelled (every kelurahan of Balikpapan and\n"
             "Samarinda, the kelurahan and desa of Kecamatan Penajam), everyone in them affected (estimated populations),\n"
             "nobody displaced. Masks and health kits are sized by SIAGA estimates (standards/bnpb-karhutla.yaml).",
             7,
             "bnpb-karhutla",
-            "2019-09-16T00:00:00+08:00",  # an assumed planning start in the haze peak of September 2019
+            "2019-09-10T00:00:00+08:00",  # the haze reached Balikpapan on the morning of 10 September 2019
         ),
         encoding="utf-8",
     )

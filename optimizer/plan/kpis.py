@@ -59,7 +59,7 @@ class PlanKpis:
     person_days_without: Mapping[str, float]
     person_days_without_by_group: Mapping[str, Mapping[str, float]]
     person_days_without_by_area: Mapping[str, Mapping[str, float]]
-    displaced_covered_3d: float
+    displaced_covered_3d: float | None
     vulnerable_households_reached: float | None
     first_delivery_h: Mapping[str, float]
     households_served: float
@@ -127,7 +127,7 @@ _FLAT = (
     "first_delivery_h",
     "water_l",
 )
-_OPTIONAL = ("vulnerable_households_reached", "cost_per_household")
+_OPTIONAL = ("displaced_covered_3d", "vulnerable_households_reached", "cost_per_household")
 
 
 def _mapping(name: str, raw: object) -> Mapping:

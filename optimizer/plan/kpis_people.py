@@ -38,7 +38,7 @@ class PeopleKpis(TypedDict):
     person_days_without: dict[str, float]
     person_days_without_by_group: Nested
     person_days_without_by_area: Nested
-    displaced_covered_3d: float
+    displaced_covered_3d: float | None
     first_delivery_h: dict[str, float]
     vulnerable_households_reached: float | None
     households_served: float
@@ -136,15 +136,17 @@ def _fill(needs: pd.DataFrame, unmet: pd.DataFrame, values: pd.DataFrame) -> dic
     return {"all": ratio(None), "group": ratio("group"), "area": ratio("area")}
 
 
-def _covered(backlog: pd.DataFrame, values: pd.DataFrame, kind: Mapping[str, str], horizon: int) -> float:
+def _covered(
+    backlog: pd.DataFrame, values: pd.DataFrame, kind: Mapping[str, str], horizon: int
+) -> float | None:
     """The share of people whose food, water and shelter were all met to the end of day
     min(3, horizon): per (area, group), the least of the three categories' covered shares (each the
     covers-weighted share of its commodities' need to date that was met), weighted by the group's
-    people there."""
+    people there; None when nobody needs food, water or shelter."""
     day = min(COVERED_DAYS, horizon)
     b = backlog[(backlog["day"] == day) & backlog["commodity"].map(kind).isin(CORE)]
     if b.empty:
-        return 1.0
+        return None
     v = values.reindex(pd.MultiIndex.from_frame(b[KEY]))
     met = 1 - (b["backlog"].to_numpy(float) / b["cum_need"].to_numpy(float)).clip(0.0, 1.0)
     covers = (v["pd_per_unit"] * v["per_person"]).to_numpy(float)
@@ -159,7 +161,7 @@ def _covered(backlog: pd.DataFrame, values: pd.DataFrame, kind: Mapping[str, str
     cat["share"] = np.where(cat["w"] > 0, cat["m"] / cat["w"], 1.0)
     ag = cat.groupby(level=["area", "group"]).agg(share=("share", "min"), persons=("persons", "max"))
     total = ag["persons"].sum()
-    return round(float((ag["share"] * ag["persons"]).sum() / total), 6) if total > 0 else 1.0
+    return round(float((ag["share"] * ag["persons"]).sum() / total), 6) if total > 0 else None
 
 
 def _first_delivery(trips: Sequence[Trip], order: list[str]) -> dict[str, float]:

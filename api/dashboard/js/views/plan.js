@@ -80,7 +80,7 @@ export function kpiCards(plan) {
     ...["food", "water", "shelter"].map((c) =>
       card(`without_${c}`, t(`kpi.without.${c}`), num((k.person_days_without || {})[c] || 0), t("kpi.without.sub")),
     ),
-    card("displaced_3d", t("kpi.displaced_3d"), pct(k.displaced_covered_3d), t("kpi.displaced_3d.sub")),
+    card("displaced_3d", t("kpi.displaced_3d"), k.displaced_covered_3d == null ? "–" : pct(k.displaced_covered_3d), t("kpi.displaced_3d.sub")),
     card("vulnerable_kk", t("kpi.vulnerable_kk"), k.vulnerable_households_reached == null ? "–" : pct(k.vulnerable_households_reached), null),
     card("cost_kk", t("kpi.cost_kk"), k.cost_per_household == null ? "–" : idr(k.cost_per_household), t("kpi.cost_kk.sub", { kk: num(k.households_served) })),
     card("fill_rate", t("kpi.fill_rate"), pct(k.fill_rate), t("kpi.fill_rate.sub")),
