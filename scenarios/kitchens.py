@@ -70,10 +70,13 @@ def _fed_shares(
     rice's covers), capacity given to the highest priority first, in proportion to people within one."""
     if rows.empty or capacity <= 0:
         return {}
-    g = rows.assign(wp=rows["units"] * rows["priority"]).groupby(["area", "group"], sort=False)
+    g = rows.groupby(["area", "group"], sort=False)
     people = g["persons"].max()
-    priority = (g["wp"].sum() / g["units"].sum()).round(9)
-    rice = rows[rows["commodity"] == RICE].groupby(["area", "group"])["covers"].max()
+    # the base ration's priority: its rice row's where it has one (no mean over units of other goods)
+    rice_rows = rows[rows["commodity"] == RICE].groupby(["area", "group"])
+    priority = g["priority"].max().round(9)
+    priority.update(rice_rows["priority"].max().round(9))
+    rice = rice_rows["covers"].max()
     out: dict[tuple[str, str], tuple[float, float, float, float]] = {}
     left = capacity
     for level in sorted(set(priority), reverse=True):
@@ -97,7 +100,8 @@ def _ingredients(
     com = {c.id: c for c in s.commodities}
     meals = people * k.meals_per_person_day
     out = []
-    parts = [(RICE, meals * k.rice_kg_per_meal, rice_covers if k.side_dish_per_meal > 0 else 1.0)]
+    rice_units = meals * k.rice_kg_per_meal / com[RICE].kg_per_unit  # in the catalogue's unit of rice
+    parts = [(RICE, rice_units, rice_covers if k.side_dish_per_meal > 0 else 1.0)]
     if k.side_dish_per_meal > 0 and rice_covers < 1:
         parts.append((SIDE, meals * k.side_dish_per_meal, 1 - rice_covers))
     for c, units, covers in parts:

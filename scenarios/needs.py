@@ -29,9 +29,10 @@ So `units / persons` is a row's need per person (per day for daily items), and
 that changes when a commodity is counted in another unit.
 
 Assessed needs (`Area.needs`, units for the whole horizon) replace every standards-based row of
-that area and commodity: the assessed units are needed on day 1 by the scenario's first group of
-kind `general` (the first group when there is none); their persons are the units over the
-commodity's per-person need for the horizon in the profile (one person per unit without one).
+that area and commodity: the assessed units are needed by the scenario's first group of kind
+`general` (the first group when there is none), spread evenly over the days for a commodity the
+profile needs every day, on day 1 otherwise; their persons are the units over the commodity's
+per-person need in the profile (one person per unit without one), their covers the profile's.
 """
 
 from __future__ import annotations
@@ -198,33 +199,49 @@ def assessed_needs_group(scenario: Scenario) -> str:
 
 
 def _assessed_rows(s: Scenario, profile: StandardsProfile, horizon: int) -> pd.DataFrame:
-    """Assessed needs as day-1 rows of the general group (columns `_LONG_COLUMNS`)."""
-    records = []
-    if any(a.needs for a in s.areas):
-        c_ord = {c.id: k for k, c in enumerate(s.commodities)}
-        group = assessed_needs_group(s)
-        g_ord = next(k for k, g in enumerate(s.groups) if g.id == group)
-        weight = s.groups[g_ord].priority_weight
-        per_person = _per_person_for_horizon(profile, s, horizon)
-        records = [
-            (k, c_ord[c], g_ord, 1, float(units), float(units) / per_person.get(c, 1.0), 1.0, weight)
-            for k, a in enumerate(s.areas)
-            for c, units in a.needs.items()
-        ]
+    """Assessed needs as rows of the general group (columns `_LONG_COLUMNS`): spread evenly over the
+    horizon's days for a commodity the profile needs every day, on day 1 for a one-off one (or one
+    the profile does not have). Persons and covers as a standards row of the same commodity would
+    have them, so an assessed unit is worth the person-days a standards unit is."""
+    records: list[tuple] = []
+    if not any(a.needs for a in s.areas):
+        return pd.DataFrame.from_records(records, columns=_LONG_COLUMNS)
+    c_ord = {c.id: k for k, c in enumerate(s.commodities)}
+    group = assessed_needs_group(s)
+    g_ord = next(k for k, g in enumerate(s.groups) if g.id == group)
+    weight = s.groups[g_ord].priority_weight
+    per_person = _per_person(profile, s)
+    covers = _general_covers(profile, s, group)
+    for k, a in enumerate(s.areas):
+        for c, units in a.needs.items():
+            rate, daily = per_person.get(c, (1.0, False))
+            days = range(1, horizon + 1) if daily else range(1, 2)
+            u = float(units) / len(days)
+            records += [(k, c_ord[c], g_ord, d, u, u / rate, covers.get(c, 1.0), weight) for d in days]
     return pd.DataFrame.from_records(records, columns=_LONG_COLUMNS)
 
 
-def _per_person_for_horizon(profile: StandardsProfile, s: Scenario, horizon: int) -> dict[str, float]:
-    """Units of each commodity one person needs over the horizon, from the profile's first item of it
-    (the household size applied to household items)."""
-    out: dict[str, float] = {}
+def _per_person(profile: StandardsProfile, s: Scenario) -> dict[str, tuple[float, bool]]:
+    """Per commodity, from the profile's first item of it: the units one person needs (a day for a
+    daily item, once for a one-off one; the household size applied to household items), and whether
+    it is needed every day."""
+    out: dict[str, tuple[float, bool]] = {}
     for item in profile.items:
         if item.commodity in out or item.quantity <= 0:
             continue
         kk = s.policy.kk_size if item.per == "household" else 1.0
         per = item.quantity / item.per_persons / kk
-        out[item.commodity] = per if item.per_days is None else per * horizon / item.per_days
+        out[item.commodity] = (per, False) if item.per_days is None else (per / item.per_days, True)
     return out
+
+
+def _general_covers(profile: StandardsProfile, s: Scenario, group: str) -> dict[str, float]:
+    """The normalised covers of each commodity for the group carrying assessed needs."""
+    items = _items(profile, s)
+    if items.empty:
+        return {}
+    mine = items[items["group"] == group]
+    return {str(c): float(v) for c, v in mine.groupby("commodity")["covers"].max().items()}
 
 
 def _people(s: Scenario) -> pd.DataFrame:

@@ -72,6 +72,9 @@ def reference_problems(s: Scenario) -> list[Problem]:
     warehouses = {w.id: w for w in s.warehouses}
     vtypes = {v.id: v for v in s.vehicle_types}
     out += _check_standards(s, commodities, groups, profiles)
+    for i, grp in enumerate(s.groups):
+        if grp.kind == "household" and grp.share is not None:
+            out.append(Problem(("groups", i, "share"), "must be empty for a household group", grp.share))
     out += _duplicates(s.kitchens, "kitchens")
     area_ids = {a.id: a for a in s.areas}
     for i, kit in enumerate(s.kitchens):
@@ -86,6 +89,9 @@ def reference_problems(s: Scenario) -> list[Problem]:
     for i, a in enumerate(s.areas):
         for g in a.people:
             out += _unknown(("areas", i, "people", g), g, groups, "group", is_key=True)
+            if g in groups and groups[g].kind == "household":
+                msg = "is a household group: it holds no people of its own (the needs fill it)"
+                out.append(Problem(("areas", i, "people", g), msg, g, True))
         for c in a.needs:
             out += _unknown(("areas", i, "needs", c), c, commodities, "commodity", is_key=True)
         if a.needs and not groups:

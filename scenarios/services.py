@@ -14,8 +14,9 @@ __all__ = ["Kitchen", "WaterPoint"]
 
 class WaterPoint(_Frozen):
     """Local water supply (a PDAM tanker service, a mobile treatment unit, a well): `litres_per_day` of
-    `commodity` (clean water, by default) to the areas within `reach_km` (straight line) of it, from
-    day `from_day` on. A service, not warehouse freight: it needs no stock, no vehicle of the fleet."""
+    `commodity` (clean water, by default; a unit of it holds `kg_per_unit` litres, water weighing 1 kg
+    a litre) to the areas within `reach_km` (straight line) of it, from day `from_day` on. A service,
+    not warehouse freight: it needs no stock, no vehicle of the fleet."""
 
     id: Id
     name: Text

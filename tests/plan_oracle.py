@@ -103,9 +103,13 @@ def kpis(s: Scenario, plan: dict) -> dict:
     by_area, by_group = fill(lambda k: k[0]), fill(lambda k: k[2])
     total = fill(lambda k: "all")["all"]
     unmet_w = sum(first_row[k].priority * max(0.0, n - served[k]) for k, n in need_acg.items())
+    by_day: dict = defaultdict(dict)  # (a, c, g) -> day -> its need row
+    for r in needs.itertuples(index=False):
+        by_day[(r.area, r.commodity, r.group)][int(r.day)] = r
     without: dict = defaultdict(float)
-    for (a, c, g, _d), left in owed.items():
-        r = first_row[(a, c, g)]
+    for (a, c, g, d), left in owed.items():
+        days = by_day[(a, c, g)]
+        r = days[max(x for x in days if x <= d)]  # that day's row, else the latest before it
         per_person = r.units / r.persons
         without[kind[c]] += min(r.persons, left / per_person) * r.covers
     first: dict = {}

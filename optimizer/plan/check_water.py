@@ -57,8 +57,9 @@ def check_water(s: Scenario, records: object, add: Callable[[str, str, str], Non
             continue
         served[(wp.id, r["day"])] += float(r["units"])
         rows.append((r["point"], r["area"], r["commodity"], int(r["day"]), float(r["units"])))
-    for (pid, day), litres in sorted(served.items()):
-        cap = points[pid].litres_per_day
+    kg = {c.id: c.kg_per_unit for c in s.commodities}
+    for (pid, day), units in sorted(served.items()):
+        litres, cap = units * kg[points[pid].commodity], points[pid].litres_per_day  # water: 1 kg a litre
         if litres > cap + TOL_UNITS:
             add(
                 "over_water_capacity",

@@ -52,7 +52,7 @@ def people_kpis(
     """The people-counting KPIs as plan.json `kpis` fields."""
     values = row_values(needs)
     kind = {c.id: c.kind for c in scenario.commodities}
-    without = _without(service.backlog, values, kind)
+    without = _without(needs, service.backlog, kind)
     fill = _fill(needs, service.unmet, values)
     return {
         "fill_rate": float(fill["all"]),
@@ -70,25 +70,34 @@ def people_kpis(
     }
 
 
-def _without(backlog: pd.DataFrame, values: pd.DataFrame, kind: Mapping[str, str]) -> pd.DataFrame:
+def _without(needs: pd.DataFrame, backlog: pd.DataFrame, kind: Mapping[str, str]) -> pd.DataFrame:
     """Per backlog row (area, commodity, group, day): the people without it that day, times its
-    covers: min(persons, backlog / per-person need) x covers; with its need category."""
+    covers: min(persons, backlog / per-person need) x covers, with the persons and the need per person
+    of that day's need row (of the latest earlier one on days without: a one-off item's, or after a
+    dapur umum's last day); with its need category."""
+    cols = ["area", "group", "category", "day", "pd"]
     if backlog.empty:
-        return pd.DataFrame(columns=["area", "group", "category", "day", "pd"])
-    v = values.reindex(pd.MultiIndex.from_frame(backlog[KEY]))
-    per = v["per_person"].to_numpy(float)
-    owed = np.divide(backlog["backlog"].to_numpy(float), per, out=np.zeros(len(per)), where=per > 0)
-    people = np.minimum(v["persons"].to_numpy(float), owed)
-    covers = v["pd_per_unit"].to_numpy(float) * per  # covers x persons / units x units / persons
+        return pd.DataFrame(columns=cols)
+    rows = needs[[*KEY, "day", "units", "persons", "covers"]].sort_values("day", kind="stable")
+    b = (
+        backlog.reset_index(drop=True)
+        .assign(_order=np.arange(len(backlog)))
+        .sort_values("day", kind="stable")
+    )
+    m = pd.merge_asof(b, rows, on="day", by=KEY, direction="backward").sort_values("_order")
+    persons, units = m["persons"].fillna(0.0).to_numpy(float), m["units"].fillna(0.0).to_numpy(float)
+    per = np.divide(units, persons, out=np.zeros(len(m)), where=persons > 0)
+    owed = np.divide(m["backlog"].to_numpy(float), per, out=np.zeros(len(m)), where=per > 0)
+    people = np.minimum(persons, owed)
     return pd.DataFrame(
         {
-            "area": backlog["area"].to_numpy(),
-            "group": backlog["group"].to_numpy(),
-            "category": backlog["commodity"].map(kind).to_numpy(),
-            "day": backlog["day"].to_numpy(),
-            "pd": np.nan_to_num(people * covers),
+            "area": m["area"].to_numpy(),
+            "group": m["group"].to_numpy(),
+            "category": m["commodity"].map(kind).to_numpy(),
+            "day": m["day"].to_numpy(),
+            "pd": np.nan_to_num(people * m["covers"].fillna(0.0).to_numpy(float)),
         }
-    )
+    )[cols]
 
 
 def _sum_by(frame: pd.DataFrame, by: list[str]) -> dict[str, float]:

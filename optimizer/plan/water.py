@@ -20,10 +20,17 @@ from scenarios.model import Scenario, WaterPoint
 from ..lp import LinearProgram
 from .people import KEY, row_values
 
-__all__ = ["WATER_COLUMNS", "in_reach", "water_service"]
+__all__ = ["WATER_COLUMNS", "in_reach", "units_per_day", "water_service"]
 
 WATER_COLUMNS = ["point", "area", "commodity", "day", "units"]
 NEAR_TIE_PER_KM = 1e-6  # objective per litre-km: among equal values the nearer point serves
+
+
+def units_per_day(s: Scenario, wp: WaterPoint) -> float:
+    """A point's litres a day in units of its commodity: water weighs 1 kg a litre, so a unit holds
+    `kg_per_unit` litres (1 for clean water counted in L, 1,000 in m3)."""
+    kg = next(c.kg_per_unit for c in s.commodities if c.id == wp.commodity)
+    return wp.litres_per_day / kg
 
 
 def in_reach(wp: WaterPoint, where: tuple[float, float]) -> float | None:
@@ -53,7 +60,7 @@ def water_service(s: Scenario, needs: pd.DataFrame) -> pd.DataFrame:
         x,
         np.ones(len(x)),
         len(uniq_cap),
-        ub=[s.water_points[i].litres_per_day for i, _ in uniq_cap],
+        ub=[units_per_day(s, s.water_points[i]) for i, _ in uniq_cap],
     )
     uniq_need, need_row = np.unique(key, return_inverse=True)
     lp.add_rows(need_row, x, np.ones(len(x)), len(uniq_need), ub=daily["units"].to_numpy()[uniq_need])

@@ -244,3 +244,21 @@ def test_a_dapur_umum_feeds_vulnerable_households_first():
     assert set(fed["group"]) == {"lansia", "anggota_keluarga_rentan"}
     by_group = fed.set_index("group")["people"]
     assert by_group["lansia"] / by_group["anggota_keluarga_rentan"] == pytest.approx(30 / 41.302561, rel=1e-4)
+
+
+def test_kitchens_and_water_points_do_not_depend_on_the_unit_of_their_goods():
+    """Rice in grams and clean water in m3: a kitchen still needs 200 kg of rice for its 1,000 meals,
+    and a water point of 4,000 L a day still serves 4,000 kg of clean water a day."""
+    kitchen = load_scenario(DATA_DIR / "tiny_flood_kitchen")
+    a, b = compute_needs(kitchen), compute_needs(rescaled(kitchen, {"beras": 1000.0}))
+    pd.testing.assert_series_equal(
+        a.groupby(["area", "commodity", "day"])["kg"].sum(),
+        b.groupby(["area", "commodity", "day"])["kg"].sum(),
+    )
+    from optimizer.plan.water import water_service
+
+    water = load_scenario(DATA_DIR / "tiny_flood_water")
+    m3 = rescaled(water, {"air_bersih": 0.001})
+    litres = water_service(water, compute_needs(water))["units"].sum()
+    cubic = water_service(m3, compute_needs(m3))["units"].sum()
+    assert litres == pytest.approx(12_000.0) and cubic == pytest.approx(12.0)

@@ -34,6 +34,10 @@ MALFORMED = [
     ("bad_json_values.json", "bad_json_values.json:811: areas[1].lat: 123 must be <= 90"),
     ("bad_water_point", "bad_water_point/water_points.csv:2: litres_per_day: '-4000' must be >= 0"),
     (
+        "bad_household_people",
+        "bad_household_people/areas.csv:2: people_anggota_keluarga_rentan: 'anggota_keluarga_rentan' is a",
+    ),
+    (
         "bad_kitchen_area",
         "bad_kitchen_area/kitchens.csv:2: area: 'desa_z' is not a known area; expected one of: desa_a",
     ),

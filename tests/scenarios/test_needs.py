@@ -151,14 +151,19 @@ def test_unknown_standards_profile_is_an_error(tiny_flood):
 
 
 def test_assessed_needs_replace_the_standards_rows_of_their_commodity():
-    """desa_a assessed at 5,000 L drinking water and 0 blankets: those two commodities become one
-    day-1 row of `umum` (5,000 L) and nothing; other commodities and desa_b keep the standards."""
+    """desa_a assessed at 5,000 L drinking water and 0 blankets: the water (needed every day in the
+    profile) becomes one row of `umum` a day (5,000 / 3 L), worth the person-days a standards litre is,
+    the blankets nothing; other commodities and desa_b keep the standards."""
     doc = _doc()
     plain = compute_needs(load_document(doc))
     doc["areas"][0]["needs"] = {"air_minum": 5000, "selimut": 0}
     needs = compute_needs(load_document(doc))
     water = needs[(needs["area"] == "desa_a") & (needs["commodity"] == "air_minum")]
-    assert water[["group", "day", "units"]].values.tolist() == [["umum", 1, 5000.0]]
+    assert water[["group", "day"]].values.tolist() == [["umum", 1], ["umum", 2], ["umum", 3]]
+    assert water["units"].tolist() == pytest.approx([5000 / 3] * 3)
+    per_person = plain.query("area == 'desa_a' and commodity == 'air_minum' and day == 1")
+    ratio = float((per_person["persons"] / per_person["units"]).iloc[0])
+    assert (water["persons"] / water["units"]).tolist() == pytest.approx([ratio] * 3)
     assert _units(needs, area="desa_a", commodity="selimut") == 0
     assert _units(plain, area="desa_a", commodity="selimut") > 0
     same = ~((needs["area"] == "desa_a") & needs["commodity"].isin(["air_minum", "selimut"]))
