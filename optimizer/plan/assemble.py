@@ -16,7 +16,16 @@ from scenarios.model import Scenario
 from ..allocation import AllocationResult
 from ..routing import RoutingOptions
 from .kpis import plan_kpis
-from .records import CommittedDelivery, RoundRecord, Shipment, Unmet, WaterDelivery
+from .records import (
+    SHIPMENT_COLUMNS,
+    UNMET_COLUMNS,
+    WATER_SERVICE_COLUMNS,
+    CommittedDelivery,
+    RoundRecord,
+    Shipment,
+    Unmet,
+    WaterDelivery,
+)
 from .result import Plan
 from .rounds import Routed
 from .served import Service, serve_groups
@@ -88,11 +97,6 @@ def assemble_plan(o: Outcome) -> Plan:
     )
 
 
-SHIPMENT_COLUMNS = ("warehouse", "area", "commodity", "day", "units")
-UNMET_COLUMNS = ("area", "commodity", "group", "day", "units", "reason")
-WATER_SERVICE_COLUMNS = ("point", "area", "commodity", "day", "units")
-
-
 def _columns(frame: pd.DataFrame, cols: Sequence[str]) -> Iterator[tuple[Any, ...]]:
     """The rows of `frame[cols]` as Python values: `day` an int, `units` a float, the rest strings."""
     kinds = {"day": int, "units": float}
@@ -120,7 +124,7 @@ def _with_reasons(
     closed for routing reasons names that reason where the allocation says `unreachable`; what is left
     only by rounding to whole units is `whole_units` (`not_shipped` for given shipments: no allocation
     to say why)."""
-    cols = ["area", "commodity", "group", "day", "units", "reason"]
+    cols = UNMET_COLUMNS
     if unmet.empty:
         return pd.DataFrame(columns=cols)
     why_closed = {a: r for (_, a), r in sorted(closed.items())}
