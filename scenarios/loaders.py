@@ -21,9 +21,12 @@ from .errors import Issue, ScenarioError
 from .geo import NetworkRecords, read_damage_geojson, read_network_geojson
 from .jsontypes import JSONDocument, JSONValue
 from .model import Scenario
-from .sources import Location, SourceMap, line_map_of_text
+from .size import SizeLimits, check_document_size, table_limit, too_many
+from .sources import Location, SourceMap, line_map_of_node, line_map_of_text
+from .strings import string_issues
 from .tables import TABLES, read_csv, rows_to_records
 from .validation import issues_from_validation_error
+from .yamlread import YamlRefused, read_yaml
 
 __all__ = ["load_directory", "load_document", "load_json", "load_scenario"]
 
@@ -84,22 +87,28 @@ def _read_text(path: Path) -> str:
         raise ScenarioError([issue]) from None
 
 
-def load_json(text: str, display: str = "<document>") -> Scenario:
-    """Load one JSON document (the format of the HTTP API and of `siaga show`)."""
+def load_json(text: str, display: str = "<document>", limits: SizeLimits | None = None) -> Scenario:
+    """Load one JSON document (the format of the HTTP API and of `siaga show`); `limits`: the most
+    records it may hold, checked before validation."""
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as err:
         issue = Issue(display, err.lineno, f"column {err.colno}", f"is not valid JSON: {err.msg}")
         raise ScenarioError([issue]) from None
-    return load_document(doc, line_map_of_text(text, display))
+    except RecursionError:
+        raise ScenarioError([Issue(display, None, "", "is nested too deeply to read")]) from None
+    return load_document(doc, line_map_of_text(text, display, deferred=True), limits)
 
 
-def load_document(doc: JSONValue, smap: SourceMap | None = None) -> Scenario:
+def load_document(
+    doc: JSONValue, smap: SourceMap | None = None, limits: SizeLimits | None = None
+) -> Scenario:
     """Validate a parsed document (a dict; anything else is reported); `smap` locates its values
-    for messages."""
+    for messages; `limits` caps its lists before validation."""
     smap = smap or SourceMap()
     if not isinstance(doc, dict):
         raise ScenarioError([smap.issue((), "a scenario document must be a JSON object", None)])
+    check_document_size(doc, limits, smap.default_file)
     issues = [
         smap.issue((k,), "is not a known top-level key", k, True) for k in doc if k not in DOCUMENT_KEYS
     ]
@@ -110,7 +119,7 @@ def load_document(doc: JSONValue, smap: SourceMap | None = None) -> Scenario:
 def _validate(
     doc: JSONDocument, smap: SourceMap, issues: list[Issue], skip: Set[tuple[str, str]] = frozenset()
 ) -> Scenario:
-    issues = issues + prepare_document(doc, smap)
+    issues = issues + string_issues(doc, smap) + prepare_document(doc, smap)
     try:
         scenario = Scenario.model_validate(doc)
     except ValidationError as err:
@@ -122,8 +131,9 @@ def _validate(
     return scenario
 
 
-def load_directory(path: Path) -> Scenario:
-    """Load a scenario directory: `scenario.yaml` plus its CSV/GeoJSON tables (and its base's)."""
+def load_directory(path: Path, limits: SizeLimits | None = None) -> Scenario:
+    """Load a scenario directory: `scenario.yaml` plus its CSV/GeoJSON tables (and its base's);
+    `limits`: the most records each table may hold, checked as it is read."""
     path = Path(path)
     yaml_file = path / "scenario.yaml"
     display = display_path(yaml_file)
@@ -146,8 +156,10 @@ def load_directory(path: Path) -> Scenario:
             )
         else:
             dirs.insert(0, base_dir)
-    reader = _DirectoryReader(dirs, smap)
+    check_document_size(head, limits, display)
+    reader = _DirectoryReader(dirs, smap, limits)
     doc = reader.read(head)
+    check_document_size(doc, limits, display)
     return _validate(doc, smap, issues + reader.issues, reader.missing_columns)
 
 
@@ -161,6 +173,8 @@ def _base_dir(scenario_dir: Path, base: str) -> Path | None:
 
 def _yaml_issue(err: yaml.YAMLError, display: str) -> Issue:
     """A YAML syntax error at its line, with the column as the field."""
+    if isinstance(err, YamlRefused):
+        return Issue(display, err.line, "", err.problem)
     mark = getattr(err, "problem_mark", None)
     problem = getattr(err, "problem", None) or str(err)
     if mark is None:
@@ -171,10 +185,10 @@ def _yaml_issue(err: yaml.YAMLError, display: str) -> Issue:
 def _read_yaml(file: Path, display: str) -> tuple[JSONDocument | None, SourceMap, list[Issue]]:
     text = _read_text(file)
     try:
-        head = yaml.safe_load(text)
+        head, root = read_yaml(text)
     except yaml.YAMLError as err:
         return None, SourceMap(display), [_yaml_issue(err, display)]
-    smap = line_map_of_text(text, display)
+    smap = line_map_of_node(root, display)
     if not isinstance(head, dict):
         return None, smap, [Issue(display, 1, "", "must be a mapping of keys (id, name, ...)")]
     issues = [smap.issue((k,), "is not a known key", k, True) for k in head if k not in SCENARIO_KEYS]
@@ -184,9 +198,10 @@ def _read_yaml(file: Path, display: str) -> tuple[JSONDocument | None, SourceMap
 class _DirectoryReader:
     """Reads the tables of a scenario directory, each from the last of `dirs` that has it."""
 
-    def __init__(self, dirs: list[Path], smap: SourceMap):
+    def __init__(self, dirs: list[Path], smap: SourceMap, limits: SizeLimits | None = None):
         self.dirs = dirs
         self.smap = smap
+        self.limits = limits
         self.issues: list[Issue] = []
         self.missing_columns: set[tuple[str, str]] = set()
 
@@ -203,7 +218,9 @@ class _DirectoryReader:
         path = path or self._find(spec.filename)
         if path is None:
             return []
-        rows, issues = read_csv(path, display_path(path), spec)
+        rows, issues = read_csv(path, display_path(path), spec, table_limit(self.limits, root))
+        if rows.overflow_line is not None and self.limits is not None:
+            raise too_many(rows.file, rows.overflow_line, root, self.limits)
         self.issues += issues
         self.missing_columns |= {(rows.file, c) for c in rows.missing}
         return rows_to_records(rows, spec, root, self.smap, start)
@@ -257,11 +274,11 @@ class _DirectoryReader:
             display = display_path(f)
             text = _read_text(f)
             try:
-                profile = yaml.safe_load(text)
+                profile, root = read_yaml(text)
             except yaml.YAMLError as err:
                 self.issues.append(_yaml_issue(err, display))
                 continue
-            self.smap.update(line_map_of_text(text, display, ("standards", len(profiles))))
+            self.smap.update(line_map_of_node(root, display, ("standards", len(profiles))))
             self.smap.add(("standards", len(profiles)), Location(display, 1, ""))
             profiles.append(profile)
         if isinstance(inline, list):

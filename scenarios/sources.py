@@ -6,13 +6,15 @@ path into the document, and the map turns that path back into `areas.csv:14: peo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import yaml
 
 from .errors import Issue
+from .yamlread import compose_yaml
 
-__all__ = ["Location", "SourceMap", "line_map_of_text"]
+__all__ = ["Location", "SourceMap", "line_map_of_node", "line_map_of_text"]
 
 Path = tuple[str | int, ...]
 
@@ -30,19 +32,29 @@ class Location:
 
 @dataclass
 class SourceMap:
-    """Path in the document -> Location; lookups fall back to the longest known prefix."""
+    """Path in the document -> Location; lookups fall back to the longest known prefix. A map may
+    be `deferred`: filled by a function on its first lookup, so a valid document costs nothing."""
 
     default_file: str = "<document>"
     entries: dict[Path, Location] = field(default_factory=dict)
+    deferred: Callable[[SourceMap], None] | None = None
 
     def add(self, path: Path, location: Location) -> None:
         self.entries[tuple(path)] = location
 
     def update(self, other: SourceMap) -> None:
+        other.fill()
         self.entries.update(other.entries)
+
+    def fill(self) -> None:
+        """Run the deferred filling, once."""
+        if self.deferred is not None:
+            fill, self.deferred = self.deferred, None
+            fill(self)
 
     def locate(self, path: Path) -> tuple[Location, Path]:
         """The location of `path` (or of its longest known prefix) and the unmatched rest."""
+        self.fill()
         path = tuple(path)
         for n in range(len(path), -1, -1):
             loc = self.entries.get(path[:n])
@@ -75,13 +87,29 @@ def _dotted(path: Path) -> str:
     return out
 
 
-def line_map_of_text(text: str, file: str, prefix: Path = ()) -> SourceMap:
-    """Map every path of a YAML or JSON text to its line (JSON is read as YAML for positions)."""
+def line_map_of_text(text: str, file: str, prefix: Path = (), deferred: bool = False) -> SourceMap:
+    """Map every path of a YAML or JSON text to its line (JSON is read as YAML for positions);
+    `deferred`: only when a lookup first needs it (a JSON document with no problem is not composed)."""
     smap = SourceMap(file)
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return smap
+
+    def fill(m: SourceMap) -> None:
+        try:
+            root = compose_yaml(text)
+        except yaml.YAMLError:
+            return
+        if root is not None:
+            _walk(root, tuple(prefix), file, m)
+
+    if deferred:
+        smap.deferred = fill
+    else:
+        fill(smap)
+    return smap
+
+
+def line_map_of_node(root: yaml.Node | None, file: str, prefix: Path = ()) -> SourceMap:
+    """Map every path of a composed YAML document (`scenarios.yamlread`) to its line."""
+    smap = SourceMap(file)
     if root is not None:
         _walk(root, tuple(prefix), file, smap)
     return smap

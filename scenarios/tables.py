@@ -210,11 +210,16 @@ class CsvRows:
     columns: list[str]
     rows: list[tuple[int, dict[str, str]]]
     missing: list[str] = field(default_factory=list)
+    overflow_line: int | None = None  # the first row past `max_rows`, where reading stopped
 
 
-def read_csv(path: FsPath, display: str, spec: TableSpec) -> tuple[CsvRows, list[Issue]]:
-    """Read a CSV file; report unknown, duplicate and missing columns at the header line."""
+def read_csv(
+    path: FsPath, display: str, spec: TableSpec, max_rows: int | None = None
+) -> tuple[CsvRows, list[Issue]]:
+    """Read a CSV file; report unknown, duplicate and missing columns at the header line. Reading
+    stops at the row after `max_rows` (its line is the result's `overflow_line`)."""
     issues: list[Issue] = []
+    overflow: int | None = None
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as err:
@@ -234,6 +239,9 @@ def read_csv(path: FsPath, display: str, spec: TableSpec) -> tuple[CsvRows, list
                 issues += _check_header(header, header_line, display, spec)
                 continue
             line = reader.line_num
+            if max_rows is not None and len(rows) >= max_rows:
+                overflow = line
+                break
             if len(cells) > len(header):
                 issues.append(
                     Issue(
@@ -253,7 +261,7 @@ def read_csv(path: FsPath, display: str, spec: TableSpec) -> tuple[CsvRows, list
     missing = [c for c in spec.required if c not in header]
     for col in missing:
         issues.append(Issue(display, header_line, col, "column is missing (required)"))
-    return CsvRows(display, header_line, header, rows, missing), issues
+    return CsvRows(display, header_line, header, rows, missing, overflow), issues
 
 
 def _check_header(header: list[str], line: int, display: str, spec: TableSpec) -> list[Issue]:

@@ -54,7 +54,15 @@ log = logging.getLogger(__name__)
 
 
 class WorkerDied(RuntimeError):
-    """The task's process ended without a result (crashed, or killed from outside)."""
+    """The task's process ended without a result (crashed, or killed from outside); `signal` is the
+    number of the signal that killed it (the OOM killer's SIGKILL, say), or None."""
+
+    def __init__(self, message: str, signal: int | None = None) -> None:
+        super().__init__(message)
+        self.signal = signal
+
+    def __reduce__(self) -> tuple:
+        return (WorkerDied, (str(self), self.signal))
 
 
 class WorkerTerminated(RuntimeError):
@@ -275,7 +283,9 @@ def _settle(task: _Task) -> None:
     elif task.terminated:
         task.future.set_exception(WorkerTerminated("the worker process was stopped"))
     else:
-        task.future.set_exception(WorkerDied(f"the worker process ended without a result ({_exit(code)})"))
+        killed_by = -code if code is not None and code < 0 else None
+        message = f"the worker process ended without a result ({_exit(code)})"
+        task.future.set_exception(WorkerDied(message, killed_by))
 
 
 def _exit(code: int | None) -> str:

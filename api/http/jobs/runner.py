@@ -201,6 +201,10 @@ class JobRunner:
             for k in done:
                 del self._held[k]
         for job_id, h in done.items():
+            if not h.stopping and _killed(h.future) and h.attempt < self.settings.job_max_attempts:
+                log.warning("job %s: its worker was killed by a signal; re-queued", job_id)
+                transitions.requeue(self.sessions, job_id, h.attempt)
+                continue
             self._settle(job_id, h.attempt, _failure(h.future))
 
     def _settle(self, job_id: str, attempt: int, reason: str | None) -> None:
@@ -263,6 +267,16 @@ def _shutdown(executor: Executor) -> None:
     else:
         with contextlib.suppress(Exception):
             executor.shutdown(wait=False)
+
+
+def _killed(future: Future) -> bool:
+    """Whether the future's worker process was killed by a signal from outside (the OOM killer, an
+    operator): the solve itself did not fail, so it is worth another attempt."""
+    try:
+        exc = future.exception()
+    except CancelledError:
+        return False
+    return isinstance(exc, WorkerDied) and exc.signal is not None
 
 
 def _failure(future: Future) -> str | None:

@@ -339,6 +339,27 @@ def test_a_killed_worker_process_fails_its_job(sessions, runners, samarinda):
     assert job.status == "failed" and "SIGKILL" in job.reason, job.reason
 
 
+def test_a_worker_killed_by_a_signal_is_retried(sessions, runners, samarinda):
+    """A solve's worker killed from outside (the OOM killer's SIGKILL) re-queues its job while it has
+    attempts left: the next attempt runs, and the job is not failed."""
+    sid = add_scenario(sessions, samarinda)
+    job_id = add_job(sessions, kind="plan", scenario_id=sid, params=LONG)
+    runner = start_runner(runners, sessions, job_max_attempts=2)
+    runner.wake()
+    wait_for(sessions, job_id, {"running"}, timeout=20)
+    pid = None
+    while pid is None:
+        held = runner._held.get(job_id)
+        pid = runner.executor.pid(held.future) if held else None
+        time.sleep(0.02)
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 20
+    while (job := get(sessions, Job, job_id)).attempt < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert job.attempt == 2 and job.status in ("queued", "running"), (job.status, job.reason)
+    runner.cancel(job_id)
+
+
 @pytest.mark.slow
 def test_a_solve_far_past_its_time_limit_is_stopped(sessions, runners, samarinda, monkeypatch):
     """The runner's watchdog fails a job whose solve runs far past its time limit (here, with the

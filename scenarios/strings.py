@@ -1,0 +1,54 @@
+"""Text a scenario may hold: no control characters (tab, line feed and carriage return aside) and no
+lone UTF-16 surrogates. PostgreSQL refuses NUL in text and JSON, and a surrogate cannot be encoded as
+UTF-8, so either would fail only when stored; they are reported here, with the document's other
+problems, before any validation."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from .errors import Issue
+from .jsontypes import JSONValue
+from .sources import SourceMap
+
+__all__ = ["BAD_CHARACTER", "bad_character", "string_issues"]
+
+# C0 controls but tab, LF and CR; DEL and the C1 controls; surrogates (only lone ones survive decoding)
+BAD_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# the same characters as json.dumps (ensure_ascii) escapes them: a cheap test of a whole document
+# (tab, LF and CR come out as \t, \n, \r; a legitimate pair of surrogates only costs the walk)
+_ESCAPED = re.compile(r"\\u00[0189][0-9a-fA-F]|\\u007[fF]|\\u[dD][89a-fA-F]|\\[bf]")
+
+
+def bad_character(text: str) -> str | None:
+    """The first character `text` may not hold, as U+XXXX, or None."""
+    found = BAD_CHARACTER.search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
+def string_issues(doc: JSONValue, smap: SourceMap) -> list[Issue]:
+    """An issue for each string (value or key) of the raw document with a character it may not hold."""
+    try:
+        if not _ESCAPED.search(json.dumps(doc, default=str)):
+            return []
+    except (TypeError, ValueError, RecursionError):
+        pass  # walk it instead
+    issues = []
+    stack: list[tuple[JSONValue, tuple[str | int, ...]]] = [(doc, ())]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            if (char := bad_character(value)) is not None:
+                issues.append(
+                    smap.issue(path, f"holds {char}, a control character or lone surrogate; remove it")
+                )
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                if isinstance(k, str) and (char := bad_character(k)) is not None:
+                    message = f"key holds {char}, a control character or lone surrogate"
+                    issues.append(smap.issue((*path, k), message, None, True))
+                stack.append((v, (*path, k)))
+        elif isinstance(value, list):
+            stack.extend((v, (*path, i)) for i, v in enumerate(value))
+    return sorted(issues, key=lambda i: str(i.path))[:50]
