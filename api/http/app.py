@@ -16,11 +16,13 @@ from starlette.concurrency import run_in_threadpool
 
 from .db.migrate import upgrade
 from .db.session import make_engine, make_sessionmaker
+from .gate import FailedKeys, GateMiddleware
 from .idempotency import install_replay_handler
 from .incident_log import IncidentLocks
 from .jobs import JobRunner
 from .limits import BodyLimitMiddleware
 from .metrics import Metrics, MetricsMiddleware
+from .parsing import ParseExecutor
 from .problems import MEDIA_TYPE, install_problem_handlers
 from .routers import ROUTERS, dashboard
 from .routers.health import service_version
@@ -48,11 +50,13 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     jobs_executor = solver_executor(settings)
     app.state.runner = JobRunner(settings, app.state.sessions, jobs_executor)
     app.state.solver = solver_executor(settings)
+    app.state.parser = ParseExecutor(settings)
     await run_in_threadpool(app.state.runner.start)
     try:
         yield
     finally:
         await run_in_threadpool(app.state.runner.stop)
+        app.state.parser.shutdown(wait=False, cancel_futures=True)
         jobs_executor.shutdown(wait=False, cancel_futures=True)
         app.state.solver.shutdown(wait=False, cancel_futures=True)
         app.state.sessions = None
@@ -84,6 +88,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     app.include_router(dashboard.router)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.state.failed_keys = FailedKeys(settings.auth_failures_max, settings.auth_failure_window_s)
+    app.add_middleware(GateMiddleware, settings=settings, failed=app.state.failed_keys)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)  # outermost: sees every answer
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

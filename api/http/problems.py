@@ -34,6 +34,10 @@ PROBLEM_TYPES = {
     "idempotency-key-reused": _TAG + "idempotency-key-reused",
     "job-finished": _TAG + "job-finished",
     "body-too-large": _TAG + "body-too-large",
+    "parse-budget": _TAG + "parse-budget",
+    "too-many-uploads": _TAG + "too-many-uploads",
+    "too-many-failed-keys": _TAG + "too-many-failed-keys",
+    "stored-data-invalid": _TAG + "stored-data-invalid",
 }
 
 
@@ -65,6 +69,9 @@ class Problem(Exception):
         self.title = title or HTTPStatus(status).phrase
         self.errors = list(errors) if errors is not None else None
         self.headers = headers
+
+    def __reduce__(self) -> tuple:  # a worker process raises it too (api/http/parsing.py)
+        return (Problem, (self.status, self.detail, self.kind, self.title, self.errors, self.headers))
 
     def document(self, instance: str) -> dict[str, Any]:
         doc: dict[str, Any] = {

@@ -310,7 +310,10 @@ class KeyPublic(BaseModel):
 
 
 class KeyCreated(KeyPublic):
-    key: str = Field(description="the key, shown once: send it as `Authorization: Bearer <key>`")
+    key: str | None = Field(
+        description="the key, shown once: send it as `Authorization: Bearer <key>`; null when the answer "
+        "is an Idempotency-Key replay (the key's text is never stored)"
+    )
 
 
 class KeysPublic(BaseModel):

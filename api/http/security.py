@@ -18,7 +18,7 @@ from fastapi import Depends, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from .db.models import ROLES, ApiKey
@@ -26,10 +26,13 @@ from .deps import SessionDep
 from .problems import Problem
 
 __all__ = [
+    "CALLER_KEY",
     "Admin",
     "Caller",
     "Coordinator",
     "Viewer",
+    "bearer_token",
+    "caller_of_token",
     "create_key",
     "hash_secret",
     "install_key_check_first",
@@ -38,6 +41,7 @@ __all__ = [
     "verify_key",
 ]
 
+CALLER_KEY = "siaga.caller"  # the scope's caller, once the gate (api/http/gate.py) checked the key
 KEY_HEAD = "siaga_"
 PREFIX_LEN = 12
 _bearer = HTTPBearer(auto_error=False, description="an API key: `Authorization: Bearer siaga_...`")
@@ -101,10 +105,29 @@ def _unauthorized(detail: str) -> Problem:
 
 
 def authenticate(
-    session: SessionDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+    request: Request,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:
-    """The caller of a request with a valid key; 401 without one."""
-    return _caller(session, credentials.credentials if credentials is not None else None)
+    """The caller of a request with a valid key (checked by the gate already, for requests with a
+    body); 401 without one, and the client's failure counted when it sent an invalid key."""
+    known = request.scope.get(CALLER_KEY)
+    if isinstance(known, Caller):
+        return known
+    token = credentials.credentials if credentials is not None else None
+    try:
+        return _caller(session, token)
+    except Problem:
+        failed = getattr(request.app.state, "failed_keys", None)
+        if token is not None and failed is not None:
+            failed.record(request.client.host if request.client else "unknown")
+        raise
+
+
+def caller_of_token(sessions: sessionmaker[Session], token: str | None) -> Caller:
+    """The caller `token` is (a new session of `sessions`); 401 when it is no valid key."""
+    with sessions() as session:
+        return _caller(session, token)
 
 
 def _caller(session: Session, token: str | None) -> Caller:
@@ -169,10 +192,17 @@ def _route_role(request: Request) -> str | None:
 
 
 def _check_request(request: Request, role: str) -> None:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    with request.app.state.sessions() as session:
-        caller = _caller(session, token.strip() if scheme.lower() == "bearer" and token.strip() else None)
+    caller = request.scope.get(CALLER_KEY)
+    if not isinstance(caller, Caller):
+        token = bearer_token(request.headers.get("authorization", ""))
+        caller = caller_of_token(request.app.state.sessions, token)
     _check_role(caller, role)
+
+
+def bearer_token(authorization: str) -> str | None:
+    """The key of an `Authorization: Bearer <key>` header's value, or None."""
+    scheme, _, token = authorization.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
 Viewer = Annotated[Caller, Depends(require("viewer"))]

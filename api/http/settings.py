@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scenarios.size import SizeLimits
+
 __all__ = ["Settings"]
 
 
@@ -21,7 +23,11 @@ class Settings:
     `job_heartbeat_timeout_s`: a job `running` without a heartbeat for that long lost its server
     (killed): another server's job runner, or this one restarted, re-queues or fails it.
     `max_study_scenarios`: the most scenarios a study posted to the API may ask for (422 beyond);
-    `max_study_s`: a study job still running after that many seconds is stopped and failed."""
+    `max_study_s`: a study job still running after that many seconds is stopped and failed.
+    Uploads: a scenario is read in a worker process with `parse_cpu_s` of CPU, `parse_memory_mb` of
+    memory and `parse_timeout_s` of wall time (413 beyond), at most `max_uploads` bodies at once (503
+    beyond). `auth_failures_max` invalid keys from one client within `auth_failure_window_s` get 429
+    until the window has passed. Idempotency records are kept `idempotency_retention_h` hours."""
 
     database_url: str = field(
         default_factory=lambda: _env("SIAGA_DATABASE_URL", f"sqlite:///{Path.cwd() / 'siaga.db'}")
@@ -29,6 +35,19 @@ class Settings:
     max_body_bytes: int = field(default_factory=lambda: int(_env("SIAGA_MAX_BODY_BYTES", str(20 * 2**20))))
     max_areas: int = field(default_factory=lambda: int(_env("SIAGA_MAX_AREAS", "20000")))
     max_vehicles: int = field(default_factory=lambda: int(_env("SIAGA_MAX_VEHICLES", "5000")))
+    max_edges: int = field(default_factory=lambda: int(_env("SIAGA_MAX_EDGES", "400000")))
+    max_rows: int = field(default_factory=lambda: int(_env("SIAGA_MAX_ROWS", "200000")))
+    parse_cpu_s: int = field(default_factory=lambda: int(_env("SIAGA_PARSE_CPU_S", "30")))
+    parse_memory_mb: int = field(default_factory=lambda: int(_env("SIAGA_PARSE_MEMORY_MB", "2048")))
+    parse_timeout_s: float = field(default_factory=lambda: float(_env("SIAGA_PARSE_TIMEOUT_S", "60")))
+    max_uploads: int = field(default_factory=lambda: int(_env("SIAGA_MAX_UPLOADS", "4")))
+    auth_failures_max: int = field(default_factory=lambda: int(_env("SIAGA_AUTH_FAILURES_MAX", "20")))
+    auth_failure_window_s: float = field(
+        default_factory=lambda: float(_env("SIAGA_AUTH_FAILURE_WINDOW_S", "60"))
+    )
+    idempotency_retention_h: float = field(
+        default_factory=lambda: float(_env("SIAGA_IDEMPOTENCY_RETENTION_H", "24"))
+    )
     max_time_limit_s: float = field(default_factory=lambda: float(_env("SIAGA_MAX_TIME_LIMIT_S", "120")))
     default_time_limit_s: float = field(
         default_factory=lambda: float(_env("SIAGA_DEFAULT_TIME_LIMIT_S", "10"))
@@ -51,6 +70,12 @@ class Settings:
             "workers",
             "job_max_attempts",
             "max_study_scenarios",
+            "max_edges",
+            "max_rows",
+            "parse_cpu_s",
+            "parse_memory_mb",
+            "max_uploads",
+            "auth_failures_max",
         )
         for name in names:
             if getattr(self, name) < 1:
@@ -59,3 +84,10 @@ class Settings:
             raise ValueError("SIAGA job heartbeat timeout and poll interval must be > 0")
         if self.max_time_limit_s <= 0 or self.default_time_limit_s <= 0 or self.max_study_s <= 0:
             raise ValueError("SIAGA time limits must be > 0")
+        if self.parse_timeout_s <= 0 or self.auth_failure_window_s <= 0 or self.idempotency_retention_h <= 0:
+            raise ValueError("SIAGA parse timeout, auth failure window and idempotency retention must be > 0")
+
+    @property
+    def size_limits(self) -> SizeLimits:
+        """The scenario loaders' limits (areas, vehicles, edges and nodes, other rows)."""
+        return SizeLimits(self.max_areas, self.max_vehicles, self.max_edges, self.max_edges, self.max_rows)

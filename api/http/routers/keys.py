@@ -26,11 +26,13 @@ router = APIRouter(prefix="/v1/keys", tags=["keys"])
     "", operation_id="create_key", status_code=201, response_model=KeyCreated, responses=errors(*BODY)
 )
 def create(body: KeyCreate, caller: Admin, session: SessionDep, idem: IdempotencyDep) -> JSONResponse:
-    """A new API key with a role; the answer holds the key's text, which is not stored (only its hash)."""
+    """A new API key with a role; the answer holds the key's text, which is not stored (only its hash):
+    a replay of the same Idempotency-Key answers `key` null."""
     key, text = create_key(session, body.role, body.name)
     session.flush()
     created = KeyCreated(**key_public(key).model_dump(), key=text)
-    return idem.commit(session, 201, created.model_dump(mode="json"), f"/v1/keys/{key.id}")
+    body = created.model_dump(mode="json")
+    return idem.commit(session, 201, body, f"/v1/keys/{key.id}", secret=("key",))
 
 
 @router.get("", operation_id="list_keys", response_model=KeysPublic, responses=errors(*AUTH))

@@ -69,10 +69,24 @@ def _context(request: Request, session: Session, plan_id: str) -> PlanContext:
     return plan_context(session, request.app.state.cache, plan_id)
 
 
+# downloads are never sniffed into another type; the dispatch sheets (inline CSS, links, no scripts or
+# images) may load nothing, run nothing, submit nothing and be framed nowhere
+NOSNIFF = {"X-Content-Type-Options": "nosniff"}
+SHEET_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'"
+)
+HTML_HEADERS = {"Content-Security-Policy": SHEET_CSP, **NOSNIFF}
+
+
 def _download(content: bytes | str, media_type: str, filename: str) -> Response:
-    return Response(
-        content, media_type=media_type, headers={"Content-Disposition": f'inline; filename="{filename}"'}
-    )
+    headers = {"Content-Disposition": f'inline; filename="{filename}"', **NOSNIFF}
+    return Response(content, media_type=media_type, headers=headers)
+
+
+def _sheet(html: str) -> HTMLResponse:
+    """A dispatch page with its Content-Security-Policy and nosniff."""
+    return HTMLResponse(html, headers=HTML_HEADERS)
 
 
 # the routes with a suffix come first: /{plan_id} alone would also match "abc.geojson"
@@ -87,7 +101,7 @@ def _download(content: bytes | str, media_type: str, filename: str) -> Response:
 def get_geojson(plan_id: str, request: Request, caller: Viewer, session: SessionDep) -> Response:
     """The trips as GeoJSON LineStrings along the network, warehouses and served areas as Points."""
     ctx = _context(request, session, plan_id)
-    return JSONResponse(ctx.geojson(), media_type="application/geo+json")
+    return JSONResponse(ctx.geojson(), media_type="application/geo+json", headers=NOSNIFF)
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -110,7 +124,8 @@ def get_xlsx(
 @router.get("/{plan_id}", operation_id="get_plan", response_model=PlanDocument, responses=READ)
 def get_plan(plan_id: str, request: Request, caller: Viewer, session: SessionDep) -> Response:
     """plan.json (docs/plan-format.md)."""
-    return Response(plan_bytes(session, request.app.state.cache, plan_id), media_type="application/json")
+    data = plan_bytes(session, request.app.state.cache, plan_id)
+    return Response(data, media_type="application/json", headers=NOSNIFF)
 
 
 CSV = {"content": {"text/csv": {"schema": {"type": "string"}}}}
@@ -154,7 +169,7 @@ def get_dispatch_index(
     plan_id: str, request: Request, caller: Viewer, session: SessionDep, lang: LangQuery = "id"
 ) -> HTMLResponse:
     """The index of the dispatch sheets, one link per vehicle."""
-    return HTMLResponse(_context(request, session, plan_id).dispatch_index(lang))
+    return _sheet(_context(request, session, plan_id).dispatch_index(lang))
 
 
 @router.get(
@@ -167,4 +182,4 @@ def get_dispatch_sheet(
     plan_id: str, vehicle: str, request: Request, caller: Viewer, session: SessionDep, lang: LangQuery = "id"
 ) -> HTMLResponse:
     """A vehicle's printable dispatch sheet; the vehicle by id (`gudang/truk/1`) or sheet file name."""
-    return HTMLResponse(_context(request, session, plan_id).dispatch_sheet(vehicle, lang))
+    return _sheet(_context(request, session, plan_id).dispatch_sheet(vehicle, lang))

@@ -16,6 +16,8 @@ _TEXT = {
     409: "The resource is not in a state that allows this.",
     413: "The request body is larger than the limit.",
     422: "The request is not valid: errors[] points at each bad field.",
+    429: "Too many invalid keys from this client; retry after the Retry-After seconds.",
+    503: "Too many uploads at once; retry after the Retry-After seconds.",
 }
 
 
@@ -31,5 +33,5 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
-AUTH = (401, 403, 422)  # every route with a key: header validation can answer 422 too
-BODY = (*AUTH, 413)
+AUTH = (401, 403, 422, 429)  # every route with a key: header validation can answer 422 too
+BODY = (*AUTH, 413, 503)

@@ -18,12 +18,13 @@ from ..db.models import ScenarioRecord
 from ..deps import SessionDep, SettingsDep
 from ..idempotency import Idempotency, IdempotencyDep
 from ..limits import BODY_KEY
+from ..parsing import read_scenario
 from ..problems import Problem, validation_problem
 from ..scenario_cache import ScenarioCache
 from ..schemas import ScenarioPublic, ScenariosPublic, ScenarioSummary
 from ..security import Admin, Caller, Viewer
 from ..settings import Settings
-from ..uploads import ZIP_TYPES, check_limits, scenario_from_json, scenario_from_zip, scenario_record
+from ..uploads import ZIP_TYPES, check_limits, scenario_record
 from ..views import get_or_404, scenario_summary
 from .responses import AUTH, BODY, errors
 
@@ -60,11 +61,11 @@ async def create(
     request: Request, caller: Admin, session: SessionDep, settings: SettingsDep, idem: IdempotencyDep
 ) -> JSONResponse:
     """Store a validated scenario. Errors: 422 with a JSON pointer per bad field
-    (`/areas/3/people/lansia`), and for archives the file and line."""
+    (`/areas/3/people/lansia`), and for archives the file and line; 413 past the reading budget
+    (api/http/parsing.py)."""
     kind, data = await _upload(request)
-    return await run_in_threadpool(
-        _store, kind, data, caller, session, settings, idem, request.app.state.cache
-    )
+    scenario = await read_scenario(request.app.state.parser, kind, data, settings)
+    return await run_in_threadpool(_store, scenario, caller, session, settings, idem, request.app.state.cache)
 
 
 async def _upload(request: Request) -> tuple[str, bytes]:
@@ -91,15 +92,13 @@ async def _upload(request: Request) -> tuple[str, bytes]:
 
 
 def _store(
-    kind: str,
-    data: bytes,
+    scenario: Scenario,
     caller: Caller,
     session: Session,
     settings: Settings,
     idem: Idempotency,
     cache: ScenarioCache,
 ) -> JSONResponse:
-    scenario: Scenario = scenario_from_json(data) if kind == "json" else scenario_from_zip(data, settings)
     check_limits(scenario, settings)
     record = scenario_record(scenario, caller.id)
     session.add(record)

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..safe_cells import safe_frame
+
 __all__ = ["HXL_TAGS", "write_hxl_csv"]
 
 HXL_TAGS: dict[str, dict[str, str]] = {
@@ -50,12 +52,13 @@ HXL_TAGS: dict[str, dict[str, str]] = {
 
 
 def write_hxl_csv(frame: pd.DataFrame, table: str, path: Path) -> Path:
-    """Write `frame` (columns in the order of `HXL_TAGS[table]`) as UTF-8 CSV: header, hashtag row, rows."""
+    """Write `frame` (columns in the order of `HXL_TAGS[table]`) as UTF-8 CSV: header, hashtag row, rows,
+    text cells neutralised against formula injection (api/reports/safe_cells.py)."""
     tags = HXL_TAGS[table]
     columns = list(tags)
     with open(path, "w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(columns)
         writer.writerow([tags[c] for c in columns])
-        frame[columns].to_csv(f, header=False, index=False, lineterminator="\n")
+        safe_frame(frame[columns]).to_csv(f, header=False, index=False, lineterminator="\n")
     return path

@@ -14,6 +14,7 @@ from api.i18n import Lang
 from optimizer.plan import FORMAT, Plan
 from scenarios.model import Scenario
 
+from ..safe_cells import safe_frame, strings_as_text
 from .formats import eta
 from .lookup import Lookup, name_in
 from .tables import shipments_frame, unmet_frame
@@ -71,7 +72,8 @@ TRIP_COLUMNS = [
 
 
 def write_xlsx(scenario: Scenario, plan: Plan, path: Path, lang: Lang = "id") -> Path:
-    """Write the plan's workbook to `path` (sheets in `SHEETS` order)."""
+    """Write the plan's workbook to `path` (sheets in `SHEETS` order): text neutralised and every string
+    stored as a string, never a formula (api/reports/safe_cells.py)."""
     frames = {
         "summary": summary_frame(plan),
         "shipments": shipments_frame(scenario, plan, lang),
@@ -81,7 +83,8 @@ def write_xlsx(scenario: Scenario, plan: Plan, path: Path, lang: Lang = "id") ->
     }
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for sheet in SHEETS:
-            frames[sheet].to_excel(writer, sheet_name=sheet, index=False)
+            safe_frame(frames[sheet]).to_excel(writer, sheet_name=sheet, index=False)
+        strings_as_text(writer.book)
     return path
 
 

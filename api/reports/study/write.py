@@ -12,6 +12,7 @@ from pathlib import Path
 from optimizer.study import StudyResult
 from scenarios.model import Scenario
 
+from ..safe_cells import safe_row
 from .document import study_document
 
 __all__ = ["write_study"]
@@ -54,16 +55,17 @@ CSV_FIELDS = [
 
 
 def _write_csv(doc: dict, path: Path) -> None:
+    """One row per option; text cells neutralised against formula injection (api/reports/safe_cells.py)."""
     groups = [g["id"] for g in doc["groups"]]
     with path.open("w", newline="", encoding="utf-8") as f:
         wr = csv.writer(f)
-        wr.writerow(CSV_FIELDS + [f"fill_rate_{g}" for g in groups])
+        wr.writerow(safe_row(CSV_FIELDS + [f"fill_rate_{g}" for g in groups]))
         for o in doc["options"]:
             m = o["metrics"]
             row = [o["rank"], o["id"], o["name"], o["kind"], o["cost"]["total"], o["budget"]]
             row += [m[k] for k in CSV_FIELDS[6:11]] + [o["in_sample_weighted_unmet"]]
             row += [m["fill_rate_by_group"].get(g) for g in groups]
-            wr.writerow(["" if v is None else v for v in row])
+            wr.writerow(safe_row("" if v is None else v for v in row))
 
 
 def _html(doc: dict, plots: dict[str, str]) -> str:
