@@ -12,7 +12,7 @@ from .errors import Issue
 from .jsontypes import JSONValue
 from .sources import SourceMap
 
-__all__ = ["BAD_CHARACTER", "bad_character", "string_issues"]
+__all__ = ["BAD_CHARACTER", "bad_character", "bad_strings", "string_issues"]
 
 # C0 controls but tab, LF and CR; DEL and the C1 controls; surrogates (only lone ones survive decoding)
 BAD_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -27,28 +27,39 @@ def bad_character(text: str) -> str | None:
     return f"U+{ord(found.group()):04X}" if found else None
 
 
-def string_issues(doc: JSONValue, smap: SourceMap) -> list[Issue]:
-    """An issue for each string (value or key) of the raw document with a character it may not hold."""
+def bad_strings(doc: JSONValue) -> list[tuple[tuple[str | int, ...], str, bool]]:
+    """(path, the character as U+XXXX, whether it is in a key) of each string of `doc` holding a
+    character it may not hold; the first 50, by path."""
     try:
         if not _ESCAPED.search(json.dumps(doc, default=str)):
             return []
     except (TypeError, ValueError, RecursionError):
         pass  # walk it instead
-    issues = []
+    found = []
     stack: list[tuple[JSONValue, tuple[str | int, ...]]] = [(doc, ())]
     while stack:
         value, path = stack.pop()
         if isinstance(value, str):
             if (char := bad_character(value)) is not None:
-                issues.append(
-                    smap.issue(path, f"holds {char}, a control character or lone surrogate; remove it")
-                )
+                found.append((path, char, False))
         elif isinstance(value, dict):
             for k, v in value.items():
                 if isinstance(k, str) and (char := bad_character(k)) is not None:
-                    message = f"key holds {char}, a control character or lone surrogate"
-                    issues.append(smap.issue((*path, k), message, None, True))
+                    found.append(((*path, k), char, True))
                 stack.append((v, (*path, k)))
         elif isinstance(value, list):
             stack.extend((v, (*path, i)) for i, v in enumerate(value))
-    return sorted(issues, key=lambda i: str(i.path))[:50]
+    return sorted(found, key=lambda f: str(f[0]))[:50]
+
+
+def string_issues(doc: JSONValue, smap: SourceMap) -> list[Issue]:
+    """An issue for each string (value or key) of the raw document with a character it may not hold."""
+    return [
+        smap.issue(
+            path,
+            f"{'key ' if is_key else ''}holds {char}, a control character or lone surrogate",
+            None,
+            is_key,
+        )
+        for path, char, is_key in bad_strings(doc)
+    ]

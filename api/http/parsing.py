@@ -83,4 +83,4 @@ async def read_scenario(
     except WorkerDied as e:
         if e.signal is not None:
             raise _over_budget(f"took more than {settings.parse_cpu_s} s of CPU or too much memory") from None
-        raise
+        raise Problem(500, f"The process reading the upload failed ({e}); the error is logged.") from None

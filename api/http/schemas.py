@@ -4,17 +4,20 @@ tables (api/http/db/models.py). One family per resource: `XCreate` (request), `X
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler, RootModel
+from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler, RootModel, model_validator
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
 from optimizer.study import StudySpec
 from scenarios import UPDATE_KINDS
+from scenarios.strings import bad_strings
 
 from .db.models import JOB_STATUSES, ROLES
+from .problems import json_pointer
 
 __all__ = [
     "BundledStudiesPublic",
@@ -60,7 +63,40 @@ Id = str
 
 
 class _Request(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """A request body: no unknown fields, only finite numbers, and no control characters (tab, line
+    feed and carriage return aside) in any string, nested ones included."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _storable(cls, data: Any) -> Any:
+        problems = [
+            f"{json_pointer(path) or '/'}: {'key ' if is_key else ''}holds {char}, a control character"
+            for path, char, is_key in bad_strings(data)
+        ]
+        problems += [
+            f"{json_pointer(path)}: {value} is not a finite number" for path, value in _non_finite(data)
+        ]
+        if problems:
+            raise ValueError("; ".join(problems[:5]))
+        return data
+
+
+def _non_finite(data: Any) -> list[tuple[tuple[str | int, ...], float]]:
+    """(path, value) of the NaN and infinite numbers in `data`, which JSON cannot hold (Python's
+    parser takes the literals NaN and Infinity); the first 5."""
+    found: list[tuple[tuple[str | int, ...], float]] = []
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
+    while stack and len(found) < 5:
+        value, path = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            found.append((path, value))
+        elif isinstance(value, dict):
+            stack.extend((v, (*path, str(k))) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((v, (*path, i)) for i, v in enumerate(value))
+    return found
 
 
 class ErrorItem(BaseModel):

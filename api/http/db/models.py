@@ -86,7 +86,7 @@ class ScenarioRecord(Base):
     __tablename__ = "scenarios"
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     scenario_id: Mapped[str] = mapped_column(String(200))  # the document's own id
-    name: Mapped[str] = mapped_column(String(500))
+    name: Mapped[str] = mapped_column(String(2000))  # the model's Text
     document: Mapped[dict] = mapped_column(JSON)
     n_areas: Mapped[int] = mapped_column(Integer)
     n_vehicles: Mapped[int] = mapped_column(Integer)
@@ -153,7 +153,7 @@ class IncidentUpdate(Base):
     seq: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(32))
     payload: Mapped[dict] = mapped_column(JSON)
-    actor: Mapped[str] = mapped_column(String(200))
+    actor: Mapped[str] = mapped_column(String(300))  # a key's name (at most 200) and prefix
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     job_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
@@ -183,5 +183,5 @@ class IdempotencyRecord(Base):
     key: Mapped[str] = mapped_column(String(200))
     request_hash: Mapped[str] = mapped_column(String(64))  # method, path and body
     status_code: Mapped[int] = mapped_column(Integer)
-    response: Mapped[dict] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    response: Mapped[dict] = mapped_column(JSON)  # never a secret (api/http/idempotency.py)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

@@ -1,6 +1,7 @@
 """Engines and sessions. SQLite (the embedded default) runs with WAL, `synchronous=FULL` (a committed
 write survives a crash of the process or the machine), foreign keys on and a busy timeout, so the
-server and its worker processes can share the file."""
+server and its worker processes can share the file. Errors never log their bound parameters
+(`hide_parameters`): they may hold a key's hash or a caller's data."""
 
 from __future__ import annotations
 
@@ -15,11 +16,13 @@ BUSY_TIMEOUT_MS = 30_000
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(
-            url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+            url,
+            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+            hide_parameters=True,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

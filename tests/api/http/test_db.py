@@ -34,7 +34,7 @@ def test_migrations_create_every_table_of_the_models(database_url):
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
     engine.dispose()
-    assert current_revision(database_url) == head_revision() == "0002_studies"
+    assert current_revision(database_url) == head_revision() == "0003_lengths"
 
 
 def test_upgrade_twice_is_a_no_op(database_url):
