@@ -41,13 +41,18 @@ def _budget(cpu_s: int, memory_mb: int) -> None:
     address space than it holds now (then allocations fail with MemoryError)."""
     with contextlib.suppress(OSError):
         os.nice(PARSE_NICE)
-    used_s = sum(os.times()[:2])
-    cpu = int(used_s) + cpu_s
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+    cpu = int(sum(os.times()[:2])) + cpu_s
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, resource.RLIM_INFINITY))
     with open("/proc/self/statm") as f:
         size_bytes = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    limit = size_bytes + memory_mb * 2**20
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    resource.setrlimit(resource.RLIMIT_AS, (size_bytes + memory_mb * 2**20, resource.RLIM_INFINITY))
+
+
+def _lift() -> None:
+    """Lift the budget (the soft limits): the scenario is read, sending it back is not the upload's
+    cost."""
+    for limit in (resource.RLIMIT_CPU, resource.RLIMIT_AS):
+        resource.setrlimit(limit, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
 
 
 def parse_upload(kind: str, data: bytes, settings: Settings) -> Scenario:
@@ -59,6 +64,8 @@ def parse_upload(kind: str, data: bytes, settings: Settings) -> Scenario:
         return scenario_from_zip(data, settings)
     except MemoryError:
         raise _over_budget(f"needs more than {settings.parse_memory_mb} MB of memory") from None
+    finally:
+        _lift()
 
 
 def _over_budget(what: str) -> Problem:

@@ -37,6 +37,9 @@ MALFORMED = [
         "bad_household_people",
         "bad_household_people/areas.csv:2: people_anggota_keluarga_rentan: 'anggota_keluarga_rentan' is a",
     ),
+    ("bad_yaml_alias", "bad_yaml_alias/scenario.yaml:5: uses an alias (*name)"),  # a billion laughs
+    ("bad_control_character", "bad_control_character/areas.csv:3: name: holds U+001B, a control character"),
+    ("bad_json_deep.json", "bad_json_deep.json: is nested too deeply to read"),
     (
         "bad_kitchen_area",
         "bad_kitchen_area/kitchens.csv:2: area: 'desa_z' is not a known area; expected one of: desa_a",

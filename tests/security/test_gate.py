@@ -1,0 +1,146 @@
+"""The gate before the body (api/http/gate.py): the key is checked before a body is read, large
+uploads are capped, and a client sending invalid keys gets 429 with Retry-After."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import pytest
+
+from api.http.gate import FailedKeys, GateMiddleware
+from api.http.settings import Settings
+
+from ..api_fixtures import Service, start_service
+
+BAD_KEY = {"Authorization": "Bearer siaga_000000000000_not-a-key"}
+
+
+@pytest.fixture
+def gate_service(database_url) -> Iterator[Service]:
+    """The app with 5 invalid keys allowed per client per minute."""
+    yield from start_service(database_url, poll_interval_s=0.1, auth_failures_max=5)
+
+
+def _call(app, scope: dict, body: bytes) -> tuple[int, int, dict[bytes, bytes]]:
+    """(status, how many times the app asked for the body, headers) of one ASGI request."""
+    asked = 0
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        nonlocal asked
+        asked += 1
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    return start["status"], asked, dict(start["headers"])
+
+
+def _scope(path: str, headers: list[tuple[bytes, bytes]]) -> dict:
+    return {
+        "type": "http",
+        "method": "POST",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "headers": headers,
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+        "scheme": "http",
+        "http_version": "1.1",
+        "root_path": "",
+    }
+
+
+@pytest.mark.parametrize("key", [None, b"Bearer siaga_000000000000_not-a-key"], ids=["no-key", "bad-key"])
+def test_a_body_without_a_valid_key_is_never_read(gate_service, key):
+    """A 19 MiB POST without a valid key is answered 401 before the app asks for one byte of it."""
+    headers = [(b"content-type", b"application/zip"), (b"content-length", str(19 * 2**20).encode())]
+    headers += [(b"authorization", key)] if key else []
+    status, asked, _ = _call(gate_service.client.app, _scope("/v1/scenarios", headers), b"PK" * 1000)
+    assert (status, asked) == (401, 0)
+
+
+def test_one_large_upload_too_many_is_503_with_retry_after():
+    """With one upload allowed, a second large body while the first is being read is answered 503
+    with Retry-After; small bodies pass meanwhile."""
+    release = asyncio.Event()
+
+    async def slow_app(scope, receive, send):
+        await release.wait()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    settings = Settings(database_url="sqlite://", max_uploads=1)
+    gate = GateMiddleware(slow_app, settings, FailedKeys(5, 60))
+    large = [(b"content-length", str(2 * 2**20).encode())]
+
+    async def run() -> list[int]:
+        results: list[int] = []
+
+        async def one(headers) -> None:
+            sent: list[dict] = []
+
+            async def receive():
+                return {"type": "http.request", "body": b"", "more_body": False}
+
+            async def send(m):
+                sent.append(m)
+
+            await gate(_scope("/upload", headers), receive, send)
+            start = next(m for m in sent if m["type"] == "http.response.start")
+            results.append(start["status"])
+            if start["status"] == 503:
+                assert dict(start["headers"])[b"retry-after"] == b"1"
+
+        first = asyncio.create_task(one(large))
+        await asyncio.sleep(0.05)
+        await one(large)  # refused at once
+        release.set()
+        await one([(b"content-length", b"10")])
+        await first
+        return results
+
+    assert asyncio.run(run()) == [503, 200, 200]
+
+
+def test_repeated_invalid_keys_get_429_with_retry_after(gate_service):
+    """After 5 invalid keys within the window, the client gets 429 with Retry-After (seconds), on
+    reads and on bodies alike, even with a valid key; requests without any key are not counted."""
+    c = gate_service.client
+    for _ in range(10):
+        assert c.get("/v1/jobs").status_code == 401  # no key: not a guess
+    for _ in range(5):
+        assert c.get("/v1/jobs", headers=BAD_KEY).status_code == 401
+    for r in (
+        c.get("/v1/jobs", headers=BAD_KEY),
+        c.get("/v1/jobs", headers=gate_service.auth("viewer")),
+        c.post("/v1/plans", json={"scenario_id": "x"}, headers=BAD_KEY),
+    ):
+        assert r.status_code == 429, r.text
+        assert r.json()["type"].endswith("too-many-failed-keys")
+        assert 0 < int(r.headers["Retry-After"]) <= 60
+
+
+def test_failed_keys_in_post_bodies_count_too(gate_service):
+    """Invalid keys on POSTs (checked by the gate, before the body) count toward the 429 as well."""
+    c = gate_service.client
+    for _ in range(5):
+        assert c.post("/v1/incidents", json={"scenario_id": "x"}, headers=BAD_KEY).status_code == 401
+    assert c.get("/v1/jobs", headers=BAD_KEY).status_code == 429
+
+
+def test_failed_keys_forget_a_client_after_the_window(monkeypatch):
+    """A blocked client may try again once its oldest failure has left the window."""
+    now = [1000.0]
+    monkeypatch.setattr("api.http.gate.time.monotonic", lambda: now[0])
+    failed = FailedKeys(3, 60)
+    for _ in range(3):
+        failed.record("10.0.0.1")
+    assert failed.retry_after_s("10.0.0.1") == 60 and failed.retry_after_s("10.0.0.2") is None
+    now[0] += 61
+    assert failed.retry_after_s("10.0.0.1") is None
