@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -48,12 +50,12 @@ def _pg_available() -> str | None:
         return f"{type(e).__name__}: {e}"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path):
-    """A fresh, empty database for one test: a SQLite file under tmp_path, or a new schema in the
+@contextmanager
+def fresh_database(kind: str, tmp_path: Path) -> Iterator[str]:
+    """The URL of a fresh, empty database: a SQLite file under tmp_path, or a new schema in the
     PostgreSQL at 127.0.0.1:5432 (database `test`), dropped afterwards. Without PostgreSQL the
     PostgreSQL case is skipped, except under CI=true, where it fails."""
-    if request.param == "sqlite":
+    if kind == "sqlite":
         yield f"sqlite:///{tmp_path / 'siaga.db'}"
         return
     why = _pg_available()
@@ -69,7 +71,16 @@ def database_url(request, tmp_path):
     admin = sa.create_engine(PG_ADMIN_URL)
     with admin.begin() as c:
         c.execute(sa.text(f'create schema "{schema}"'))
-    yield f"{PG_ADMIN_URL}?options=-csearch_path%3D{schema}"
-    with admin.begin() as c:
-        c.execute(sa.text(f'drop schema "{schema}" cascade'))
-    admin.dispose()
+    try:
+        yield f"{PG_ADMIN_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as c:
+            c.execute(sa.text(f'drop schema "{schema}" cascade'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """A fresh, empty database for one test, on SQLite and on PostgreSQL (`fresh_database`)."""
+    with fresh_database(request.param, tmp_path) as url:
+        yield url
