@@ -75,8 +75,14 @@ def _vehicle_count(fleet: JSONValue) -> float:
     total = 0.0
     for line in fleet if isinstance(fleet, list) else []:
         count = line.get("count", 1) if isinstance(line, dict) else 1
-        try:
-            total += float(count) if not isinstance(count, bool) and count not in (None, "") else 1
-        except (TypeError, ValueError):
-            total += 1
+        total += _count(count)
     return total
+
+
+def _count(value: JSONValue) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | str) or value == "":
+        return 1.0
+    try:
+        return float(value)
+    except ValueError:
+        return 1.0

@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from .jsontypes import JSONValue
+
 __all__ = ["MAX_DEPTH", "YamlRefused", "compose_yaml", "read_yaml"]
 
 MAX_DEPTH = 64  # nesting levels: a scenario document needs about 6
@@ -34,9 +36,10 @@ def compose_yaml(text: str) -> yaml.Node | None:
     return _read(text, construct=False)[1]
 
 
-def read_yaml(text: str) -> tuple[Any, yaml.Node | None]:
+def read_yaml(text: str) -> tuple[JSONValue, yaml.Node | None]:
     """(the constructed document, its node tree) of a YAML or JSON text; raises yaml.YAMLError
-    (a syntax error, or `YamlRefused`)."""
+    (a syntax error, or `YamlRefused`). Scalars may be of YAML's other types (dates, say), which
+    validation reports."""
     return _read(text, construct=True)
 
 
