@@ -11,7 +11,37 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, Field, StringConstraints, model_validator
 
-from .fields import Hour, Id, Lat, Lon, NonNeg, Positive, Share, Text, _Frozen
+from .fields import (
+    MAX_FLEET_COUNT,
+    MAX_ITEM_DAYS,
+    MAX_KG_PER_UNIT,
+    MAX_M3_PER_UNIT,
+    MAX_PEOPLE,
+    MAX_SEED,
+    MAX_THROUGHPUT_T_PER_DAY,
+    MAX_TIME_LIMIT_S,
+    MAX_VEHICLE_KG,
+    MAX_VEHICLE_M3,
+    MAX_WAREHOUSE_M3,
+    MAX_WEIGHT_T,
+    Cost,
+    Day,
+    Hour,
+    Hours,
+    Id,
+    Km,
+    Lat,
+    Lon,
+    NonNeg,
+    People,
+    Positive,
+    Share,
+    Speed,
+    Text,
+    Tonnes,
+    Units,
+    _Frozen,
+)
 from .services import Kitchen, WaterPoint
 
 __all__ = [
@@ -61,8 +91,8 @@ class Commodity(_Frozen):
     name: Text
     name_en: Text | None = None
     unit: Annotated[str, StringConstraints(min_length=1, max_length=20)]
-    kg_per_unit: Positive
-    m3_per_unit: NonNeg
+    kg_per_unit: Annotated[float, Field(gt=0, le=MAX_KG_PER_UNIT, allow_inf_nan=False)]
+    m3_per_unit: Annotated[float, Field(ge=0, le=MAX_M3_PER_UNIT, allow_inf_nan=False)]
     kind: CommodityKind = "other"
     note: Text | None = None
 
@@ -101,9 +131,9 @@ class StandardItem(_Frozen):
     the same group (normalised per group and category)."""
 
     commodity: Id
-    quantity: NonNeg
-    per_persons: Positive = 1.0
-    per_days: Positive | None = 1.0
+    quantity: Units
+    per_persons: Annotated[float, Field(gt=0, le=MAX_PEOPLE, allow_inf_nan=False)] = 1.0
+    per_days: Annotated[float, Field(gt=0, le=MAX_ITEM_DAYS, allow_inf_nan=False)] | None = 1.0
     groups: tuple[Id, ...] = ()
     basis: Basis = "displaced"
     per: Per = "person"
@@ -137,8 +167,8 @@ class Area(_Frozen):
     lat: Lat | None = None
     lon: Lon | None = None
     node: Id | None = None
-    people: dict[Id, NonNeg] = Field(default_factory=dict)
-    needs: dict[Id, NonNeg] = Field(default_factory=dict)
+    people: dict[Id, People] = Field(default_factory=dict)
+    needs: dict[Id, Units] = Field(default_factory=dict)
     displaced_share: Share = 1.0
     access_window_h: tuple[Hour, Hour] | None = None
     modes: tuple[Mode, ...] | None = None
@@ -161,8 +191,8 @@ class Arrival(_Frozen):
     """Stock expected at a warehouse on a day of the horizon (units of a commodity)."""
 
     commodity: Id
-    day: Annotated[int, Field(ge=1)]
-    units: NonNeg
+    day: Day
+    units: Units
 
 
 class Warehouse(_Frozen):
@@ -176,10 +206,12 @@ class Warehouse(_Frozen):
     lat: Lat | None = None
     lon: Lon | None = None
     node: Id | None = None
-    stock: dict[Id, NonNeg] = Field(default_factory=dict)
+    stock: dict[Id, Units] = Field(default_factory=dict)
     arrivals: tuple[Arrival, ...] = ()
-    capacity_m3: NonNeg | None = None
-    throughput_t_per_day: NonNeg | None = None
+    capacity_m3: Annotated[float, Field(ge=0, le=MAX_WAREHOUSE_M3, allow_inf_nan=False)] | None = None
+    throughput_t_per_day: (
+        Annotated[float, Field(ge=0, le=MAX_THROUGHPUT_T_PER_DAY, allow_inf_nan=False)] | None
+    ) = None
     note: Text | None = None
 
     @model_validator(mode="after")
@@ -197,15 +229,15 @@ class VehicleType(_Frozen):
     name_en: Text | None = None
     modes: tuple[Mode, ...] = Field(min_length=1)
     road_classes: tuple[Id, ...] | None = None
-    speed_kmh: Positive
-    class_speed_kmh: dict[Id, Positive] = Field(default_factory=dict)
-    capacity_kg: Positive
-    capacity_m3: Positive
-    weight_t: NonNeg = 0.0
-    cost_per_km: NonNeg = 0.0
-    cost_per_h: NonNeg = 0.0
-    fixed_cost: NonNeg = 0.0
-    shift_h: Annotated[float, Field(gt=0, le=24)] = 10.0
+    speed_kmh: Speed
+    class_speed_kmh: dict[Id, Speed] = Field(default_factory=dict)
+    capacity_kg: Annotated[float, Field(gt=0, le=MAX_VEHICLE_KG, allow_inf_nan=False)]
+    capacity_m3: Annotated[float, Field(gt=0, le=MAX_VEHICLE_M3, allow_inf_nan=False)]
+    weight_t: Annotated[float, Field(ge=0, le=MAX_WEIGHT_T, allow_inf_nan=False)] = 0.0
+    cost_per_km: Cost = 0.0
+    cost_per_h: Cost = 0.0
+    fixed_cost: Cost = 0.0
+    shift_h: Annotated[float, Field(gt=0, le=24, allow_inf_nan=False)] = 10.0
     daylight_only: bool = False
     note: Text | None = None
 
@@ -230,7 +262,7 @@ class FleetLine(_Frozen):
 
     warehouse: Id
     vehicle_type: Id
-    count: Annotated[int, Field(ge=0)]
+    count: Annotated[int, Field(ge=0, le=MAX_FLEET_COUNT)]
     note: Text | None = None
 
 
@@ -251,10 +283,10 @@ class Edge(_Frozen):
     target: Id
     mode: Mode
     road_class: Id | None = None
-    length_km: NonNeg
-    speed_kmh: Positive | None = None
-    duration_h: NonNeg | None = None
-    max_weight_t: Positive | None = None
+    length_km: Km
+    speed_kmh: Speed | None = None
+    duration_h: Hours | None = None
+    max_weight_t: Tonnes | None = None
     oneway: bool = False
     daylight_only: bool = False
     note: Text | None = None
@@ -270,10 +302,10 @@ class Damage(_Frozen):
 
     id: Id | None = None
     edge: Id | None = None
-    polygon: tuple[tuple[tuple[float, float], ...], ...] | None = None
+    polygon: tuple[tuple[tuple[Lon, Lat], ...], ...] | None = None
     effect: Literal["closed", "degraded", "weight_limit"]
-    speed_factor: Annotated[float, Field(gt=0, le=1)] | None = None
-    max_weight_t: Positive | None = None
+    speed_factor: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] | None = None
+    max_weight_t: Tonnes | None = None
     probability: Share = 1.0
     note: Text | None = None
 
@@ -295,25 +327,25 @@ class Policy(_Frozen):
 
     horizon_days: Annotated[int, Field(ge=1, le=90)] = 3
     standards: Id = "bnpb"
-    day_start_h: Annotated[float, Field(ge=0, lt=24)] = 6.0
+    day_start_h: Annotated[float, Field(ge=0, lt=24, allow_inf_nan=False)] = 6.0
     # day 1, 00:00 local time, with its UTC offset (WITA: +08:00); plans then show local date-times
     start: AwareDatetime | None = None
     # pooled: a vehicle loads at any warehouse it reaches (a unified command post); own_warehouse:
     # only at its base
     fleet: FleetRule = "pooled"
     stages: tuple[Stage, ...] = ("deprivation", "equity", "cost")
-    tolerance: NonNeg = 0.0  # 0: each stage keeps the previous optima exactly
+    tolerance: Share = 0.0  # 0: each stage keeps the previous optima exactly
     deprivation_growth_per_day: NonNeg = 0.5
     # people per KK (household); None: HOUSEHOLD_SIZE
-    household_size: Annotated[float, Field(ge=1, le=20)] | None = None
+    household_size: Annotated[float, Field(ge=1, le=20, allow_inf_nan=False)] | None = None
     # of the affected people not displaced, the share that still needs rations and kits (flooded houses)
     at_home_share: Share = 0.0
     # household: base rations weigh the same for every member of a household (the weight of the
     # `household` group where a member is vulnerable, 1 otherwise), extras weigh their group's weight;
     # person: every ration weighs its group's weight
     priority_rule: PriorityRule = "household"
-    time_limit_s: Positive = 60.0
-    seed: Annotated[int, Field(ge=0)] = 0
+    time_limit_s: Annotated[float, Field(gt=0, le=MAX_TIME_LIMIT_S, allow_inf_nan=False)] = 60.0
+    seed: Annotated[int, Field(ge=0, le=MAX_SEED)] = 0
 
     @property
     def kk_size(self) -> float:

@@ -7,7 +7,21 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from .fields import Id, Lat, Lon, NonNeg, Positive, Text, _Frozen
+from .fields import (
+    MAX_LENGTH_KM,
+    MAX_LITRES_PER_DAY,
+    MAX_MEALS_PER_DAY,
+    MAX_STAFF,
+    Day,
+    Id,
+    Km,
+    Lat,
+    Lon,
+    NonNeg,
+    Positive,
+    Text,
+    _Frozen,
+)
 
 __all__ = ["Kitchen", "WaterPoint"]
 
@@ -25,9 +39,9 @@ class WaterPoint(_Frozen):
     lat: Lat
     lon: Lon
     commodity: Id = "air_bersih"
-    litres_per_day: NonNeg
-    reach_km: Positive
-    from_day: Annotated[int, Field(ge=1)] = 1
+    litres_per_day: Annotated[float, Field(ge=0, le=MAX_LITRES_PER_DAY, allow_inf_nan=False)]
+    reach_km: Annotated[float, Field(gt=0, le=MAX_LENGTH_KM, allow_inf_nan=False)]
+    from_day: Day = 1
     note: Text | None = None
 
 
@@ -42,13 +56,13 @@ class Kitchen(_Frozen):
     id: Id
     name: Text
     area: Id
-    reach_km: NonNeg = 0.0
-    meals_per_day: Positive
-    staff: Annotated[int, Field(ge=1)]
-    meals_per_staff_day: Positive = 100.0
+    reach_km: Km = 0.0
+    meals_per_day: Annotated[float, Field(gt=0, le=MAX_MEALS_PER_DAY, allow_inf_nan=False)]
+    staff: Annotated[int, Field(ge=1, le=MAX_STAFF)]
+    meals_per_staff_day: Annotated[float, Field(gt=0, le=MAX_MEALS_PER_DAY, allow_inf_nan=False)] = 100.0
     meals_per_person_day: Positive = 2.0
-    from_day: Annotated[int, Field(ge=1)] = 1
-    to_day: Annotated[int, Field(ge=1)] | None = 3
+    from_day: Day = 1
+    to_day: Day | None = 3
     rice_kg_per_meal: Positive = 0.2
     side_dish_per_meal: NonNeg = 0.5
     note: Text | None = None

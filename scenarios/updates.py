@@ -12,16 +12,20 @@ Kinds and payloads (ids are the scenario's):
   stay delivered: the need they cover is met, and when `warehouse` is given they left its stock.
 
 `apply_updates` returns the updated scenario and the confirmed deliveries; an update that names
-something the scenario lacks, or takes more stock than a warehouse holds, raises `UpdateError` with
-the update's index and field.
+something the scenario lacks, takes more stock than a warehouse holds, holds a number that is not
+finite anywhere in its payload (NaN, Infinity: Python's json reads them) or a count above the model's
+bound (`MAX_PEOPLE` people, `MAX_UNITS` units, `MAX_WEIGHT_T` t: scenarios/fields.py) raises
+`UpdateError` with the update's index and field.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeAlias
 
+from .fields import MAX_PEOPLE, MAX_UNITS, MAX_WEIGHT_T
 from .jsontypes import JSONValue
 from .model import Damage, Scenario
 
@@ -69,6 +73,9 @@ def apply_updates(
     for i, (kind, p) in enumerate(updates):
         if kind not in UPDATE_KINDS:
             raise UpdateError(i, "/kind", f"{kind!r} is not one of {', '.join(UPDATE_KINDS)}")
+        if not isinstance(p, Mapping):  # a stored payload written around the API
+            raise UpdateError(i, "", f"{type(p).__name__}: expected an object")
+        _check_finite(i, p)
         if kind.startswith("road_"):
             edge = ids.check(i, p, "edge", ids.edges)
             if kind == "road_closed":
@@ -84,8 +91,8 @@ def apply_updates(
                 raise UpdateError(i, "/people", "expected {group: count, ...}")
             for g, n in counts.items():
                 if g not in ids.groups:
-                    raise UpdateError(i, f"/people/{g}", "not a group of the scenario")
-                people[area][g] = _units(i, {"n": n}, "n", f"/people/{g}")
+                    raise UpdateError(i, _pointer(("people", g)), "not a group of the scenario")
+                people[area][g] = _units(i, {"n": n}, "n", _pointer(("people", g)), MAX_PEOPLE)
         elif kind in ("stock_received", "stock_dispatched"):
             w = ids.check(i, p, "warehouse", ids.warehouses)
             c = ids.check(i, p, "commodity", ids.commodities)
@@ -125,25 +132,58 @@ class _Ids:
         return value
 
 
-def _units(i: int, p: UpdatePayload, field: str, pointer: str | None = None) -> float:
-    v = p.get(field)
-    if isinstance(v, bool) or not isinstance(v, int | float) or not v >= 0 or v == float("inf"):
-        raise UpdateError(i, pointer or f"/{field}", f"{v!r}: expected a number >= 0")
+def _pointer(path: Sequence[str | int]) -> str:
+    """RFC 6901: ("people", "a/b") -> "/people/a~1b"."""
+    return "".join("/" + str(k).replace("~", "~0").replace("/", "~1") for k in path)
+
+
+def _check_finite(i: int, payload: UpdatePayload) -> None:
+    """`UpdateError` at a number of `payload` (at any depth) that is NaN or +/-Infinity: JSON
+    has no such values, PostgreSQL refuses them and no response could show them."""
+    stack: list[tuple[tuple[str | int, ...], JSONValue]] = [((k,), v) for k, v in payload.items()]
+    while stack:  # no recursion: a payload may be nested deeper than Python's stack
+        path, v = stack.pop()
+        if isinstance(v, float) and not math.isfinite(v):
+            raise UpdateError(i, _pointer(path), f"{v!r}: expected a finite number")
+        if isinstance(v, dict):
+            stack.extend(((*path, k), x) for k, x in v.items())
+        elif isinstance(v, list):
+            stack.extend(((*path, k), x) for k, x in enumerate(v))
+
+
+def _number(v: JSONValue, low: float, high: float, low_open: bool = False) -> float | None:
+    """`v` as a float when it is a number (not a bool) in [low, high] ((low, high] with `low_open`);
+    else None. Integers are compared before conversion: 10**400 is too large, not an OverflowError."""
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        return None
+    if not (low < v if low_open else low <= v) or not v <= high:  # NaN fails both
+        return None
     return float(v)
+
+
+def _units(i: int, p: UpdatePayload, field: str, pointer: str | None = None, most: int = MAX_UNITS) -> float:
+    """`p[field]`, a finite number from 0 to `most` (people or units); else `UpdateError`."""
+    v = p.get(field)
+    out = _number(v, 0, most)
+    if out is None:
+        raise UpdateError(i, pointer or f"/{field}", f"{v!r}: expected a number >= 0 and <= {most}")
+    return out
 
 
 def _degraded(i: int, edge: str, p: UpdatePayload) -> list[Damage]:
     out = []
     if "speed_factor" in p:
-        f = p["speed_factor"]
-        if isinstance(f, bool) or not isinstance(f, int | float) or not 0 < f <= 1:
-            raise UpdateError(i, "/speed_factor", f"{f!r}: expected 0 < factor <= 1")
-        out.append(Damage(id=f"update-{i}", edge=edge, effect="degraded", speed_factor=float(f)))
+        f = _number(p["speed_factor"], 0, 1, low_open=True)
+        if f is None:
+            raise UpdateError(i, "/speed_factor", f"{p['speed_factor']!r}: expected 0 < factor <= 1")
+        out.append(Damage(id=f"update-{i}", edge=edge, effect="degraded", speed_factor=f))
     if "max_weight_t" in p:
-        t = p["max_weight_t"]
-        if isinstance(t, bool) or not isinstance(t, int | float) or not t > 0:
-            raise UpdateError(i, "/max_weight_t", f"{t!r}: expected tonnes > 0")
-        out.append(Damage(id=f"update-{i}-w", edge=edge, effect="weight_limit", max_weight_t=float(t)))
+        t = _number(p["max_weight_t"], 0, MAX_WEIGHT_T, low_open=True)
+        if t is None:
+            raise UpdateError(
+                i, "/max_weight_t", f"{p['max_weight_t']!r}: expected tonnes > 0 and <= {MAX_WEIGHT_T}"
+            )
+        out.append(Damage(id=f"update-{i}-w", edge=edge, effect="weight_limit", max_weight_t=t))
     if not out:
         raise UpdateError(i, "/speed_factor", "give speed_factor and/or max_weight_t")
     return out

@@ -20,6 +20,7 @@ _SIMPLE = {
     "int_parsing": "must be a whole number",
     "int_type": "must be a whole number",
     "int_from_float": "must be a whole number",
+    "int_parsing_size": "is too large for a whole number",
     "bool_parsing": "must be true or false",
     "bool_type": "must be true or false",
     "string_type": "must be text",
@@ -62,6 +63,9 @@ def _message(err: ErrorDetails) -> str:
 
 
 def _num(value: object) -> str:
+    """A bound as written: 10000000, not 1e+07 (pydantic gives integer bounds back as floats)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 

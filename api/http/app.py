@@ -52,6 +52,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.solver = solver_executor(settings)
     app.state.parser = ParseExecutor(settings)
     await run_in_threadpool(app.state.runner.start)
+    await run_in_threadpool(app.state.parser.ready)
     try:
         yield
     finally:

@@ -1,8 +1,9 @@
 """`Idempotency-Key` on creating POSTs. The first response (status, body, Location) is stored with the
 created resource in one transaction, per key owner (the API key): the same key with the same request
-(method, path, body; JSON compared as parsed) replays it, with `Idempotent-Replayed: true`; the same
-key with another request is 422. Two concurrent first requests: one commits, the other's transaction
-is rolled back (the unique key) and it replays the winner's response, so nothing is created twice.
+(method, path, body; JSON compared as parsed, up to 1 MiB) replays it, with `Idempotent-Replayed:
+true`; the same key with another request is 422. Two concurrent first requests: one commits, the
+other's transaction is rolled back (the unique key) and it replays the winner's response, so nothing
+is created twice.
 
 No secret is stored: the fields a route names as `secret` (a new API key's text) are written as null,
 and a replay answers them null (the key was shown once). Records older than
@@ -36,6 +37,9 @@ from .security import Caller, authenticate
 __all__ = ["Idempotency", "IdempotencyDep", "install_replay_handler", "purge_expired"]
 
 PURGE_EVERY_S = 600.0
+# JSON bodies up to this size are compared as parsed; larger ones byte for byte (parsing 17 MiB holds
+# the interpreter for a second, and with it the server's event loop)
+PARSED_HASH_BYTES = 1 << 20
 _purged = {"at": 0.0}
 _purge_lock = threading.Lock()
 
@@ -137,7 +141,7 @@ def _replay_or_conflict(record: IdempotencyRecord, request_hash: str) -> None:
 
 def _request_hash(request: Request) -> str:
     body: bytes = request.scope.get(BODY_KEY, b"")
-    if "json" in request.headers.get("content-type", ""):
+    if "json" in request.headers.get("content-type", "") and len(body) <= PARSED_HASH_BYTES:
         # not JSON, or nested too deep to compare as parsed: the bytes as sent
         with contextlib.suppress(ValueError, RecursionError):
             body = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")).encode()
@@ -160,7 +164,7 @@ def idempotency(
     ] = None,
 ) -> Idempotency:
     """The request's idempotency; a request seen before is answered here (replayed, or 422)."""
-    digest = _request_hash(request)
+    digest = _request_hash(request) if idempotency_key is not None else ""
     if idempotency_key is not None:
         record = _find(session, caller.id, idempotency_key)
         if record is not None and record.created_at < _cutoff(settings.idempotency_retention_h):

@@ -35,6 +35,11 @@ class ParseExecutor(LocalProcessExecutor):
     def __init__(self, settings: Settings):
         super().__init__(max_workers=settings.max_uploads)
 
+    def ready(self, timeout_s: float = 120.0) -> None:
+        """Return once a task has run: the fork server is up with its imports done, so the first
+        upload neither waits for it nor competes with its start-up."""
+        self.submit(os.getpid).result(timeout=timeout_s)
+
 
 def _budget(cpu_s: int, memory_mb: int) -> None:
     """Cap this process: `cpu_s` more seconds of CPU (then SIGXCPU ends it), and `memory_mb` more of

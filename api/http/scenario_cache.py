@@ -1,6 +1,12 @@
 """Scenarios, incident states and rendered plans kept in memory. Everything cached is immutable in the
 database (scenario documents, plans, the append-only update log), so entries never go stale; each cache
-is a small LRU."""
+is a small LRU.
+
+Stored data is validated again when read: a scenario document that no longer validates (stored by an
+older version, or written to the database directly) or a stored update that no longer applies raises
+`Problem` 409 `stored-data-invalid` with the first errors, each a JSON pointer into the stored
+scenario document (GET /v1/scenarios/{id}) or into the incident (GET /v1/incidents/{id}); read routes
+answer it instead of failing."""
 
 from __future__ import annotations
 
@@ -13,11 +19,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from network import ScenarioNetwork
-from scenarios import Scenario, apply_updates, load_document
+from scenarios import Issue, Scenario, ScenarioError, UpdateError, apply_updates, load_document
+from scenarios.errors import format_value
+from scenarios.updates import UpdatePayload
 
 from .db.models import IncidentUpdate, ScenarioRecord
+from .problems import Problem, json_pointer
 
-__all__ = ["LRU", "ScenarioCache"]
+__all__ = ["ERRORS_SHOWN", "LRU", "ScenarioCache", "apply_stored_updates", "issue_errors", "stored_scenario"]
+
+ERRORS_SHOWN = 5  # of a stored document that no longer validates, the errors a problem lists
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -63,11 +74,13 @@ class ScenarioCache:
         self.latest: LRU[str, tuple[int, Scenario]] = LRU(size * 4)
 
     def scenario(self, session: Session, record_id: str) -> Scenario:
-        """The validated scenario of a stored record."""
+        """The validated scenario of a stored record; `Problem` 409 when it no longer validates."""
 
         def load() -> Scenario:
-            doc = session.scalars(select(ScenarioRecord.document).where(ScenarioRecord.id == record_id)).one()
-            return load_document(doc)
+            doc: Any = session.scalars(
+                select(ScenarioRecord.document).where(ScenarioRecord.id == record_id)
+            ).one()
+            return stored_scenario(record_id, doc)
 
         return self.scenarios.get_or_make(record_id, load)
 
@@ -78,7 +91,7 @@ class ScenarioCache:
             return base
 
         def load() -> Scenario:
-            return apply_updates(base, updates_upto(session, incident_id, upto))[0]
+            return apply_stored_updates(incident_id, base, updates_upto(session, incident_id, upto))
 
         return self.incidents.get_or_make((incident_id, upto), load)
 
@@ -91,9 +104,9 @@ class ScenarioCache:
             .where(IncidentUpdate.incident_id == incident_id, IncidentUpdate.seq > seq)
             .order_by(IncidentUpdate.seq)
         )
-        newer = session.execute(query).all()
+        newer = [(s, k, p) for s, k, p in session.execute(query)]
         if newer:
-            state = apply_updates(state, [(k, p) for _, k, p in newer])[0]
+            state = apply_stored_updates(incident_id, state, newer)
             seq = newer[-1][0]
         self.latest.put(incident_id, (seq, state))
         return seq, state
@@ -104,11 +117,62 @@ class ScenarioCache:
 
 def updates_upto(
     session: Session, incident_id: str, upto: int | None = None
-) -> list[tuple[str, dict[str, Any]]]:
-    """The incident's updates as (kind, payload), in order, up to seq `upto` (None: all)."""
-    query = select(IncidentUpdate.kind, IncidentUpdate.payload).where(
+) -> list[tuple[int, str, UpdatePayload]]:
+    """The incident's updates as (seq, kind, payload), in order, up to seq `upto` (None: all)."""
+    query = select(IncidentUpdate.seq, IncidentUpdate.kind, IncidentUpdate.payload).where(
         IncidentUpdate.incident_id == incident_id
     )
     if upto is not None:
         query = query.where(IncidentUpdate.seq <= upto)
-    return [(k, p) for k, p in session.execute(query.order_by(IncidentUpdate.seq))]
+    return [(q, k, p) for q, k, p in session.execute(query.order_by(IncidentUpdate.seq))]
+
+
+def issue_errors(issues: list[Issue], where: str = "stored") -> list[dict[str, Any]]:
+    """The first ERRORS_SHOWN issues as a problem's errors[]: pointer, detail (value and message)."""
+    out = []
+    for i in issues[:ERRORS_SHOWN]:
+        shown = format_value(i.value)
+        pointer = json_pointer(i.path) if i.path is not None else ""
+        out.append(
+            {"pointer": pointer, "detail": f"{shown} {i.message}" if shown else i.message, "in": where}
+        )
+    return out
+
+
+def stored_scenario(record_id: str, document: Any) -> Scenario:
+    """The scenario of a stored document; `Problem` 409 (stored-data-invalid) when it no longer
+    validates: the first errors, each a pointer into the document."""
+    try:
+        return load_document(document)
+    except ScenarioError as exc:
+        errors = issue_errors(exc.issues)
+        more = f" (and {len(exc.issues) - len(errors)} more)" if len(exc.issues) > len(errors) else ""
+        shown = "; ".join(f"{e['pointer'] or '/'}: {e['detail']}" for e in errors)
+        raise Problem(
+            409,
+            f"Stored scenario {record_id} no longer validates: {shown}{more}. Store a corrected scenario.",
+            "stored-data-invalid",
+            "Stored data is not valid",
+            errors,
+        ) from None
+
+
+def apply_stored_updates(
+    incident_id: str, scenario: Scenario, updates: list[tuple[int, str, UpdatePayload]]
+) -> Scenario:
+    """`scenario` after the stored `updates` ((seq, kind, payload) in order); `Problem` 409
+    (stored-data-invalid) when one no longer applies, its pointer into the incident's document
+    (`/updates/{seq - 1}/payload/...`, as GET /v1/incidents/{id} lists them) and its `seq`."""
+    try:
+        return apply_updates(scenario, [(k, p) for _, k, p in updates])[0]
+    except UpdateError as exc:
+        seq, kind, _ = updates[exc.index]
+        inner = exc.field if exc.field == "/kind" else f"/payload{exc.field}"
+        error = {"pointer": f"/updates/{seq - 1}{inner}", "detail": exc.message, "in": "stored", "seq": seq}
+        raise Problem(
+            409,
+            f"Update {seq} ({kind}) of incident {incident_id} no longer applies: {inner}: {exc.message}.",
+            "stored-data-invalid",
+            "Stored data is not valid",
+            [error],
+        ) from None

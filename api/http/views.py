@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+import math
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -95,13 +96,28 @@ def study_summary(r: StudyRecord, status: str) -> StudySummary:
     )
 
 
+def shown_json(value: Any) -> Any:
+    """`value` with every NaN or +/-Infinity as the text "NaN", "Infinity", "-Infinity": JSON has no
+    such numbers, so a response holding one could not be written. The API refuses them, but a payload
+    stored before it did (SQLite keeps them) must still be listed; the update's re-plan says why it
+    does not apply."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, dict):
+        return {k: shown_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [shown_json(v) for v in value]
+    return value
+
+
 def update_public(u: IncidentUpdate) -> UpdatePublic:
+    payload = u.payload if isinstance(u.payload, dict) else {"value": u.payload}
     return UpdatePublic(
         id=u.id,
         incident_id=u.incident_id,
         seq=u.seq,
         kind=u.kind,
-        payload=u.payload,
+        payload=shown_json(payload),
         actor=u.actor,
         created_at=u.created_at,
         job_id=u.job_id,

@@ -8,10 +8,16 @@ and 0, so cost = travel seconds), plus the vehicle's fixed cost. Every job is op
 above the cost of adding it to any plan (twice the costliest arc plus a fixed cost), raised by its
 priority (x 1 + priority / 100). Not supported (`VroomError` says so): coordinates without a matrix,
 breaks, several time windows per task, `max_tasks`.
+
+Numbers are checked first (`check_numbers`), each refusal with the JSON pointer of the number: every
+number must be finite (Python's json reads NaN and Infinity); durations, distances, costs, time
+windows, service and setup times, skills and `max_travel_time` are VROOM's 32-bit unsigned integers
+(0 to `MAX_VALUE`); amounts and capacities are at most `MAX_AMOUNT`; coordinates are [lon, lat].
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,11 +28,101 @@ from scenarios.jsontypes import JSONDocument
 
 from .problem import INF_TIME, UNREACHABLE, Depot, Job, RoutingProblem, Shipment, VehicleType
 
-__all__ = ["VroomError", "VroomProblem", "read_vroom"]
+__all__ = ["MAX_AMOUNT", "MAX_VALUE", "VroomError", "VroomProblem", "check_numbers", "read_vroom"]
+
+# durations, distances and costs (matrices, per_hour, per_km, fixed), time windows, service and setup
+# times, skills, max_travel_time and max_distance: VROOM reads them as 32-bit unsigned integers
+MAX_VALUE = 2**32 - 1
+# capacities and amounts: VROOM's are int64, and the engines add loads up in int64; 2**40 (about 1.1e12,
+# SIAGA's capacity when a vehicle gives none) keeps the sum of a million of them inside
+MAX_AMOUNT = 2**40
+_VALUE_KEYS = frozenset(
+    {"time_window", "time_windows", "service", "setup", "max_travel_time", "max_distance", "skills"}
+    | {"fixed", "per_hour", "per_km"}
+)
+_AMOUNT_KEYS = frozenset(("capacity", "delivery", "pickup", "amount"))
+_COORDINATE_KEYS = frozenset(("location", "start", "end"))
+_MATRIX_KEYS = ("durations", "distances", "costs")
 
 
 class VroomError(ValueError):
-    """The input is not a VROOM problem SIAGA can solve; the message says where and why."""
+    """The input is not a VROOM problem SIAGA can solve; the message says where and why, `pointer`
+    (RFC 6901) at what in the document when one place is to blame ("" for the whole document)."""
+
+    def __init__(self, message: str, pointer: str = ""):
+        super().__init__(message)
+        self.pointer = pointer
+
+
+def _pointer(*path: str | int) -> str:
+    return "".join("/" + str(k).replace("~", "~0").replace("/", "~1") for k in path)
+
+
+def _label(path: Sequence[str | int]) -> str:
+    """("jobs", 3, "delivery", 0) -> "jobs[3].delivery[0]", as the other messages name places."""
+    out = ""
+    for k in path:
+        out += f"[{k}]" if isinstance(k, int) else (f".{k}" if out else str(k))
+    return out
+
+
+def check_numbers(raw: JSONDocument) -> None:
+    """`VroomError` at a number of the document that is not finite or out of its range (matrices first)."""
+    doc: Mapping[str, Any] = raw
+    matrices = doc.get("matrices")
+    if isinstance(matrices, Mapping):
+        for prof, m in matrices.items():
+            if isinstance(m, Mapping):
+                for k in _MATRIX_KEYS:
+                    if k in m:
+                        _check_matrix(m[k], ("matrices", prof, k))
+    if "matrix" in doc:
+        _check_matrix(doc["matrix"], ("matrix",))
+    stack: list[tuple[tuple[str | int, ...], Any]] = [
+        ((k,), v) for k, v in doc.items() if k not in ("matrices", "matrix")
+    ]
+    while stack:  # no recursion: a document may be nested deeper than Python's stack
+        path, v = stack.pop()
+        if isinstance(v, Mapping):
+            stack.extend(((*path, k), x) for k, x in v.items())
+        elif isinstance(v, list):
+            stack.extend(((*path, k), x) for k, x in enumerate(v))
+        elif isinstance(v, int | float) and not isinstance(v, bool):
+            _check_number(path, v)
+
+
+def _check_number(path: tuple[str | int, ...], v: float) -> None:
+    where, pointer = _label(path), _pointer(*path)
+    if isinstance(v, float) and not math.isfinite(v):
+        raise VroomError(f"{where}: {v!r} is not a finite number", pointer)
+    key = next((k for k in reversed(path) if isinstance(k, str)), "")
+    if key in _COORDINATE_KEYS and isinstance(path[-1], int):
+        low, high, what = (-180, 180, "longitude") if path[-1] == 0 else (-90, 90, "latitude")
+        if not low <= v <= high:
+            raise VroomError(f"{where}: {v!r} is not a {what} ({low} to {high})", pointer)
+        return
+    most = MAX_VALUE if key in _VALUE_KEYS else MAX_AMOUNT if key in _AMOUNT_KEYS else None
+    if most is not None and not 0 <= v <= most:
+        raise VroomError(f"{where}: {v!r} is outside 0..{most}", pointer)
+
+
+def _check_matrix(m: Any, path: tuple[str | int, ...]) -> None:
+    """A matrix of finite numbers in 0..MAX_VALUE (numpy: matrices are the bulk of a document)."""
+    where = _label(path)
+    try:
+        a = np.asarray(m, dtype=np.float64)
+    except OverflowError:
+        raise VroomError(f"{where}: holds a number outside 0..{MAX_VALUE}", _pointer(*path)) from None
+    except (ValueError, TypeError):
+        raise VroomError(f"{where}: must be a square matrix of numbers", _pointer(*path)) from None
+    if a.ndim != 2:
+        raise VroomError(f"{where}: must be a square matrix of numbers", _pointer(*path))
+    bad = np.argwhere(~np.isfinite(a) | (a < 0) | (a > MAX_VALUE))
+    if len(bad):
+        r, c = (int(x) for x in bad[0])
+        raise VroomError(
+            f"{where}[{r}][{c}]: {m[r][c]!r} is not a number in 0..{MAX_VALUE}", _pointer(*path, r, c)
+        )
 
 
 @dataclass(frozen=True)
@@ -63,7 +159,7 @@ def _matrices(raw: Mapping[str, Any]) -> dict[str, dict[str, np.ndarray]]:
                 k: np.asarray(v, np.int64) for k, v in m.items() if k in ("durations", "distances", "costs")
             }
             if "durations" not in out[prof]:
-                raise VroomError(f"matrices.{prof}: 'durations' is required")
+                raise VroomError(f"matrices.{prof}: 'durations' is required", _pointer("matrices", prof))
         return out
     if "matrix" in raw:
         return {"car": {"durations": np.asarray(raw["matrix"], np.int64)}}
@@ -72,29 +168,39 @@ def _matrices(raw: Mapping[str, Any]) -> dict[str, dict[str, np.ndarray]]:
     )
 
 
-def _window(obj: Mapping[str, Any], key: str, where: str) -> tuple[int, int]:
+def _window(obj: Mapping[str, Any], key: str, where: str, at: str) -> tuple[int, int]:
+    """The (start, end) of `obj[key]` (`at`: the pointer of `obj`); (0, INF_TIME) when none."""
     tws = obj.get(key)
     if key == "time_windows" and tws:
         if len(tws) > 1:
-            raise VroomError(f"{where}: several time windows are not supported")
-        tws = tws[0]
+            raise VroomError(f"{where}: several time windows are not supported", f"{at}/{key}")
+        tws, at = tws[0], f"{at}/{key}/0"
+    else:
+        at = f"{at}/{key}"
     if not tws:
         return 0, INF_TIME
-    return int(tws[0]), int(tws[1])
+    lo, hi = int(tws[0]), int(tws[1])
+    if lo > hi:
+        raise VroomError(f"{where}: time window [{lo}, {hi}] ends before it starts", at)
+    return lo, hi
 
 
 def read_vroom(raw: JSONDocument) -> VroomProblem:
     """A `RoutingProblem` from a VROOM problem document (already parsed from JSON)."""
     doc: dict[str, Any] = raw
     if doc.get("breaks"):
-        raise VroomError("'breaks' are not supported")
+        raise VroomError("'breaks' are not supported", "/breaks")
+    check_numbers(doc)
     mats = _matrices(doc)
     vehicles, jobs_in = doc.get("vehicles") or [], doc.get("jobs") or []
     if not vehicles:
-        raise VroomError("'vehicles' is empty")
+        raise VroomError("'vehicles' is empty", "/vehicles")
     sizes = {m["durations"].shape for m in mats.values()}
     if len(sizes) != 1 or next(iter(sizes))[0] != next(iter(sizes))[1]:
-        raise VroomError(f"matrices must all be square and the same size, got {sorted(sizes)}")
+        raise VroomError(
+            f"matrices must all be square and the same size, got {sorted(sizes)}",
+            "/matrices" if "matrices" in doc else "/matrix",
+        )
     n = next(iter(sizes))[0]
     dims = max(
         [len(v.get("capacity", [])) for v in vehicles]
@@ -134,17 +240,17 @@ def _vehicles(
     profiles: dict[tuple[str, int, int], int] = {}
     out = _Fleet([], [], [], [], [], [])
     for i, v in enumerate(vehicles):
-        where = f"vehicles[{i}] (id {v.get('id')})"
+        where, at = f"vehicles[{i}] (id {v.get('id')})", f"/vehicles/{i}"
         prof = v.get("profile", "car")
-        s, e = _check_vehicle(v, where, prof, mats, n)
+        s, e = _check_vehicle(v, where, at, prof, mats, n)
         costs = v.get("costs", {})
         per_hour, per_km = int(costs.get("per_hour", 3600)), int(costs.get("per_km", 0))
         key = (prof, per_hour, per_km)
         if key not in profiles:
             profiles[key] = len(out.dists)
-            out.dists.append(_open(_cost_matrix(mats[prof], per_hour, per_km, where, prof), n))
+            out.dists.append(_open(_cost_matrix(mats[prof], per_hour, per_km, where, at, prof), n))
             out.durs.append(_open(mats[prof]["durations"], n))
-        tw = _window(v, "time_window", where)
+        tw = _window(v, "time_window", where, at)
         mtt = v.get("max_travel_time")
         cap = v.get("capacity")
         out.vts.append(
@@ -171,44 +277,58 @@ def _vehicles(
 
 
 def _check_vehicle(
-    v: Mapping[str, Any], where: str, prof: str, mats: Mapping[str, object], n: int
+    v: Mapping[str, Any], where: str, at: str, prof: str, mats: Mapping[str, object], n: int
 ) -> tuple[Any, Any]:
-    """The vehicle's start and end index, after checking what SIAGA supports."""
+    """The vehicle's start and end index, after checking what SIAGA supports (`at`: its pointer)."""
     if prof not in mats:
-        raise VroomError(f"{where}: profile {prof!r} has no matrix")
+        raise VroomError(f"{where}: profile {prof!r} has no matrix", f"{at}/profile")
     if v.get("max_tasks") is not None or v.get("breaks"):
-        raise VroomError(f"{where}: max_tasks and breaks are not supported")
+        key = "max_tasks" if v.get("max_tasks") is not None else "breaks"
+        raise VroomError(f"{where}: max_tasks and breaks are not supported", f"{at}/{key}")
     s, e = v.get("start_index"), v.get("end_index")
     if s is None and e is None:
-        raise VroomError(f"{where}: needs start_index or end_index")
+        raise VroomError(f"{where}: needs start_index or end_index", at)
     for name, loc in (("start_index", s), ("end_index", e)):
         if loc is not None and not 0 <= int(loc) < n:
-            raise VroomError(f"{where}: {name} {loc} outside the matrix (0..{n - 1})")
+            raise VroomError(f"{where}: {name} {loc} outside the matrix (0..{n - 1})", f"{at}/{name}")
     return s, e
 
 
 def _cost_matrix(
-    m: Mapping[str, np.ndarray], per_hour: int, per_km: int, where: str, prof: str
+    m: Mapping[str, np.ndarray], per_hour: int, per_km: int, where: str, at: str, prof: str
 ) -> np.ndarray:
+    """The vehicle's travel costs: the profile's `costs`, else from per_hour and per_km (in floats, so
+    that large rates cannot wrap around; exact below 2**53), each below UNREACHABLE."""
     if "costs" in m:
         return m["costs"]
-    cost = per_hour * m["durations"] / 3600
+    cost = per_hour * m["durations"].astype(np.float64) / 3600
     if per_km:
         if "distances" not in m:
-            raise VroomError(f"{where}: per_km cost needs a 'distances' matrix for {prof!r}")
-        cost = cost + per_km * m["distances"] / 1000
+            raise VroomError(
+                f"{where}: per_km cost needs a 'distances' matrix for {prof!r}", f"{at}/costs/per_km"
+            )
+        cost = cost + per_km * m["distances"].astype(np.float64) / 1000
+    if cost.size and cost.max() >= UNREACHABLE:
+        raise VroomError(
+            f"{where}: per_hour {per_hour} and per_km {per_km} make an arc cost {cost.max():.0f}, "
+            f"above {UNREACHABLE - 1}",
+            f"{at}/costs",
+        )
     return np.rint(cost).astype(np.int64)
 
 
 def _job(j: int, job: Mapping[str, Any], n: int, dims: int, bound: int) -> Job:
-    where = f"jobs[{j}] (id {job.get('id')})"
+    where, at = f"jobs[{j}] (id {job.get('id')})", f"/jobs/{j}"
     loc = job.get("location_index")
     if loc is None or not 0 <= int(loc) < n:
-        raise VroomError(f"{where}: location_index {loc} missing or outside the matrix (0..{n - 1})")
+        raise VroomError(
+            f"{where}: location_index {loc} missing or outside the matrix (0..{n - 1})",
+            f"{at}/location_index",
+        )
     prio = int(job.get("priority", 0))
     if not 0 <= prio <= 100:
-        raise VroomError(f"{where}: priority {prio} outside [0, 100]")
-    lo, hi = _window(job, "time_windows", where)
+        raise VroomError(f"{where}: priority {prio} outside [0, 100]", f"{at}/priority")
+    lo, hi = _window(job, "time_windows", where, at)
     return Job(
         location=int(loc),
         delivery=_amount(job.get("delivery", job.get("amount", [])), dims),
@@ -228,21 +348,23 @@ def _shipment(k: int, sh: Mapping[str, Any], n: int, dims: int, bound: int) -> S
     steps: dict[str, tuple[int, int, tuple[int, int]]] = {}
     for side in ("pickup", "delivery"):
         step = sh.get(side)
+        at = f"/shipments/{k}/{side}"
         if not isinstance(step, dict):
-            raise VroomError(f"{where}: needs a '{side}' object")
+            raise VroomError(f"{where}: needs a '{side}' object", at)
         loc = step.get("location_index")
         if loc is None or not 0 <= int(loc) < n:
             raise VroomError(
-                f"{where}.{side} (id {step.get('id')}): location_index {loc} missing or outside 0..{n - 1}"
+                f"{where}.{side} (id {step.get('id')}): location_index {loc} missing or outside 0..{n - 1}",
+                f"{at}/location_index",
             )
         steps[side] = (
             int(loc),
             int(step.get("service", 0)),
-            _window(step, "time_windows", f"{where}.{side}"),
+            _window(step, "time_windows", f"{where}.{side}", at),
         )
     prio = int(sh.get("priority", 0))
     if not 0 <= prio <= 100:
-        raise VroomError(f"{where}: priority {prio} outside [0, 100]")
+        raise VroomError(f"{where}: priority {prio} outside [0, 100]", f"/shipments/{k}/priority")
     (p_loc, p_srv, p_tw), (d_loc, d_srv, d_tw) = steps["pickup"], steps["delivery"]
     return Shipment(
         pickup=p_loc,

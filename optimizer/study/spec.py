@@ -41,7 +41,8 @@ NonNeg = Annotated[float, Field(ge=0)]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # only finite numbers, as in the scenario model (scenarios/fields.py): JSON has no NaN or Infinity
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class SiteSpec(_Frozen):

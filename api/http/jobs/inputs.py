@@ -16,6 +16,7 @@ from optimizer.routing import RoutingOptions
 from scenarios import Scenario, ScenarioError, UpdateError, apply_updates, load_document
 
 from ..db.models import Incident, IncidentUpdate, Job, ScenarioRecord
+from ..scenario_cache import issue_errors
 
 __all__ = ["JobInputError", "JobInputs", "load_inputs", "plan_options"]
 
@@ -56,10 +57,14 @@ def _scenario_record(session: Session, scenario_id: str | None) -> ScenarioRecor
 
 
 def _scenario(record: ScenarioRecord) -> Scenario:
+    """The record's scenario; JobInputError naming the first problems, each at its JSON pointer into
+    the stored document (`/areas/0/people/umum: Infinity must be a finite number`), when it no longer
+    validates (the read routes answer the same problems as 409 stored-data-invalid)."""
     try:
         return load_document(record.document)
     except ScenarioError as exc:
-        shown = "; ".join(str(i) for i in exc.issues[:ISSUES_SHOWN])
+        errors = issue_errors(exc.issues[:ISSUES_SHOWN])
+        shown = "; ".join(f"{e['pointer'] or '/'}: {e['detail']}" for e in errors)
         more = f" (and {len(exc.issues) - ISSUES_SHOWN} more)" if len(exc.issues) > ISSUES_SHOWN else ""
         raise JobInputError(f"scenario {record.id} no longer validates: {shown}{more}") from None
 

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Request
 
 from optimizer.routing import RoutingOptions
-from optimizer.routing.vroom import read_vroom, solve_vroom
+from optimizer.routing.vroom import VroomError, read_vroom, solve_vroom
 
 from ..deps import SettingsDep
 from ..problems import validation_problem
@@ -77,12 +77,15 @@ async def optimize(
 
 
 def _readable(problem: dict[str, Any]) -> None:
-    """422 unless SIAGA can read the problem (checked here, before a worker solves it)."""
+    """422 unless SIAGA can read the problem (checked here, before a worker solves it): at the JSON
+    pointer of the culprit when `read_vroom` names one (a number that is not finite or out of range, an
+    index outside the matrix, ...), else at the whole body."""
     try:
         read_vroom(problem)
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError) as e:
         detail = str(e) if isinstance(e, ValueError) else f"malformed ({type(e).__name__}: {e})"
+        pointer = e.pointer if isinstance(e, VroomError) else ""
         raise validation_problem(
-            [{"pointer": "", "detail": detail, "in": "body"}],
+            [{"pointer": pointer, "detail": detail, "in": "body"}],
             f"Not a VROOM problem SIAGA can solve: {detail}",
         ) from None
