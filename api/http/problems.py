@@ -107,7 +107,9 @@ def _fastapi_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     out = []
     for err in exc.errors():
         where, *path = err.get("loc") or ("body",)
-        item = {"pointer": json_pointer(path), "detail": err.get("msg", "is not valid"), "in": str(where)}
+        inner = (err.get("ctx") or {}).get("pointer", "")  # a body-wide check names its place here
+        detail = err.get("msg", "is not valid")
+        item = {"pointer": json_pointer(path) + inner, "detail": detail, "in": str(where)}
         out.append(item)
     return out
 

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler, RootModel, model_validator
 from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import CoreSchema
+from pydantic_core import CoreSchema, PydanticCustomError
 
 from optimizer.study import StudySpec
 from scenarios import UPDATE_KINDS
@@ -71,15 +71,17 @@ class _Request(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _storable(cls, data: Any) -> Any:
-        problems = [
-            f"{json_pointer(path) or '/'}: {'key ' if is_key else ''}holds {char}, a control character"
+        found = [
+            (path, f"{'key ' if is_key else ''}holds {char}, a control character")
             for path, char, is_key in bad_strings(data)
         ]
-        problems += [
-            f"{json_pointer(path)}: {value} is not a finite number" for path, value in _non_finite(data)
-        ]
-        if problems:
-            raise ValueError("; ".join(problems[:5]))
+        found += [(path, f"{v} is not a finite number") for path, v in _non_finite(data)]
+        if found:
+            path, message = found[0]
+            # the pointer travels in the error's context: api/http/problems.py puts it in errors[]
+            raise PydanticCustomError(
+                "storable", "{message}", {"pointer": json_pointer(path), "message": message}
+            )
         return data
 
 

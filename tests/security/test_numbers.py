@@ -8,7 +8,6 @@ database matters."""
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -219,8 +218,8 @@ def _raw_update(kind: str, payload: str) -> bytes:
 
 def test_incident_update_refuses_non_finite_and_huge_numbers(service):  # noqa: F811
     """An incident update with 1e308 people, NaN or Infinity units, an integer of 400 digits, a NaN speed
-    factor or an absurd weight limit answers 422, with a JSON pointer into the payload; nothing is
-    stored and no re-plan is queued."""
+    factor or an absurd weight limit answers 422 with the JSON pointer into the payload in errors[];
+    nothing is stored and no re-plan is queued."""
     c, auth = service.client, service.auth("coordinator", **JSON_TYPE)
     incident = c.post("/v1/incidents", json={"scenario_id": service.scenario()}, headers=auth).json()
     url = f"/v1/incidents/{incident['id']}/updates"
@@ -236,8 +235,7 @@ def test_incident_update_refuses_non_finite_and_huge_numbers(service):  # noqa: 
         ("road_degraded", '{"edge": "e_ab", "max_weight_t": 1e308}', "/payload/max_weight_t"),
     ):
         doc = _problem(c.post(url, content=_raw_update(kind, payload), headers=auth), 422)
-        found = [e["pointer"] for e in doc["errors"]] + re.findall(r"/payload[/\w]*", doc["detail"])
-        assert pointer in found, (payload, doc)
+        assert pointer in [e["pointer"] for e in doc["errors"]], (payload, doc)
     assert c.get(f"/v1/incidents/{incident['id']}", headers=service.auth("viewer")).json()["updates"] == []
     with c.app.state.sessions() as s:
         assert s.scalars(select(Job).where(Job.kind == "replan")).all() == []

@@ -25,7 +25,7 @@ from ..schemas import ScenarioPublic, ScenariosPublic, ScenarioSummary
 from ..security import Admin, Caller, Viewer
 from ..settings import Settings
 from ..uploads import ZIP_TYPES, check_limits, scenario_record
-from ..views import get_or_404, scenario_summary
+from ..views import get_or_404, scenario_summary, shown_json
 from .responses import AUTH, BODY, errors
 
 __all__ = ["router"]
@@ -135,4 +135,4 @@ def list_scenarios(
 def get_scenario(scenario_id: str, caller: Viewer, session: SessionDep) -> ScenarioPublic:
     """One scenario with its whole document."""
     r = get_or_404(session, ScenarioRecord, scenario_id, "scenario")
-    return ScenarioPublic(**scenario_summary(r).model_dump(), document=r.document)
+    return ScenarioPublic(**scenario_summary(r).model_dump(), document=shown_json(r.document))

@@ -96,3 +96,24 @@ def test_times_come_back_timezone_aware(database_url):
     assert got.tzinfo is not None and got == now
     assert older == 1
     engine.dispose()
+
+
+def test_migration_0003_widens_names_and_actors(database_url):
+    """0003 keeps the rows of a database at 0002 and widens scenarios.name to 2,000 characters and
+    incident_updates.actor to 300 (PostgreSQL enforced 500 and 200), and indexes
+    idempotency.created_at."""
+    upgrade(database_url, "0002_studies")
+    engine = make_engine(database_url)
+    insert = (
+        "insert into scenarios (id, scenario_id, name, document, n_areas, n_vehicles, created_at) "
+        "values (:id, 's', :name, '{}', 0, 0, :now)"
+    )
+    with engine.begin() as conn:
+        conn.execute(sa.text(insert), {"id": "old", "name": "n" * 500, "now": utcnow()})
+    upgrade(database_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text(insert), {"id": "new", "name": "n" * 2000, "now": utcnow()})
+        names = dict(conn.execute(sa.text("select id, length(name) from scenarios")).all())
+    assert names == {"old": 500, "new": 2000}
+    assert "ix_idempotency_created_at" in {i["name"] for i in sa.inspect(engine).get_indexes("idempotency")}
+    engine.dispose()
