@@ -14,6 +14,7 @@ from rich.table import Table
 from api.i18n import t
 from api.reports.plan.formats import eta
 
+from ..reports.safe_cells import safe_frame
 from .common import LangOpt, ScenarioArg, err, lang_or_exit, load_or_exit, out
 
 __all__ = ["register"]
@@ -47,8 +48,8 @@ def allocate(
     out.print(table)
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
-        r.shipments.to_csv(out_dir / "shipments.csv", index=False)
-        r.unmet.to_csv(out_dir / "unmet.csv", index=False)
+        safe_frame(r.shipments).to_csv(out_dir / "shipments.csv", index=False)
+        safe_frame(r.unmet).to_csv(out_dir / "unmet.csv", index=False)
         out.print(f"-> {out_dir / 'shipments.csv'}, {out_dir / 'unmet.csv'}", markup=False)
 
 

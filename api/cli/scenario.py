@@ -16,6 +16,7 @@ from scenarios import Scenario, bundled_scenarios, compute_needs
 from scenarios.model import Scenario as ScenarioModel
 from scenarios.needs import household_counts
 
+from ..reports.safe_cells import safe_frame
 from .common import LangOpt, ScenarioArg, err, lang_or_exit, load_or_exit, out
 
 __all__ = ["register"]
@@ -101,7 +102,7 @@ def needs(
         err.print(f"--standards: {exc.args[0]}", markup=False)
         raise typer.Exit(2) from None
     if format is NeedsFormat.csv:
-        sys.stdout.write(table.to_csv(index=False, float_format="%.6g"))
+        sys.stdout.write(safe_frame(table).to_csv(index=False, float_format="%.6g"))
     elif format is NeedsFormat.json:
         sys.stdout.write(table.to_json(orient="records", double_precision=15) + "\n")
     else:

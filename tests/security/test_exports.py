@@ -24,6 +24,7 @@ from scenarios import Scenario, load_scenario
 
 from ..api.reports.test_export import _plan
 from ..api_fixtures import DATA_DIR, sqlite_service  # noqa: F401 - fixtures
+from ..conftest import run_siaga
 
 PAYLOADS = ('=HYPERLINK("http://x","y")', "=1+1", "@SUM(A1)", "+1", "-2", "\tcmd")
 
@@ -160,3 +161,18 @@ def test_downloads_carry_security_headers(sqlite_service):  # noqa: F811
     for path in ("", ".geojson", ".xlsx", "/shipments.csv", "/unmet.csv"):
         r = c.get(f"{base}{path}", headers=auth("viewer"))
         assert r.status_code == 200 and r.headers["x-content-type-options"] == "nosniff", path
+
+
+@pytest.mark.slow
+def test_command_line_csvs_are_neutralised(tmp_path):
+    """`siaga needs --format csv` and `siaga allocate --out` write the same safe cells as the plan's
+    exports: no text cell of theirs starts with a dangerous character."""
+    scenario = str(DATA_DIR / "formula_names")
+    needs = run_siaga("needs", scenario, "--format", "csv")
+    assert needs.returncode == 0, needs.stderr
+    (tmp_path / "needs.csv").write_text(needs.stdout)
+    allocated = run_siaga("allocate", scenario, "--out", str(tmp_path))
+    assert allocated.returncode == 0, allocated.stderr
+    for name in ("needs.csv", "shipments.csv", "unmet.csv"):
+        cells = _csv_cells(tmp_path / name)
+        assert cells and not [c for c in cells if _dangerous(c) and not _is_number(c)], name
