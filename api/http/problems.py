@@ -128,8 +128,14 @@ async def _on_validation(request: Request, exc: Exception) -> ProblemResponse:
     return validation_problem(_fastapi_errors(exc)).response(_instance(request))
 
 
+BODY_PARSE_FAILED = "There was an error parsing the body"  # FastAPI's 400 (e.g. JSON nested too deep)
+
+
 async def _on_http(request: Request, exc: Exception) -> ProblemResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and exc.detail == BODY_PARSE_FAILED:
+        error = {"pointer": "", "in": "body", "detail": "cannot be read (JSON nested too deeply?)"}
+        return validation_problem([error]).response(_instance(request))
     detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
     return Problem(exc.status_code, detail, headers=exc.headers).response(_instance(request))
 

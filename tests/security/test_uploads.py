@@ -63,12 +63,15 @@ def test_a_hundred_thousand_areas_in_json_are_counted_before_validation(upload_s
 
 def test_json_nested_990_deep_is_422_with_an_idempotency_key(upload_service):
     """A body nested 990 levels deep with an Idempotency-Key: 422 (the key's hash compares the bytes
-    when the body cannot be re-read as JSON), never 500."""
+    when the body cannot be re-read as JSON), never 500; and 5,000 deep on any route: 422 too."""
     headers = upload_service.auth(**JSON, **{"Idempotency-Key": "deep"})
     r = upload_service.client.post("/v1/scenarios", content=deep_json(), headers=headers)
     assert _refused(r, 422)["errors"][0]["detail"]
     deeper = upload_service.client.post("/v1/scenarios", content=deep_json(5000), headers=headers)
     assert "nested too deeply" in _refused(deeper, 422)["errors"][0]["detail"]
+    for path in ("/v1/plans", "/v1/incidents", "/v1/keys"):  # bodies FastAPI itself parses
+        other = upload_service.client.post(path, content=deep_json(5000), headers=headers)
+        assert "nested too deeply" in _refused(other, 422)["errors"][0]["detail"], path
 
 
 @pytest.mark.parametrize(
