@@ -8,6 +8,7 @@ import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request
+from starlette.concurrency import run_in_threadpool
 
 from optimizer.routing import RoutingOptions
 from optimizer.routing.vroom import VroomError, read_vroom, solve_vroom
@@ -64,7 +65,7 @@ async def optimize(
 ) -> dict[str, Any]:
     """Solve a VROOM problem; the VROOM solution document (`code` 0, `summary`, `routes`, `unassigned`)."""
     _limits(problem, time_limit, settings)
-    _readable(problem)
+    await run_in_threadpool(_readable, problem)  # a large problem must not hold the event loop
     options = _options(engine, time_limit, iterations, seed, settings.max_time_limit_s)
     solver = request.app.state.solver
     future = solver.submit(solve_vroom, problem, options)
