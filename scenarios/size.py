@@ -86,3 +86,5 @@ def _count(value: JSONValue) -> float:
         return float(value)
     except ValueError:
         return 1.0
+    except OverflowError:  # an integer of hundreds of digits
+        return float("inf")

@@ -100,6 +100,8 @@ def line_map_of_text(text: str, file: str, prefix: Path = (), deferred: bool = F
         if root is not None:
             _walk(root, tuple(prefix), file, m)
 
+    if deferred and text.count("\n") < 2:
+        return smap  # one line (compact JSON): every value is on line 1, and the names are the paths
     if deferred:
         smap.deferred = fill
     else:

@@ -88,7 +88,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     app.include_router(dashboard.router)
-    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        idle_timeout_s=settings.body_idle_timeout_s,
+    )
     app.state.failed_keys = FailedKeys(settings.auth_failures_max, settings.auth_failure_window_s)
     app.add_middleware(GateMiddleware, settings=settings, failed=app.state.failed_keys)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)  # outermost: sees every answer

@@ -2,13 +2,14 @@
 
 1. a path, query or Idempotency-Key with a control character (NUL, ...) is 422: PostgreSQL could
    not store it, and no id or name holds one;
-2. a client that sent `settings.auth_failures_max` invalid keys within `auth_failure_window_s` gets
-   429 with `Retry-After` until the oldest of them leaves the window (`FailedKeys`);
-3. a POST, PUT, PATCH or DELETE under /v1 is authenticated here, so a request without a valid key
-   is answered 401 before a byte of its body is read (the caller is kept in the scope for the
+2. a request with a body, and a request under /v1 with a key, is authenticated here: without a valid
+   key a body is answered 401 before a byte of it is read (the caller is kept in the scope for the
    route's own check: one key lookup per request);
+3. a client that sent `settings.auth_failures_max` invalid keys within `auth_failure_window_s` gets
+   429 with `Retry-After` for each further invalid key (`FailedKeys`), until the oldest failure leaves
+   the window; its valid keys, and requests without a key (/health), still pass;
 4. at most `settings.max_uploads` large bodies (over `LARGE_BODY_BYTES`, or of unknown length) are
-   read at once; one more is answered 503 with `Retry-After`.
+   read at once; one more is answered 503 with `Retry-After`. Only authenticated bodies get that far.
 """
 
 from __future__ import annotations
@@ -26,13 +27,12 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from scenarios.strings import bad_character
 
 from .problems import Problem, validation_problem
-from .security import CALLER_KEY, bearer_token, caller_of_token
+from .security import CALLER_KEY, Caller, bearer_token, caller_of_token, client_of
 from .settings import Settings
 
-__all__ = ["LARGE_BODY_BYTES", "FailedKeys", "GateMiddleware", "client_of"]
+__all__ = ["LARGE_BODY_BYTES", "FailedKeys", "GateMiddleware"]
 
 LARGE_BODY_BYTES = 1 << 20
-BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 MAX_CLIENTS = 10_000  # clients with recent failures remembered; the oldest are forgotten first
 
 
@@ -62,11 +62,6 @@ class FailedKeys:
             return math.ceil(wait) if wait > 0 else None
 
 
-def client_of(scope: Scope) -> str:
-    client = scope.get("client")
-    return str(client[0]) if client else "unknown"
-
-
 class GateMiddleware:
     def __init__(self, app: ASGIApp, settings: Settings, failed: FailedKeys):
         self.app = app
@@ -80,9 +75,9 @@ class GateMiddleware:
             return
         try:
             _check_text(scope)
-            self._check_client(scope)
-            if scope["method"] in BODY_METHODS and scope["path"].startswith("/v1/"):
-                scope[CALLER_KEY] = await self._authenticate(scope)
+            token = _bearer(scope)
+            if _has_body(scope) or (token is not None and scope["path"].startswith("/v1/")):
+                scope[CALLER_KEY] = await self._authenticate(scope, token)
         except Problem as problem:
             await problem.response(scope.get("path", ""))(scope, receive, send)
             return
@@ -98,21 +93,24 @@ class GateMiddleware:
         async with uploads:
             await self.app(scope, receive, send)
 
-    def _check_client(self, scope: Scope) -> None:
-        wait = self.failed.retry_after_s(client_of(scope))
-        if wait is not None:
-            detail = f"Too many invalid API keys from this client; retry in {wait} s."
-            raise Problem(429, detail, "too-many-failed-keys", headers={"Retry-After": str(wait)})
-
-    async def _authenticate(self, scope: Scope) -> object:
-        token = _bearer(scope)
-        sessions = scope["app"].state.sessions
+    async def _authenticate(self, scope: Scope, token: str | None) -> Caller:
+        """The caller of `token`; 401 when it is none or not valid, 429 when the client has sent too
+        many invalid ones (each invalid key counts)."""
         try:
-            return await run_in_threadpool(caller_of_token, sessions, token)
+            return await run_in_threadpool(caller_of_token, scope["app"].state.sessions, token)
         except Problem:
             if token is not None:
-                self.failed.record(client_of(scope))
+                client = client_of(scope)
+                _check_client(self.failed, client)
+                self.failed.record(client)
             raise
+
+
+def _check_client(failed: FailedKeys, client: str) -> None:
+    wait = failed.retry_after_s(client)
+    if wait is not None:
+        detail = f"Too many invalid API keys from this client; retry in {wait} s."
+        raise Problem(429, detail, "too-many-failed-keys", headers={"Retry-After": str(wait)})
 
 
 def _bearer(scope: Scope) -> str | None:
@@ -136,6 +134,13 @@ def _check_text(scope: Scope) -> None:
     ]
     if errors:
         raise validation_problem(errors)
+
+
+def _has_body(scope: Scope) -> bool:
+    """A request that declares a body: a Content-Length above 0, or a Transfer-Encoding."""
+    headers = dict(scope.get("headers", []))
+    length = headers.get(b"content-length")
+    return (length is not None and length.strip() not in (b"", b"0")) or b"transfer-encoding" in headers
 
 
 def _large(scope: Scope) -> bool:

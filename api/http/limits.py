@@ -1,8 +1,11 @@
 """The request body limit (`settings.max_body_bytes`): 413 when `Content-Length` says more, or when the
-streamed body grows past it (chunked uploads). The body is read whole here, then replayed to the app;
-its bytes are kept in the scope (`siaga.body`) for the Idempotency-Key hash."""
+streamed body grows past it (chunked uploads); 408 when the client sends nothing for `idle_timeout_s` in the
+middle of a body (a slow upload must not hold an upload slot for ever). The body is read whole here, then
+replayed to the app; its bytes are kept in the scope (`siaga.body`) for the Idempotency-Key hash."""
 
 from __future__ import annotations
+
+import asyncio
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -14,9 +17,10 @@ BODY_KEY = "siaga.body"
 
 
 class BodyLimitMiddleware:
-    def __init__(self, app: ASGIApp, max_body_bytes: int):
+    def __init__(self, app: ASGIApp, max_body_bytes: int, idle_timeout_s: float = 30.0):
         self.app = app
         self.max = max_body_bytes
+        self.idle_timeout_s = idle_timeout_s
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -28,7 +32,13 @@ class BodyLimitMiddleware:
             return
         chunks, size, disconnected = [], 0, False
         while True:
-            message = await receive()
+            try:
+                message = await asyncio.wait_for(receive(), self.idle_timeout_s)
+            except TimeoutError:
+                detail = f"The request body stalled: nothing arrived for {self.idle_timeout_s:g} s."
+                problem = Problem(408, detail, headers={"Connection": "close"})
+                await problem.response(scope.get("path", ""))(scope, receive, send)
+                return
             if message["type"] == "http.disconnect":
                 disconnected = True
                 break

@@ -46,18 +46,24 @@ def _budget(cpu_s: int, memory_mb: int) -> None:
     address space than it holds now (then allocations fail with MemoryError)."""
     with contextlib.suppress(OSError):
         os.nice(PARSE_NICE)
-    cpu = int(sum(os.times()[:2])) + cpu_s
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, resource.RLIM_INFINITY))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a process ended by its budget dumps no core
     with open("/proc/self/statm") as f:
         size_bytes = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    resource.setrlimit(resource.RLIMIT_AS, (size_bytes + memory_mb * 2**20, resource.RLIM_INFINITY))
+    _soft(resource.RLIMIT_CPU, int(sum(os.times()[:2])) + cpu_s)
+    _soft(resource.RLIMIT_AS, size_bytes + memory_mb * 2**20)
+
+
+def _soft(limit: int, value: int) -> None:
+    """Set the soft `limit` to `value`, within its hard limit (which stays as it was)."""
+    hard = resource.getrlimit(limit)[1]
+    resource.setrlimit(limit, (value if hard == resource.RLIM_INFINITY else min(value, hard), hard))
 
 
 def _lift() -> None:
-    """Lift the budget (the soft limits): the scenario is read, sending it back is not the upload's
-    cost."""
+    """Lift the budget (the soft limits, up to the hard ones): the scenario is read, sending it back
+    is not the upload's cost."""
     for limit in (resource.RLIMIT_CPU, resource.RLIMIT_AS):
-        resource.setrlimit(limit, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+        resource.setrlimit(limit, (resource.getrlimit(limit)[1],) * 2)
 
 
 def parse_upload(kind: str, data: bytes, settings: Settings) -> Scenario:
@@ -68,9 +74,10 @@ def parse_upload(kind: str, data: bytes, settings: Settings) -> Scenario:
             return scenario_from_json(data, settings.size_limits)
         return scenario_from_zip(data, settings)
     except MemoryError:
-        raise _over_budget(f"needs more than {settings.parse_memory_mb} MB of memory") from None
+        pass
     finally:
         _lift()
+    raise _over_budget(f"needs more than {settings.parse_memory_mb} MB of memory")
 
 
 def _over_budget(what: str) -> Problem:
@@ -95,4 +102,5 @@ async def read_scenario(
     except WorkerDied as e:
         if e.signal is not None:
             raise _over_budget(f"took more than {settings.parse_cpu_s} s of CPU or too much memory") from None
-        raise Problem(500, f"The process reading the upload failed ({e}); the error is logged.") from None
+        detail = f"The process reading the upload could not run ({e}); retry in a moment."
+        raise Problem(503, detail, headers={"Retry-After": "5"}) from None

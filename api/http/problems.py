@@ -133,8 +133,9 @@ BODY_PARSE_FAILED = "There was an error parsing the body"  # FastAPI's 400 (e.g.
 
 async def _on_http(request: Request, exc: Exception) -> ProblemResponse:
     assert isinstance(exc, StarletteHTTPException)
-    if exc.status_code == 400 and exc.detail == BODY_PARSE_FAILED:
-        error = {"pointer": "", "in": "body", "detail": "cannot be read (JSON nested too deeply?)"}
+    if exc.status_code == 400:  # FastAPI's and Starlette's: a body (JSON, multipart form) not readable
+        why = "JSON nested too deeply?" if exc.detail == BODY_PARSE_FAILED else str(exc.detail)
+        error = {"pointer": "", "in": "body", "detail": f"cannot be read ({why})"}
         return validation_problem([error]).response(_instance(request))
     detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
     return Problem(exc.status_code, detail, headers=exc.headers).response(_instance(request))

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -33,6 +34,7 @@ __all__ = [
     "Viewer",
     "bearer_token",
     "caller_of_token",
+    "client_of",
     "create_key",
     "hash_secret",
     "install_key_check_first",
@@ -119,9 +121,20 @@ def authenticate(
         return _caller(session, token)
     except Problem:
         failed = getattr(request.app.state, "failed_keys", None)
-        if token is not None and failed is not None:
-            failed.record(request.client.host if request.client else "unknown")
+        if token is not None and failed is not None:  # the gate saw no key (not under /v1)
+            failed.record(client_of(request.scope))
         raise
+
+
+def client_of(scope: Mapping[str, Any]) -> str:
+    """Who sent a request, for counting its invalid keys: its address (IPv6: its /64 network)."""
+    client = scope.get("client")
+    host = str(client[0]) if client else "unknown"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    return str(ipaddress.ip_network(f"{host}/64", strict=False)) if address.version == 6 else host
 
 
 def caller_of_token(sessions: sessionmaker[Session], token: str | None) -> Caller:

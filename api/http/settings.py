@@ -26,8 +26,9 @@ class Settings:
     `max_study_s`: a study job still running after that many seconds is stopped and failed.
     Uploads: a scenario is read in a worker process with `parse_cpu_s` of CPU, `parse_memory_mb` of
     memory and `parse_timeout_s` of wall time (413 beyond), at most `max_uploads` bodies at once (503
-    beyond). `auth_failures_max` invalid keys from one client within `auth_failure_window_s` get 429
-    until the window has passed. Idempotency records are kept `idempotency_retention_h` hours."""
+    beyond; a body that stalls for `body_idle_timeout_s` gets 408). `auth_failures_max` invalid keys
+    from one client within `auth_failure_window_s`: each further invalid key gets 429 until the window
+    has passed. Idempotency records are kept `idempotency_retention_h` hours."""
 
     database_url: str = field(
         default_factory=lambda: _env("SIAGA_DATABASE_URL", f"sqlite:///{Path.cwd() / 'siaga.db'}")
@@ -41,6 +42,7 @@ class Settings:
     parse_memory_mb: int = field(default_factory=lambda: int(_env("SIAGA_PARSE_MEMORY_MB", "2048")))
     parse_timeout_s: float = field(default_factory=lambda: float(_env("SIAGA_PARSE_TIMEOUT_S", "60")))
     max_uploads: int = field(default_factory=lambda: int(_env("SIAGA_MAX_UPLOADS", "4")))
+    body_idle_timeout_s: float = field(default_factory=lambda: float(_env("SIAGA_BODY_IDLE_TIMEOUT_S", "30")))
     auth_failures_max: int = field(default_factory=lambda: int(_env("SIAGA_AUTH_FAILURES_MAX", "20")))
     auth_failure_window_s: float = field(
         default_factory=lambda: float(_env("SIAGA_AUTH_FAILURE_WINDOW_S", "60"))
@@ -84,8 +86,9 @@ class Settings:
             raise ValueError("SIAGA job heartbeat timeout and poll interval must be > 0")
         if self.max_time_limit_s <= 0 or self.default_time_limit_s <= 0 or self.max_study_s <= 0:
             raise ValueError("SIAGA time limits must be > 0")
-        if self.parse_timeout_s <= 0 or self.auth_failure_window_s <= 0 or self.idempotency_retention_h <= 0:
-            raise ValueError("SIAGA parse timeout, auth failure window and idempotency retention must be > 0")
+        positive = (self.parse_timeout_s, self.auth_failure_window_s, self.idempotency_retention_h)
+        if min(positive) <= 0 or self.body_idle_timeout_s <= 0:
+            raise ValueError("SIAGA parse and body timeouts, auth failure window, idempotency retention: > 0")
 
     @property
     def size_limits(self) -> SizeLimits:

@@ -25,6 +25,7 @@ from optimizer.study import StudySpec
 from scenarios import Scenario, ScenarioError, load_scenario_set
 from scenarios.errors import format_value
 from scenarios.sets import SCENARIO_SET_KINDS
+from scenarios.strings import bad_strings
 
 from .problems import json_pointer, validation_problem
 from .schemas import BundledStudyRef
@@ -52,6 +53,9 @@ def study_from_body(body: Any, settings: Settings) -> StudySpec:
     """The validated spec of a request body; a 422 problem listing every error otherwise."""
     if not isinstance(body, Mapping):
         raise _invalid([_error("", 'must be a JSON object: a study spec or {"bundled": NAME}')])
+    bad = bad_strings(body)
+    if bad:
+        raise _invalid([_error(json_pointer(p), f"holds {char}, a control character") for p, char, _ in bad])
     spec = _bundled(body) if "bundled" in body else _spec(body)
     errors = _set_errors(spec, settings)
     if errors:

@@ -45,6 +45,7 @@ __all__ = ["ZIP_TYPES", "check_limits", "document_of", "scenario_from_json", "sc
 
 ZIP_TYPES = ("application/zip", "application/x-zip-compressed")
 MAX_MEMBERS = 2000  # entries of an archive, files and folders
+MAX_ERRORS = 100  # errors listed in a 422 (a table of 200,000 bad rows is not answered row by row)
 UNZIPPED_PER_BYTE = 8  # the archive may unpack to at most this many times the body limit
 MAX_DEPTH = 32  # parts of an entry's name: `a/b/c.csv` has 3
 MAX_NAME_BYTES = 255  # UTF-8 bytes of one part of a name (what Linux file systems take)
@@ -91,8 +92,9 @@ def _relative(file: str, root: Path) -> str:
 
 
 def _invalid(err: ScenarioError, root: Path | None = None) -> Problem:
-    errors = [_error(i, root) for i in err.issues]
-    return validation_problem(errors, f"The scenario has {len(errors)} error(s); see errors[].")
+    errors = [_error(i, root) for i in err.issues[:MAX_ERRORS]]
+    shown = "" if len(err.issues) <= MAX_ERRORS else f" (the first {MAX_ERRORS} in errors[])"
+    return validation_problem(errors, f"The scenario has {len(err.issues)} error(s){shown}; see errors[].")
 
 
 def scenario_from_json(body: bytes, limits: SizeLimits | None = None) -> Scenario:

@@ -4,13 +4,14 @@ SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Iterator
 
 import pytest
 
-from ..api_fixtures import Service, start_service
+from ..api_fixtures import Service, scenario_document, start_service
 from .uploads import JSON, ZIP, alias_bomb_zip, areas_json, deep_json, million_areas_zip
 
 
@@ -118,3 +119,23 @@ def test_the_server_keeps_no_memory_of_a_large_parse(tmp_path):
         assert _rss_mb() - before < 150
     finally:
         gen.close()
+
+
+def test_a_fleet_count_of_400_digits_is_422(upload_service):
+    """A fleet line whose count is an integer of 400 digits is 422 (counted as too many vehicles),
+    not an overflow."""
+    doc = scenario_document()
+    doc["fleet"][0]["count"] = 10**400
+    body = json.dumps(doc).encode()
+    error = _refused(
+        upload_service.client.post("/v1/scenarios", content=body, headers=upload_service.auth(**JSON)), 422
+    )
+    assert error["errors"][0]["pointer"] == "/fleet"
+
+
+def test_a_malformed_multipart_form_is_422(upload_service):
+    """A multipart body that cannot be parsed (a part without a name) is 422, not an undocumented 400."""
+    body = b"--b\r\nContent-Disposition: form-data\r\n\r\nx\r\n--b--\r\n"
+    headers = upload_service.auth(**{"Content-Type": "multipart/form-data; boundary=b"})
+    r = upload_service.client.post("/v1/scenarios", content=body, headers=headers)
+    assert _refused(r, 422)["errors"][0]["in"] == "body"

@@ -24,7 +24,7 @@ __all__ = ["job_params", "router"]
 
 router = APIRouter(prefix="/v1/plans", tags=["plans"])
 LangQuery = Annotated[Literal["id", "en"], Query(description="language of names and labels")]
-READ = errors(*AUTH, 404)
+READ = errors(*AUTH, 404, 409)  # 409: the plan's stored scenario no longer validates
 
 
 def job_params(params: PlanParams, settings: Settings, pointer: str = "") -> dict:
