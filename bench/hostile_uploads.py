@@ -155,7 +155,7 @@ def serve_table(tmp: Path) -> str:
         before = _rss_mb(proc.pid)
         latencies: list[float] = []
         peak = before
-        with ThreadPoolExecutor(max_workers=8) as pool:
+        with ThreadPoolExecutor(max_workers=len(cases)) as pool:  # every upload at once
             futures = [pool.submit(_post, base, body, headers) for _, body, headers in cases]
             with httpx.Client(base_url=base, timeout=10) as client:
                 while not all(f.done() for f in futures):
@@ -202,8 +202,8 @@ def main() -> None:
         f"{platform.machine()}, {os.cpu_count()} cores. Reading cost before and after bounded parsing, "
         "side by side in one run (each case in its own forked process; CPU seconds and peak RSS of that "
         f"process):\n\n{reading}\n\n"
-        "A real `siaga serve` (SQLite, one solver worker) while all these uploads run at once (8 client "
-        "threads):\n\n"
+        "A real `siaga serve` (SQLite, one solver worker) while all these uploads run at once (one client "
+        "thread each):\n\n"
         f"{serving}\n{END}"
     )
     print(block)

@@ -58,7 +58,7 @@ def test_health_stays_fast_while_hostile_uploads_run(database_url, tmp_path):
         before = _rss_mb(proc.pid)
         cases = _uploads(base, key)
         latencies: list[float] = []
-        with ThreadPoolExecutor(max_workers=8) as pool:
+        with ThreadPoolExecutor(max_workers=len(cases)) as pool:  # every upload at once
             futures = [pool.submit(_post, base, body, headers) for _, body, headers, _ in cases]
             with httpx.Client(base_url=base, timeout=5) as client:
                 while not all(f.done() for f in futures) or len(latencies) < 50:
