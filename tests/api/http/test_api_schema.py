@@ -89,12 +89,32 @@ def seeded(request, tmp_path_factory) -> Iterator[tuple[Service, dict[str, str]]
             yield svc, _seed(svc)
 
 
+def _without_lifespan(app: Any) -> Any:
+    """`app` for Schemathesis, whose ASGI client opens a client (and so the app's lifespan) per call:
+    startup and shutdown are answered here, so every call reaches the one running service (its job
+    runner, database and workers) instead of starting another and leaving the first behind."""
+
+    async def wrapped(scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "lifespan":
+            await app(scope, receive, send)
+            return
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    return wrapped
+
+
 @pytest.fixture(scope="module")
 def api_schema(seeded):
     """The app's OpenAPI document as served, with the seeded ids as path examples."""
     svc, ids = seeded
     raw = svc.client.get("/v1/openapi.json", headers=svc.auth("viewer")).json()
-    return schemathesis.from_dict(_with_examples(raw, ids), app=svc.client.app)
+    return schemathesis.from_dict(_with_examples(raw, ids), app=_without_lifespan(svc.client.app))
 
 
 schema = schemathesis.from_pytest_fixture("api_schema")
