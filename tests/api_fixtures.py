@@ -21,6 +21,13 @@ from api.http.settings import Settings
 from scenarios import load_scenario
 
 DATA_DIR = Path(__file__).parent / "data"
+SMALL_STUDY: dict[str, Any] = {  # a study of two generated hazard scenarios and one option
+    "id": "kecil",
+    "name": "Studi kecil",
+    "scenario_set": {"kind": "kaltim-hazards", "n": 2, "seed": 3},
+    "commodities": [{"id": "beras", "unit_cost": 13000}],
+    "options": [{"id": "status-quo", "name": "Status quo", "from_scenario": True}],
+}
 TERMINAL = ("succeeded", "failed", "cancelled")
 
 

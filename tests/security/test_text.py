@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from ..api_fixtures import scenario_document, service  # noqa: F401 - fixtures
+from ..api_fixtures import SMALL_STUDY, scenario_document, service  # noqa: F401 - fixtures
 
 JSON = {"Content-Type": "application/json"}
 
@@ -99,12 +99,6 @@ def test_every_length_the_schema_allows_is_stored(service):  # noqa: F811
 
 def test_a_nul_in_a_study_is_422(service):  # noqa: F811
     """A study spec whose name holds a NUL is 422 at `/name` on both databases, before it is stored."""
-    spec = {
-        "id": "kecil",
-        "name": "Studi\x00",
-        "scenario_set": {"kind": "kaltim-hazards", "n": 2, "seed": 3},
-        "commodities": [{"id": "beras", "unit_cost": 13000}],
-        "options": [{"id": "status-quo", "name": "Status quo", "from_scenario": True}],
-    }
+    spec = {**SMALL_STUDY, "name": "Studi\x00"}
     r = service.client.post("/v1/studies", json=spec, headers=service.auth("coordinator"))
     assert "/name" in _error(r)

@@ -19,20 +19,13 @@ from hypothesis import HealthCheck, settings
 from api.http.app import create_app
 from api.http.settings import Settings
 
-from ...api_fixtures import Service, make_keys
+from ...api_fixtures import SMALL_STUDY, Service, make_keys
 from ...conftest import fresh_database
 
 pytestmark = pytest.mark.slow  # every test here takes seconds (deselect with -m 'not slow')
 
 schemathesis.experimental.OPEN_API_3_1.enable()  # FastAPI writes OpenAPI 3.1
 EXAMPLES = 20  # per operation and role: 29 operations x 2 roles x 2 databases in about 2 minutes
-SMALL_STUDY = {
-    "id": "kecil",
-    "name": "Studi kecil",
-    "scenario_set": {"kind": "kaltim-hazards", "n": 2, "seed": 3},
-    "commodities": [{"id": "beras", "unit_cost": 13000}],
-    "options": [{"id": "status-quo", "name": "Status quo", "from_scenario": True}],
-}
 
 
 def _seed(svc: Service) -> dict[str, str]:

@@ -29,7 +29,7 @@ from api.reports.study import study_document
 from optimizer.study import StudySpec, run_study
 from scenarios import load_scenario_set
 
-from ...api_fixtures import Service, service, start_service  # noqa: F401 - fixtures
+from ...api_fixtures import SMALL_STUDY, Service, service, start_service  # noqa: F401 - fixtures
 
 STUDIES = Path(__file__).parents[2] / "data" / "studies"
 SMALL_N = 6
@@ -206,13 +206,7 @@ def test_a_study_job_left_running_by_a_dead_server_is_rerun(database_url):
     upgrade(database_url)
     engine = make_engine(database_url)
     sessions = make_sessionmaker(engine)
-    spec = {
-        "id": "kecil",
-        "name": "Studi kecil",
-        "scenario_set": {"kind": "kaltim-hazards", "n": 2, "seed": 3},
-        "commodities": [{"id": "beras", "unit_cost": 13000}],
-        "options": [{"id": "status-quo", "name": "Status quo", "from_scenario": True}],
-    }
+    spec = copy.deepcopy(SMALL_STUDY)
     stale = utcnow() - timedelta(minutes=5)
     job_id = new_id()
     with sessions.begin() as s:

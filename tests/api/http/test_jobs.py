@@ -322,11 +322,8 @@ def test_recover_requeues_or_fails_jobs_left_running(sessions, tiny_flood):
     assert recover(settings, sessions, stale_after_s=0) == {ids["alive"]: "queued"}
 
 
-def test_a_killed_worker_process_fails_its_job(sessions, runners, samarinda):
-    """SIGKILL of a solve's worker process ends its job `failed` with the reason, never `running`."""
-    sid = add_scenario(sessions, samarinda)
-    job_id = add_job(sessions, kind="plan", scenario_id=sid, params=LONG)
-    runner = start_runner(runners, sessions, job_max_attempts=1)
+def _kill_worker(sessions, runner: JobRunner, job_id: str) -> None:
+    """Wake `runner`, wait until the job runs, and SIGKILL its worker process."""
     runner.wake()
     wait_for(sessions, job_id, {"running"}, timeout=20)
     pid = None
@@ -335,6 +332,14 @@ def test_a_killed_worker_process_fails_its_job(sessions, runners, samarinda):
         pid = runner.executor.pid(held.future) if held else None
         time.sleep(0.02)
     os.kill(pid, signal.SIGKILL)
+
+
+def test_a_killed_worker_process_fails_its_job(sessions, runners, samarinda):
+    """SIGKILL of a solve's worker process ends its job `failed` with the reason, never `running`."""
+    sid = add_scenario(sessions, samarinda)
+    job_id = add_job(sessions, kind="plan", scenario_id=sid, params=LONG)
+    runner = start_runner(runners, sessions, job_max_attempts=1)
+    _kill_worker(sessions, runner, job_id)
     job = wait_for(sessions, job_id, {"failed", "succeeded", "cancelled"}, timeout=10)
     assert job.status == "failed" and "SIGKILL" in job.reason, job.reason
 
@@ -345,14 +350,7 @@ def test_a_worker_killed_by_a_signal_is_retried(sessions, runners, samarinda):
     sid = add_scenario(sessions, samarinda)
     job_id = add_job(sessions, kind="plan", scenario_id=sid, params=LONG)
     runner = start_runner(runners, sessions, job_max_attempts=2)
-    runner.wake()
-    wait_for(sessions, job_id, {"running"}, timeout=20)
-    pid = None
-    while pid is None:
-        held = runner._held.get(job_id)
-        pid = runner.executor.pid(held.future) if held else None
-        time.sleep(0.02)
-    os.kill(pid, signal.SIGKILL)
+    _kill_worker(sessions, runner, job_id)
     deadline = time.monotonic() + 20
     while (job := get(sessions, Job, job_id)).attempt < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
