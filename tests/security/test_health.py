@@ -1,6 +1,6 @@
-"""While hostile uploads run against a real `siaga serve` (alias bombs, 3 M areas, 100 k areas of
-JSON, 20 unauthenticated 19 MiB bodies), /health stays under 1 s at p99 and the server's memory stays
-flat; on SQLite and PostgreSQL."""
+"""A real `siaga serve`, on SQLite and PostgreSQL: while hostile uploads run against it (alias bombs,
+3 M areas, 100 k areas of JSON, 20 unauthenticated 19 MiB bodies), /health stays under 1 s at p99 and
+its memory stays flat; and a key it creates is in neither its log nor its database."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
 from ..api_fixtures import make_keys
 from ..live_server import serve_process
@@ -74,3 +75,26 @@ def test_health_stays_fast_while_hostile_uploads_run(database_url, tmp_path):
     p99 = latencies[int(0.99 * (len(latencies) - 1))]
     assert p99 < 1.0, (p99, latencies[-5:], len(latencies))
     assert growth < 300, growth
+
+
+def test_a_key_made_over_http_is_in_no_log_nor_table_of_a_real_server(database_url, tmp_path):
+    """A key created with POST /v1/keys (with an Idempotency-Key, then replayed) on a real `siaga
+    serve`: its secret is in neither the server's log nor any table of the database."""
+    admin = make_keys(database_url)["admin"]
+    env = {**os.environ, "SIAGA_DATABASE_URL": database_url}
+    headers = {"Authorization": f"Bearer {admin}", "Idempotency-Key": "live-key"}
+    with serve_process(env, tmp_path / "serve.log") as (_, base):
+        first = httpx.post(f"{base}/v1/keys", json={"role": "viewer", "name": "posko"}, headers=headers)
+        again = httpx.post(f"{base}/v1/keys", json={"role": "viewer", "name": "posko"}, headers=headers)
+        secret = first.json()["key"].rsplit("_", 1)[1]
+        assert httpx.get(
+            f"{base}/v1/jobs", headers={"Authorization": f"Bearer {first.json()['key']}"}
+        ).is_success
+    assert again.json()["key"] is None
+    assert secret not in (tmp_path / "serve.log").read_text()
+    engine = sa.create_engine(database_url)
+    with engine.connect() as conn:
+        names = sa.inspect(conn).get_table_names()
+        stored = "".join(repr(tuple(r)) for n in names for r in conn.execute(sa.text(f'select * from "{n}"')))
+    engine.dispose()
+    assert "posko" in stored and secret not in stored
