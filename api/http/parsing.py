@@ -34,6 +34,15 @@ class ParseExecutor(LocalProcessExecutor):
 
     def __init__(self, settings: Settings):
         super().__init__(max_workers=settings.max_uploads)
+        self.slots = settings.max_uploads
+        self._free: asyncio.Semaphore | None = None
+
+    @property
+    def free(self) -> asyncio.Semaphore:
+        """The workers free to start a parse (uploads wait here, in the server, so that the time
+        budget counts from the parse's start, not from its place in a queue)."""
+        self._free = self._free or asyncio.Semaphore(self.slots)
+        return self._free
 
     def ready(self, timeout_s: float = 120.0) -> None:
         """Return once a task has run: the fork server is up with its imports done, so the first
@@ -89,10 +98,14 @@ def _over_budget(what: str) -> Problem:
     )
 
 
-async def read_scenario(
-    executor: LocalProcessExecutor, kind: str, data: bytes, settings: Settings
-) -> Scenario:
-    """The upload's scenario, read by `parse_upload` on `executor`; 413 past the budget."""
+async def read_scenario(executor: ParseExecutor, kind: str, data: bytes, settings: Settings) -> Scenario:
+    """The upload's scenario, read by `parse_upload` on `executor` once a worker is free; 413 past
+    the budget."""
+    async with executor.free:
+        return await _read(executor, kind, data, settings)
+
+
+async def _read(executor: ParseExecutor, kind: str, data: bytes, settings: Settings) -> Scenario:
     future: Future = executor.submit(parse_upload, kind, data, settings)
     try:
         return await asyncio.wait_for(asyncio.wrap_future(future), settings.parse_timeout_s)
