@@ -38,6 +38,7 @@ class SourceMap:
     default_file: str = "<document>"
     entries: dict[Path, Location] = field(default_factory=dict)
     deferred: Callable[[SourceMap], None] | None = None
+    default_line: int | None = None  # the line of whatever the map does not know (1 for a one-line text)
 
     def add(self, path: Path, location: Location) -> None:
         self.entries[tuple(path)] = location
@@ -60,7 +61,7 @@ class SourceMap:
             loc = self.entries.get(path[:n])
             if loc is not None:
                 return loc, path[n:]
-        return Location(self.default_file, None), path
+        return Location(self.default_file, self.default_line), path
 
     def issue(self, path: Path, message: str, value: object = None, is_key: bool = False) -> Issue:
         """An `Issue` at `path`, named by the field the user wrote (`is_key`: the key itself)."""
@@ -100,8 +101,9 @@ def line_map_of_text(text: str, file: str, prefix: Path = (), deferred: bool = F
         if root is not None:
             _walk(root, tuple(prefix), file, m)
 
-    if deferred and text.count("\n") < 2:
-        return smap  # one line (compact JSON): every value is on line 1, and the names are the paths
+    if deferred and text.count("\n") < 2:  # one line (compact JSON): every value is on line 1
+        smap.default_line = 1
+        return smap
     if deferred:
         smap.deferred = fill
     else:
