@@ -11,6 +11,7 @@ Kinds and payloads (ids are the scenario's):
 - `delivery_confirmed` `{"area", "commodity", "units", "warehouse"?}`: goods arrived at an area; they
   stay delivered: the need they cover is met, and when `warehouse` is given they left its stock.
 
+`check_fields` refuses a field a kind does not take (the API checks each new update with it).
 `apply_updates` returns the updated scenario and the confirmed deliveries; an update that names
 something the scenario lacks, takes more stock than a warehouse holds, holds a number that is not
 finite anywhere in its payload (NaN, Infinity: Python's json reads them) or a count above the model's
@@ -29,7 +30,15 @@ from .fields import MAX_PEOPLE, MAX_UNITS, MAX_WEIGHT_T
 from .jsontypes import JSONValue
 from .model import Damage, Scenario
 
-__all__ = ["UPDATE_KINDS", "Delivered", "UpdateError", "UpdatePayload", "apply_updates"]
+__all__ = [
+    "PAYLOAD_FIELDS",
+    "UPDATE_KINDS",
+    "Delivered",
+    "UpdateError",
+    "UpdatePayload",
+    "apply_updates",
+    "check_fields",
+]
 
 # an update's payload as received (parsed JSON); `apply_updates` checks every field it reads
 UpdatePayload: TypeAlias = Mapping[str, JSONValue]
@@ -43,6 +52,18 @@ UPDATE_KINDS = (
     "stock_dispatched",
     "delivery_confirmed",
 )
+
+
+# the fields each kind's payload may hold (docs/api.md); any other is refused, not kept in the log
+PAYLOAD_FIELDS: dict[str, frozenset[str]] = {
+    "road_closed": frozenset({"edge"}),
+    "road_reopened": frozenset({"edge"}),
+    "road_degraded": frozenset({"edge", "speed_factor", "max_weight_t"}),
+    "people_changed": frozenset({"area", "people"}),
+    "stock_received": frozenset({"warehouse", "commodity", "units"}),
+    "stock_dispatched": frozenset({"warehouse", "commodity", "units"}),
+    "delivery_confirmed": frozenset({"area", "commodity", "units", "warehouse"}),
+}
 
 
 class UpdateError(ValueError):
@@ -114,6 +135,17 @@ def apply_updates(
     warehouses = tuple(w.model_copy(update={"stock": stock[w.id]}) for w in scenario.warehouses)
     updated = scenario.model_copy(update={"damage": tuple(damage), "areas": areas, "warehouses": warehouses})
     return updated, delivered
+
+
+def check_fields(kind: str, p: UpdatePayload, i: int = 0) -> None:
+    """`UpdateError` at the first field a new update's payload holds that its kind does not take (the
+    edge refuses them, so the append-only log keeps none; stored updates are applied as they are)."""
+    if kind not in PAYLOAD_FIELDS or not isinstance(p, Mapping):
+        return  # apply_updates reports these
+    for k in p:
+        if k not in PAYLOAD_FIELDS[kind]:
+            expected = ", ".join(sorted(PAYLOAD_FIELDS[kind]))
+            raise UpdateError(i, _pointer((k,)), f"is not a field of {kind}; expected: {expected}")
 
 
 class _Ids:

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from scenarios import Scenario, UpdateError, apply_updates
+from scenarios.updates import check_fields
 
 from .db.models import Incident, IncidentUpdate, Job, utcnow
 from .problems import Problem, validation_problem
@@ -44,6 +45,7 @@ class IncidentLocks:
 
 def _check(state: Scenario, body: UpdateCreate) -> Scenario:
     try:
+        check_fields(body.kind, body.payload)
         return apply_updates(state, [(body.kind, body.payload)])[0]
     except UpdateError as e:
         pointer = e.field if e.field == "/kind" else f"/payload{e.field}"

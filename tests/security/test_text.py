@@ -102,3 +102,14 @@ def test_a_nul_in_a_study_is_422(service):  # noqa: F811
     spec = {**SMALL_STUDY, "name": "Studi\x00"}
     r = service.client.post("/v1/studies", json=spec, headers=service.auth("coordinator"))
     assert "/name" in _error(r)
+
+
+def test_an_update_field_its_kind_does_not_take_is_422(service):  # noqa: F811
+    """A new update whose payload holds a field its kind does not take (here 19 kB of it) is 422 at
+    that field, and the append-only log keeps nothing of it."""
+    c, auth = service.client, service.auth("coordinator")
+    incident = c.post("/v1/incidents", json={"scenario_id": service.scenario()}, headers=auth).json()
+    url = f"/v1/incidents/{incident['id']}/updates"
+    update = {"kind": "road_closed", "payload": {"edge": "e_ab", "junk": "x" * 19_000}}
+    assert '"/payload/junk"' in _error(c.post(url, json=update, headers=auth))
+    assert c.get(f"/v1/incidents/{incident['id']}", headers=auth).json()["updates"] == []
