@@ -3,8 +3,8 @@
 1. a path, query or Idempotency-Key with a control character (NUL, ...) is 422: PostgreSQL could
    not store it, and no id or name holds one;
 2. a request with a body, and a request under /v1 with a key, is authenticated here: without a valid
-   key a body is answered 401 before a byte of it is read (the caller is kept in the scope for the
-   route's own check: one key lookup per request);
+   key a body is answered 401, and with a key whose role the route lacks 403, before a byte of it is
+   read (the caller is kept in the scope for the route's own check: one key lookup per request);
 3. a client that sent `settings.auth_failures_max` invalid keys within `auth_failure_window_s` gets
    429 with `Retry-After` for each further invalid key (`FailedKeys`), until the oldest failure leaves
    the window; its valid keys, and requests without a key (/health), still pass;
@@ -27,7 +27,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from scenarios.strings import bad_character
 
 from .problems import Problem, validation_problem
-from .security import CALLER_KEY, Caller, bearer_token, caller_of_token, client_of
+from .security import CALLER_KEY, Caller, bearer_token, caller_of_token, check_role, client_of, required_role
 from .settings import Settings
 
 __all__ = ["LARGE_BODY_BYTES", "FailedKeys", "GateMiddleware"]
@@ -77,7 +77,9 @@ class GateMiddleware:
             _check_text(scope)
             token = _bearer(scope)
             if _has_body(scope) or (token is not None and scope["path"].startswith("/v1/")):
-                scope[CALLER_KEY] = await self._authenticate(scope, token)
+                caller = scope[CALLER_KEY] = await self._authenticate(scope, token)
+                if _has_body(scope):
+                    _check_role(scope, caller)
         except Problem as problem:
             await problem.response(scope.get("path", ""))(scope, receive, send)
             return
@@ -104,6 +106,13 @@ class GateMiddleware:
                 _check_client(self.failed, client)
                 self.failed.record(client)
             raise
+
+
+def _check_role(scope: Scope, caller: Caller) -> None:
+    """403 for a body sent to a route whose role the caller lacks (before the body is read)."""
+    role = required_role(scope["app"], scope)
+    if role is not None:
+        check_role(caller, role)
 
 
 def _check_client(failed: FailedKeys, client: str) -> None:

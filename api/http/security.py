@@ -11,16 +11,18 @@ import hashlib
 import hmac
 import ipaddress
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
+from starlette.routing import Match
 
 from .db.models import ROLES, ApiKey
 from .deps import SessionDep
@@ -34,12 +36,15 @@ __all__ = [
     "Viewer",
     "bearer_token",
     "caller_of_token",
+    "check_role",
     "client_of",
     "create_key",
     "hash_secret",
     "install_key_check_first",
     "parse_key",
     "require",
+    "required_role",
+    "role_of",
     "verify_key",
 ]
 
@@ -152,7 +157,7 @@ def _caller(session: Session, token: str | None) -> Caller:
     return Caller(key.id, key.prefix, key.name, key.role)
 
 
-def _check_role(caller: Caller, role: str) -> Caller:
+def check_role(caller: Caller, role: str) -> Caller:
     if not caller.at_least(role):
         raise Problem(403, f"This needs the {role} role; the key has the {caller.role} role.")
     return caller
@@ -164,7 +169,7 @@ def require(role: str) -> Callable[[Caller], Caller]:
         raise ValueError(f"role {role!r}: expected one of {', '.join(ROLES)}")
 
     def check(caller: Annotated[Caller, Depends(authenticate)]) -> Caller:
-        return _check_role(caller, role)
+        return check_role(caller, role)
 
     check.role = role  # type: ignore[attr-defined]
     check.__name__ = f"require_{role}"
@@ -192,7 +197,12 @@ def install_key_check_first(app: FastAPI) -> None:
 
 def _route_role(request: Request) -> str | None:
     """The role the request's route requires (viewer where it only authenticates), or None."""
-    dependant = getattr(request.scope.get("route"), "dependant", None)
+    return role_of(request.scope.get("route"))
+
+
+def role_of(route: object) -> str | None:
+    """The role `route` requires (viewer where it only authenticates), or None (no key needed)."""
+    dependant = getattr(route, "dependant", None)
     found = None
     stack = list(dependant.dependencies) if dependant is not None else []
     while stack:
@@ -209,7 +219,7 @@ def _check_request(request: Request, role: str) -> None:
     if not isinstance(caller, Caller):
         token = bearer_token(request.headers.get("authorization", ""))
         caller = caller_of_token(request.app.state.sessions, token)
-    _check_role(caller, role)
+    check_role(caller, role)
 
 
 def bearer_token(authorization: str) -> str | None:
@@ -221,3 +231,21 @@ def bearer_token(authorization: str) -> str | None:
 Viewer = Annotated[Caller, Depends(require("viewer"))]
 Coordinator = Annotated[Caller, Depends(require("coordinator"))]
 Admin = Annotated[Caller, Depends(require("admin"))]
+
+
+def _api_routes(routes: Iterable[object]) -> Iterator[APIRoute]:
+    for r in routes:
+        if isinstance(r, APIRoute):
+            yield r
+        else:  # an included router (FastAPI keeps the original), or a mount
+            inner = getattr(getattr(r, "original_router", r), "routes", None)
+            yield from _api_routes(inner or ())
+
+
+def required_role(app: Any, scope: Mapping[str, Any]) -> str | None:
+    """The role the route that `scope` (path and method) reaches requires, before routing: so the
+    gate (api/http/gate.py) refuses a body that the route would refuse for its role, unread."""
+    for route in _api_routes(getattr(getattr(app, "router", None), "routes", ())):
+        if route.matches(scope)[0] == Match.FULL:
+            return role_of(route)
+    return None

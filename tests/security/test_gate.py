@@ -190,3 +190,14 @@ def test_ipv6_clients_count_by_their_64_network():
     one = client_of({"client": ("2001:db8:1:2::10", 1)})
     assert one == client_of({"client": ("2001:db8:1:2:ffff::1", 2)}) == "2001:db8:1:2::/64"
     assert client_of({"client": ("192.0.2.7", 3)}) == "192.0.2.7"
+
+
+@pytest.mark.parametrize(("role", "path"), [("viewer", "/v1/plans"), ("coordinator", "/v1/scenarios")])
+def test_a_body_for_a_route_above_the_keys_role_is_never_read(gate_service, role, path):
+    """A 19 MiB body to a route that needs a higher role than the key's is answered 403 before the
+    app asks for one byte of it."""
+    key = gate_service.keys[role].encode()
+    headers = [(b"content-length", str(19 * 2**20).encode()), (b"authorization", b"Bearer " + key)]
+    headers.append((b"content-type", b"application/json"))
+    status, asked, _ = _call(gate_service.client.app, _scope(path, headers), b"{}")
+    assert (status, asked) == (403, 0)
