@@ -25,7 +25,7 @@ def _number(value: object) -> float | None:
         return None
     try:
         out = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an integer of hundreds of digits
         return None
     return out if out == out and out not in (float("inf"), float("-inf")) else None
 

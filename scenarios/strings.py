@@ -10,6 +10,7 @@ import re
 
 from .errors import Issue
 from .jsontypes import JSONValue
+from .jsonwalk import walk
 from .sources import SourceMap
 
 __all__ = ["BAD_CHARACTER", "bad_character", "bad_strings", "string_issues"]
@@ -36,19 +37,12 @@ def bad_strings(doc: JSONValue) -> list[tuple[tuple[str | int, ...], str, bool]]
     except (TypeError, ValueError, RecursionError):
         pass  # walk it instead
     found = []
-    stack: list[tuple[JSONValue, tuple[str | int, ...]]] = [(doc, ())]
-    while stack:
-        value, path = stack.pop()
-        if isinstance(value, str):
-            if (char := bad_character(value)) is not None:
-                found.append((path, char, False))
+    for path, value in walk(doc):
+        if isinstance(value, str) and (char := bad_character(value)) is not None:
+            found.append((path, char, False))
         elif isinstance(value, dict):
-            for k, v in value.items():
-                if isinstance(k, str) and (char := bad_character(k)) is not None:
-                    found.append(((*path, k), char, True))
-                stack.append((v, (*path, k)))
-        elif isinstance(value, list):
-            stack.extend((v, (*path, i)) for i, v in enumerate(value))
+            keys = (k for k in value if isinstance(k, str))
+            found += [((*path, k), c, True) for k in keys if (c := bad_character(k)) is not None]
     return sorted(found, key=lambda f: str(f[0]))[:50]
 
 

@@ -21,13 +21,13 @@ bound (`MAX_PEOPLE` people, `MAX_UNITS` units, `MAX_WEIGHT_T` t: scenarios/field
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeAlias
 
 from .fields import MAX_PEOPLE, MAX_UNITS, MAX_WEIGHT_T
 from .jsontypes import JSONValue
+from .jsonwalk import json_pointer, non_finite
 from .model import Damage, Scenario
 
 __all__ = [
@@ -112,8 +112,8 @@ def apply_updates(
                 raise UpdateError(i, "/people", "expected {group: count, ...}")
             for g, n in counts.items():
                 if g not in ids.groups:
-                    raise UpdateError(i, _pointer(("people", g)), "not a group of the scenario")
-                people[area][g] = _units(i, {"n": n}, "n", _pointer(("people", g)), MAX_PEOPLE)
+                    raise UpdateError(i, json_pointer(("people", g)), "not a group of the scenario")
+                people[area][g] = _units(i, {"n": n}, "n", json_pointer(("people", g)), MAX_PEOPLE)
         elif kind in ("stock_received", "stock_dispatched"):
             w = ids.check(i, p, "warehouse", ids.warehouses)
             c = ids.check(i, p, "commodity", ids.commodities)
@@ -145,7 +145,7 @@ def check_fields(kind: str, p: UpdatePayload, i: int = 0) -> None:
     for k in p:
         if k not in PAYLOAD_FIELDS[kind]:
             expected = ", ".join(sorted(PAYLOAD_FIELDS[kind]))
-            raise UpdateError(i, _pointer((k,)), f"is not a field of {kind}; expected: {expected}")
+            raise UpdateError(i, json_pointer((k,)), f"is not a field of {kind}; expected: {expected}")
 
 
 class _Ids:
@@ -164,23 +164,11 @@ class _Ids:
         return value
 
 
-def _pointer(path: Sequence[str | int]) -> str:
-    """RFC 6901: ("people", "a/b") -> "/people/a~1b"."""
-    return "".join("/" + str(k).replace("~", "~0").replace("/", "~1") for k in path)
-
-
 def _check_finite(i: int, payload: UpdatePayload) -> None:
     """`UpdateError` at a number of `payload` (at any depth) that is NaN or +/-Infinity: JSON
     has no such values, PostgreSQL refuses them and no response could show them."""
-    stack: list[tuple[tuple[str | int, ...], JSONValue]] = [((k,), v) for k, v in payload.items()]
-    while stack:  # no recursion: a payload may be nested deeper than Python's stack
-        path, v = stack.pop()
-        if isinstance(v, float) and not math.isfinite(v):
-            raise UpdateError(i, _pointer(path), f"{v!r}: expected a finite number")
-        if isinstance(v, dict):
-            stack.extend(((*path, k), x) for k, x in v.items())
-        elif isinstance(v, list):
-            stack.extend(((*path, k), x) for k, x in enumerate(v))
+    for path, v in non_finite(dict(payload)):
+        raise UpdateError(i, json_pointer(path), f"{v!r}: expected a finite number")
 
 
 def _number(v: JSONValue, low: float, high: float, low_open: bool = False) -> float | None:

@@ -75,15 +75,15 @@ class GateMiddleware:
             return
         try:
             _check_text(scope)
-            token = _bearer(scope)
-            if _has_body(scope) or (token is not None and scope["path"].startswith("/v1/")):
+            token, body = _bearer(scope), _body_bytes(scope)
+            if body > 0 or (token is not None and scope["path"].startswith("/v1/")):
                 caller = scope[CALLER_KEY] = await self._authenticate(scope, token)
-                if _has_body(scope):
+                if body > 0:
                     _check_role(scope, caller)
         except Problem as problem:
             await problem.response(scope.get("path", ""))(scope, receive, send)
             return
-        if not _large(scope):
+        if body <= LARGE_BODY_BYTES:
             await self.app(scope, receive, send)
             return
         uploads = self._uploads = self._uploads or asyncio.Semaphore(self.settings.max_uploads)
@@ -145,17 +145,11 @@ def _check_text(scope: Scope) -> None:
         raise validation_problem(errors)
 
 
-def _has_body(scope: Scope) -> bool:
-    """A request that declares a body: a Content-Length above 0, or a Transfer-Encoding."""
-    headers = dict(scope.get("headers", []))
-    length = headers.get(b"content-length")
-    return (length is not None and length.strip() not in (b"", b"0")) or b"transfer-encoding" in headers
-
-
-def _large(scope: Scope) -> bool:
-    """A body over LARGE_BODY_BYTES, or chunked (of unknown length)."""
+def _body_bytes(scope: Scope) -> float:
+    """The size of the body the request declares: 0 for none, its Content-Length, or inf when it is
+    chunked (of unknown length) or its length cannot be read."""
     headers = dict(scope.get("headers", []))
     length = headers.get(b"content-length")
     if length is not None:
-        return not length.isdigit() or int(length) > LARGE_BODY_BYTES
-    return b"chunked" in headers.get(b"transfer-encoding", b"").lower()
+        return int(length) if length.strip().isdigit() else math.inf
+    return math.inf if b"transfer-encoding" in headers else 0

@@ -8,7 +8,7 @@ field (RFC 6901) in the request body, or in the parameters (`in`: query, path or
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -16,6 +16,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from scenarios.jsonwalk import json_pointer
 
 __all__ = [
     "MEDIA_TYPE",
@@ -87,11 +89,6 @@ class Problem(Exception):
 
     def response(self, instance: str) -> ProblemResponse:
         return ProblemResponse(self.document(instance), status_code=self.status, headers=self.headers)
-
-
-def json_pointer(path: Iterable[str | int]) -> str:
-    """RFC 6901: ("areas", 3, "people", "lansia") -> "/areas/3/people/lansia"."""
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
 
 
 def validation_problem(errors: Sequence[dict[str, Any]], detail: str | None = None) -> Problem:

@@ -20,11 +20,11 @@ from sqlalchemy.orm import Session
 
 from network import ScenarioNetwork
 from scenarios import Issue, Scenario, ScenarioError, UpdateError, apply_updates, load_document
-from scenarios.errors import format_value
 from scenarios.updates import UpdatePayload
 
 from .db.models import IncidentUpdate, ScenarioRecord
-from .problems import Problem, json_pointer
+from .problems import Problem
+from .uploads import issue_error
 
 __all__ = ["ERRORS_SHOWN", "LRU", "ScenarioCache", "apply_stored_updates", "issue_errors", "stored_scenario"]
 
@@ -128,15 +128,8 @@ def updates_upto(
 
 
 def issue_errors(issues: list[Issue], where: str = "stored") -> list[dict[str, Any]]:
-    """The first ERRORS_SHOWN issues as a problem's errors[]: pointer, detail (value and message)."""
-    out = []
-    for i in issues[:ERRORS_SHOWN]:
-        shown = format_value(i.value)
-        pointer = json_pointer(i.path) if i.path is not None else ""
-        out.append(
-            {"pointer": pointer, "detail": f"{shown} {i.message}" if shown else i.message, "in": where}
-        )
-    return out
+    """The first ERRORS_SHOWN issues as a problem's errors[] (pointer, detail, `in`)."""
+    return [issue_error(i, where=where) for i in issues[:ERRORS_SHOWN]]
 
 
 def stored_scenario(record_id: str, document: Any) -> Scenario:

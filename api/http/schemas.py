@@ -4,8 +4,8 @@ tables (api/http/db/models.py). One family per resource: `XCreate` (request), `X
 
 from __future__ import annotations
 
-import math
 from datetime import datetime
+from itertools import islice
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler, RootModel, model_validator
@@ -14,6 +14,7 @@ from pydantic_core import CoreSchema, PydanticCustomError
 
 from optimizer.study import StudySpec
 from scenarios import UPDATE_KINDS
+from scenarios.jsonwalk import non_finite
 from scenarios.strings import bad_strings
 
 from .db.models import JOB_STATUSES, ROLES
@@ -75,7 +76,7 @@ class _Request(BaseModel):
             (path, f"{'key ' if is_key else ''}holds {char}, a control character")
             for path, char, is_key in bad_strings(data)
         ]
-        found += [(path, f"{v} is not a finite number") for path, v in _non_finite(data)]
+        found += [(path, f"{v} is not a finite number") for path, v in islice(non_finite(data), 5)]
         if found:
             path, message = found[0]
             # the pointer travels in the error's context: api/http/problems.py puts it in errors[]
@@ -83,22 +84,6 @@ class _Request(BaseModel):
                 "storable", "{message}", {"pointer": json_pointer(path), "message": message}
             )
         return data
-
-
-def _non_finite(data: Any) -> list[tuple[tuple[str | int, ...], float]]:
-    """(path, value) of the NaN and infinite numbers in `data`, which JSON cannot hold (Python's
-    parser takes the literals NaN and Infinity); the first 5."""
-    found: list[tuple[tuple[str | int, ...], float]] = []
-    stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
-    while stack and len(found) < 5:
-        value, path = stack.pop()
-        if isinstance(value, float) and not math.isfinite(value):
-            found.append((path, value))
-        elif isinstance(value, dict):
-            stack.extend((v, (*path, str(k))) for k, v in value.items())
-        elif isinstance(value, list):
-            stack.extend((v, (*path, i)) for i, v in enumerate(value))
-    return found
 
 
 class ErrorItem(BaseModel):

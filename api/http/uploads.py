@@ -41,7 +41,14 @@ from .db.models import ScenarioRecord
 from .problems import Problem, json_pointer, validation_problem
 from .settings import Settings
 
-__all__ = ["ZIP_TYPES", "check_limits", "document_of", "scenario_from_json", "scenario_from_zip"]
+__all__ = [
+    "ZIP_TYPES",
+    "check_limits",
+    "document_of",
+    "issue_error",
+    "scenario_from_json",
+    "scenario_from_zip",
+]
 
 ZIP_TYPES = ("application/zip", "application/x-zip-compressed")
 MAX_MEMBERS = 2000  # entries of an archive, files and folders
@@ -69,13 +76,15 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 log = logging.getLogger(__name__)
 
 
-def _error(issue: Issue, root: Path | None = None) -> dict[str, Any]:
+def issue_error(issue: Issue, root: Path | None = None, where: str | None = None) -> dict[str, Any]:
+    """An errors[] item of a scenario issue: its pointer, detail (field when no pointer, value and
+    message), `in` (`where`, else body or file), and the file under `root` and the line when known."""
     shown = format_value(issue.value)
     item: dict[str, Any] = {
         "pointer": json_pointer(issue.path) if issue.path is not None else "",
         "detail": f"{issue.field + ': ' if issue.path is None and issue.field else ''}"
         f"{shown + ' ' if shown else ''}{issue.message}",
-        "in": "body" if root is None else "file",
+        "in": where or ("body" if root is None else "file"),
     }
     if root is not None:
         item["file"] = _relative(issue.file, root)
@@ -92,7 +101,7 @@ def _relative(file: str, root: Path) -> str:
 
 
 def _invalid(err: ScenarioError, root: Path | None = None) -> Problem:
-    errors = [_error(i, root) for i in err.issues[:MAX_ERRORS]]
+    errors = [issue_error(i, root) for i in err.issues[:MAX_ERRORS]]
     shown = "" if len(err.issues) <= MAX_ERRORS else f" (the first {MAX_ERRORS} in errors[])"
     return validation_problem(errors, f"The scenario has {len(err.issues)} error(s){shown}; see errors[].")
 

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from scenarios.jsontypes import JSONDocument
+from scenarios.jsonwalk import json_pointer, walk
 
 __all__ = ["MAX_AMOUNT", "MAX_VALUE", "VroomError", "check_numbers", "label", "pointer"]
 
@@ -42,7 +43,7 @@ class VroomError(ValueError):
 
 
 def pointer(*path: str | int) -> str:
-    return "".join("/" + str(k).replace("~", "~0").replace("/", "~1") for k in path)
+    return json_pointer(path)
 
 
 def label(path: Sequence[str | int]) -> str:
@@ -65,16 +66,9 @@ def check_numbers(raw: JSONDocument) -> None:
                         _check_matrix(m[k], ("matrices", prof, k))
     if "matrix" in doc:
         _check_matrix(doc["matrix"], ("matrix",))
-    stack: list[tuple[tuple[str | int, ...], Any]] = [
-        ((k,), v) for k, v in doc.items() if k not in ("matrices", "matrix")
-    ]
-    while stack:  # no recursion: a document may be nested deeper than Python's stack
-        path, v = stack.pop()
-        if isinstance(v, Mapping):
-            stack.extend(((*path, k), x) for k, x in v.items())
-        elif isinstance(v, list):
-            stack.extend(((*path, k), x) for k, x in enumerate(v))
-        elif isinstance(v, int | float) and not isinstance(v, bool):
+    rest = {k: v for k, v in doc.items() if k not in ("matrices", "matrix")}
+    for path, v in walk(rest):
+        if isinstance(v, int | float) and not isinstance(v, bool):
             _check_number(path, v)
 
 

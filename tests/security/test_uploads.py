@@ -139,3 +139,13 @@ def test_a_malformed_multipart_form_is_422(upload_service):
     headers = upload_service.auth(**{"Content-Type": "multipart/form-data; boundary=b"})
     r = upload_service.client.post("/v1/scenarios", content=body, headers=headers)
     assert _refused(r, 422)["errors"][0]["in"] == "body"
+
+
+def test_an_affected_count_of_400_digits_is_422(upload_service):
+    """An area's `affected` count that is an integer of 400 digits is 422 at its pointer, not an
+    overflow in the split into groups."""
+    doc = scenario_document()
+    doc["areas"][0]["affected"] = 10**400
+    body = json.dumps(doc).encode()
+    r = upload_service.client.post("/v1/scenarios", content=body, headers=upload_service.auth(**JSON))
+    assert _refused(r, 422)["errors"][0]["pointer"] == "/areas/0/affected"
