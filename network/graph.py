@@ -7,7 +7,7 @@ read-only: damage never changes them (see `network.damage`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -15,7 +15,7 @@ import networkx as nx
 import numpy as np
 import numpy.typing as npt
 
-from scenarios.model import MODES
+from scenarios.model import MODES, WATER_LEVELS, Edge
 from scenarios.model import Network as NetworkModel
 
 from .errors import NetworkError, NodeNotFound
@@ -23,6 +23,16 @@ from .errors import NetworkError, NodeNotFound
 __all__ = ["MODE_CODE", "Network"]
 
 MODE_CODE = {m: i for i, m in enumerate(MODES)}
+
+
+def _vessel_rules(edges: Iterable[Edge]) -> dict[str, dict[int, frozenset[str]]]:
+    rules: dict[str, dict[int, frozenset[str]]] = {level: {} for level in WATER_LEVELS}
+    for k, e in enumerate(edges):
+        for level in WATER_LEVELS:
+            allowed = e.vessels_at(level)
+            if allowed is not None:
+                rules[level][k] = frozenset(allowed)
+    return {level: r for level, r in rules.items() if r}
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
@@ -48,6 +58,8 @@ class Network:
     max_weight_t: np.ndarray  # inf: no limit
     oneway: np.ndarray  # bool
     daylight_only: np.ndarray  # bool
+    # per water level: edge index -> the vehicle type ids that may use it (edges with no rule absent)
+    vessels: Mapping[str, Mapping[int, frozenset[str]]] = field(default_factory=dict)
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -78,6 +90,7 @@ class Network:
             max_weight_t=_frozen(np.array([e.max_weight_t or np.inf for e in edges], float)),
             oneway=_frozen(np.array([e.oneway for e in edges], dtype=bool)),
             daylight_only=_frozen(np.array([e.daylight_only for e in edges], dtype=bool)),
+            vessels=_vessel_rules(edges),
         )
 
     @classmethod
@@ -123,6 +136,19 @@ class Network:
             oneway=attr(oneway, np.zeros(m, bool)),
             daylight_only=attr(daylight_only, np.zeros(m, bool)),
         )
+
+    def barred_edges(self, vehicle_type: str, levels: Iterable[str]) -> tuple[int, ...]:
+        """Edges whose vessel rule, at one of the water `levels`, leaves `vehicle_type` out."""
+        key = ("barred", vehicle_type, tuple(levels))
+        if key not in self._cache:
+            barred = {
+                e
+                for level in key[2]
+                for e, allowed in self.vessels.get(level, {}).items()
+                if vehicle_type not in allowed
+            }
+            self._cache[key] = tuple(sorted(barred))
+        return self._cache[key]
 
     @property
     def n_nodes(self) -> int:

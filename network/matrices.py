@@ -95,21 +95,27 @@ class _Csr:
 class TravelGraph:
     """A network with one damage state; builds and caches a CSR per vehicle type."""
 
-    def __init__(self, net: Network, damage: DamageState | None = None) -> None:
+    def __init__(
+        self, net: Network, damage: DamageState | None = None, water_levels: tuple[str, ...] = ("normal",)
+    ) -> None:
         self.net = net
         self.damage = damage if damage is not None else DamageState.none()
+        self.water_levels = water_levels
         self._csr: dict[VehicleKey, _Csr] = {}
         self._snappers: dict[VehicleKey, NodeSnapper] = {}
 
+    def _key(self, vt: VehicleType) -> VehicleKey:
+        return vehicle_key(self.net, vt, self.water_levels)
+
     def edge_times(self, vt: VehicleType) -> np.ndarray:
-        return edge_times_h(self.net, vt, self.damage)
+        return edge_times_h(self.net, vt, self.damage, self.water_levels)
 
     def _structure(self, vt: VehicleType):
         """Entries (row, col, edge) of every arc the vehicle type may ever use, sorted by pair."""
-        key = ("csr_structure", vehicle_key(vt))
+        key = ("csr_structure", self._key(vt))
         cached = self.net._cache.get(key)
         if cached is None:
-            base = edge_times_h(self.net, vt)
+            base = edge_times_h(self.net, vt, levels=self.water_levels)
             e = np.flatnonzero(np.isfinite(base))
             back = e[~self.net.oneway[e]]
             rows = np.concatenate([self.net.src[e], self.net.dst[back]])
@@ -124,7 +130,7 @@ class TravelGraph:
         return cached
 
     def csr(self, vt: VehicleType) -> _Csr:
-        key = vehicle_key(vt)
+        key = self._key(vt)
         if key not in self._csr:
             self._csr[key] = self._build(vt)
         return self._csr[key]
@@ -151,7 +157,7 @@ class TravelGraph:
 
     def snap(self, vt: VehicleType, lat: npt.ArrayLike, lon: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """Nearest node usable by `vt` to each point: (node index, km); -1/inf when none."""
-        key = vehicle_key(vt)
+        key = self._key(vt)
         if key not in self._snappers:
             self._snappers[key] = NodeSnapper(self.net.lat, self.net.lon, self.usable_nodes(vt))
         return self._snappers[key].snap(lat, lon)

@@ -5,7 +5,8 @@ Placement: a warehouse or area with a `node` sits there (when the vehicle type c
 otherwise its lat/lon snaps to the nearest node the vehicle type can use, through a KD-tree. The
 straight access leg counts at `access_speed_kmh`; a point further than `max_snap_km` from any usable
 node cannot be served by that vehicle type. An area listing `modes` is served only by vehicle types
-with one of those modes.
+with one of those modes. Edge vessel rules apply at the water levels the policy puts in force over the
+horizon (`water_levels`: others, e.g. none for the checker's relaxed view).
 """
 
 from __future__ import annotations
@@ -50,12 +51,14 @@ class ScenarioNetwork:
         network: Network | None = None,
         max_transfer_km: float = MAX_TRANSFER_KM,
         workers: int = 1,
+        water_levels: tuple[str, ...] | None = None,
     ) -> None:
         self.scenario = scenario
         self.net = network if network is not None else Network.from_model(scenario.network)
         records = scenario.damage if damage is None else damage
         self.damage_records = tuple(records)
-        self.graph = TravelGraph(self.net, apply_damage(self.net, records))
+        levels = scenario.policy.water_levels if water_levels is None else water_levels
+        self.graph = TravelGraph(self.net, apply_damage(self.net, records), levels)
         self.max_snap_km = max_snap_km
         self.max_transfer_km = max_transfer_km
         self.access_speed_kmh = access_speed_kmh
@@ -134,6 +137,18 @@ class ScenarioNetwork:
                 time[time > limit_h] = np.inf
         dist[~np.isfinite(time)] = np.inf
         return TravelMatrix(vt.id, ids_r, ids_c, time, dist, modes)
+
+    def path_edges(self, vt: VehicleType, a: tuple[str, str], b: tuple[str, str]) -> list[str]:
+        """Edge ids of the fastest path for `vt` from place `a` to place `b`, each a (kind, id) pair
+        with kind "warehouses" or "areas" (empty when unreachable or when they share a node)."""
+        ends = []
+        for kind, item_id in (a, b):
+            ids = [x.id for x in getattr(self.scenario, kind)]
+            ends.append(int(self.place(vt, kind).node[ids.index(item_id)]))
+        if min(ends) < 0:
+            return []
+        nodes = self.graph.path(vt, ends[0], ends[1])
+        return [self.net.edge_ids[e] for e in self.graph.path_edges(vt, nodes)] if len(nodes) > 1 else []
 
     def warehouse_to_area(self, limit_h: float | None = None) -> dict[str, TravelMatrix]:
         """Per vehicle type: warehouses x areas."""

@@ -63,6 +63,7 @@ __all__ = [
     "StandardItem",
     "StandardsProfile",
     "VehicleType",
+    "WATER_LEVELS",
     "Warehouse",
     "WaterPoint",
 ]
@@ -275,8 +276,16 @@ class Node(_Frozen):
     note: Text | None = None
 
 
+WaterLevel = Literal["normal", "low", "flood"]
+WATER_LEVELS: tuple[WaterLevel, ...] = ("normal", "low", "flood")
+
+
 class Edge(_Frozen):
-    """A link of the network. Speed or duration, when given, bound every vehicle on it."""
+    """A link of the network. Speed or duration, when given, bound every vehicle on it.
+
+    `vessels`: the vehicle types that may use it (None: every type of its mode), e.g. only longboats
+    and speedboats through rapids; `vessels_low` and `vessels_flood` replace that list at low water and
+    in flood (None: `vessels` holds at that level too)."""
 
     id: Id
     source: Id
@@ -289,7 +298,15 @@ class Edge(_Frozen):
     max_weight_t: Tonnes | None = None
     oneway: bool = False
     daylight_only: bool = False
+    vessels: tuple[Id, ...] | None = None
+    vessels_low: tuple[Id, ...] | None = None
+    vessels_flood: tuple[Id, ...] | None = None
     note: Text | None = None
+
+    def vessels_at(self, level: WaterLevel) -> tuple[str, ...] | None:
+        """The vehicle types allowed at water `level` (None: no rule)."""
+        by_level = {"low": self.vessels_low, "flood": self.vessels_flood}.get(level)
+        return by_level if by_level is not None else self.vessels
 
 
 class Network(_Frozen):
@@ -346,6 +363,23 @@ class Policy(_Frozen):
     priority_rule: PriorityRule = "household"
     time_limit_s: Annotated[float, Field(gt=0, le=MAX_TIME_LIMIT_S, allow_inf_nan=False)] = 60.0
     seed: Annotated[int, Field(ge=0, le=MAX_SEED)] = 0
+    # the rivers' water level (edges' vessel rules), and where it changes, the level from a day on
+    water_level: WaterLevel = "normal"
+    water_level_by_day: dict[Day, WaterLevel] = Field(default_factory=dict)
+    # dispatch economics: a trip longer than min_trip_km (out and back) carrying under min_trip_kg is
+    # not made, and small daily consignments to one area travel together (either at 0: no such rule)
+    min_trip_kg: Annotated[float, Field(ge=0, le=MAX_VEHICLE_KG, allow_inf_nan=False)] = 50.0
+    min_trip_km: Annotated[float, Field(ge=0, le=100_000, allow_inf_nan=False)] = 200.0
+
+    @property
+    def water_levels(self) -> tuple[WaterLevel, ...]:
+        """The levels in force on some day of the horizon, in WATER_LEVELS order. A plan must be
+        passable at all of them: an edge is open to a vehicle type when every one allows it."""
+        level, seen = self.water_level, set()
+        for day in range(1, self.horizon_days + 1):
+            level = self.water_level_by_day.get(day, level)
+            seen.add(level)
+        return tuple(x for x in WATER_LEVELS if x in seen)
 
     @property
     def kk_size(self) -> float:

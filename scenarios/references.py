@@ -111,6 +111,13 @@ def reference_problems(s: Scenario) -> list[Problem]:
     for i, e in enumerate(s.network.edges):
         out += _unknown(("network", "edges", i, "source"), e.source, nodes, "node")
         out += _unknown(("network", "edges", i, "target"), e.target, nodes, "node")
+        for field in ("vessels", "vessels_low", "vessels_flood"):
+            for k, v in enumerate(getattr(e, field) or ()):
+                out += _unknown(("network", "edges", i, field, k), v, vtypes, "vehicle type")
+    for day in s.policy.water_level_by_day:
+        if day > s.policy.horizon_days:
+            msg = f"is after the horizon's last day {s.policy.horizon_days}"
+            out.append(Problem(("policy", "water_level_by_day", day), msg, day, True))
     for i, d in enumerate(s.damage):
         if d.edge is not None:
             out += _unknown(("damage", i, "edge"), d.edge, edges, "edge")

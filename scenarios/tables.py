@@ -139,8 +139,12 @@ TABLES: dict[str, TableSpec] = {
                 "max_weight_t",
                 "oneway",
                 "daylight_only",
+                "vessels",
+                "vessels_low",
+                "vessels_flood",
             ),
             ("id", "source", "target", "mode", "length_km"),
+            lists=frozenset({"vessels", "vessels_low", "vessels_flood"}),
         ),
         TableSpec(
             "damage",

@@ -263,3 +263,32 @@ def _credit_problems(plan: dict, H: int) -> list[str]:
                 out.append(f"{w}/{a}/{c}: {listed} credited by day {d}, {got} arrived")
                 break
     return out
+
+
+def vessel_problems(s: Scenario, plan: dict) -> list[str]:
+    """Legs whose places are not joined by edges the trip's vehicle type may use: the edge's mode one of
+    its modes, and at every water level of the horizon the edge's vessel list (when it has one, per
+    level) naming the type. Every place must sit on a node (the river fixtures' do)."""
+    import networkx as nx
+
+    H = s.policy.horizon_days
+    level, levels = s.policy.water_level, set()
+    for d in range(1, H + 1):
+        level = s.policy.water_level_by_day.get(d, level)
+        levels.add(level)
+    node = {a.id: a.node for a in s.areas} | {w.id: w.node for w in s.warehouses}
+    out = []
+    for t in plan["trips"]:
+        vt = next(v for v in s.vehicle_types if v.id == t["vehicle_type"])
+        g = nx.Graph()
+        for e in s.network.edges:
+            lists = [getattr(e, f"vessels_{lv}", None) if lv != "normal" else None for lv in levels]
+            lists = [x if x is not None else e.vessels for x in lists]
+            if e.mode in vt.modes and all(x is None or vt.id in x for x in lists):
+                g.add_edge(e.source, e.target)
+        places = [t["warehouse"], *[st["area"] for st in t["stops"]], t["warehouse"]]
+        for a, b in itertools.pairwise(places):
+            joined = g.has_node(node[a]) and g.has_node(node[b]) and nx.has_path(g, node[a], node[b])
+            if node[a] != node[b] and not joined:
+                out.append(f"{t['vehicle']}: {vt.id} cannot go from {a} to {b}")
+    return out

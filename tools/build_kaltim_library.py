@@ -1537,6 +1537,43 @@ def build_full_network(src: Path, desa: dict, skel_nodes, skel_edges, river):
     )
 
 
+# Vessel rules on the Mahakam (edges.csv vessels, vessels_low): the river legs above Long Bagun, through the riam
+# that only longboats and speedboats pass, and the legs between Ujoh Bilang and Long Bagun, closed to the river
+# cargo boat at low water. Every river connector that joins the river at one of their inner points takes the
+# same rule.
+RIAM_LEGS = ("rv_lbg_lph", "rv_lph_llk", "rv_llk_tioh", "rv_upper")
+RIAM_RULE = {
+    "vessels": "longboat;speedboat",
+    "vessels_low": "longboat",
+    "note": "vessels: only longboats and speedboats pass the riam above Long Bagun: two dangerous rapids "
+    "(incl. Riam 611) lie between Ujoh Bilang and Tiong Ohang and the link is speedboat/longboat only "
+    "(kaltim.antaranews.com/berita/55618); that they lie above Long Bagun, and longboats only at low water, are "
+    "estimates (river levels make the links seasonal: nusantarainfo.com 2021)",
+}
+SHALLOWS_LEGS = ("rv_ujb_lbg",)
+SHALLOWS_RULE = {
+    "vessels_low": "longboat;speedboat",
+    "note": "vessels_low: estimate, at low water the river cargo boat does not reach Long Bagun from Ujoh Bilang "
+    "(river levels make the links seasonal: nusantarainfo.com 2021)",
+}
+
+
+def apply_vessel_rules(edges: list[dict]) -> None:
+    """Set the vessel columns of the river legs in RIAM_LEGS and SHALLOWS_LEGS and of the river connectors
+    that join them between their end landings (in place)."""
+    for legs, rule, ends in ((RIAM_LEGS, RIAM_RULE, {"long_bagun"}), (SHALLOWS_LEGS, SHALLOWS_RULE, {"long_bagun"})):
+        on_leg = [e for e in edges if e["mode"] == "river" and e["id"].rsplit("_", 1)[0] in legs]
+        inner = {n for e in on_leg for n in (e["source"], e["target"])} - ends - {"ujoh_bilang"}
+        joined = [
+            e
+            for e in edges
+            if e["mode"] == "river" and e not in on_leg and (e["source"] in inner or e["target"] in inner)
+        ]
+        for e in on_leg + joined:
+            e.update({k: v for k, v in rule.items() if k != "note"})
+            e["note"] = "; ".join(x for x in (e.get("note"), rule["note"]) if x)
+
+
 def build_stock(kab_pop: dict) -> list[dict]:
     rows = []
     kabs = sorted(kab_pop)
@@ -2073,6 +2110,7 @@ def build_scenarios(out: Path, desa: dict, net: dict):
             5,
             "bnpb",
             "2024-05-13T00:00:00+08:00",  # the flood's first day
+            water_level=("flood", "the Mahakam in flood: edges.csv's vessel rules at that level"),
             at_home_share=(
                 0.25,
                 "estimate: of those not displaced, a quarter stay in raised or flooded houses cut off",
@@ -2179,6 +2217,7 @@ def main(argv=None) -> int:
     river = River(src / "rivers.geojson")
     skel_nodes, skel_edges, pos = build_network(desa, river)
     nodes, edges, net_info = build_full_network(src, desa, skel_nodes, skel_edges, river)
+    apply_vessel_rules(edges)
     write_csv(out / "nodes.csv", ["id", "name", "lat", "lon", "kind", "note"], nodes)
     write_csv(
         out / "edges.csv",
@@ -2194,6 +2233,9 @@ def main(argv=None) -> int:
             "max_weight_t",
             "oneway",
             "daylight_only",
+            "vessels",
+            "vessels_low",
+            "vessels_flood",
             "note",
         ],
         edges,

@@ -5,7 +5,8 @@
 `tiny_flood_plan.json` is `plan_scenario` on tests/data/tiny_flood (seed 0, 200 iterations) without its
 wall-clock fields; each `bad_<kind>.json` is that plan with one change that `siaga check` must report as
 `<kind>` (the change is named in the function that makes it). `water/` holds the same for
-tests/data/tiny_flood_water and the checks of its water points' service. Re-run only when the plan format or the
+tests/data/tiny_flood_water and the checks of its water points' service, `river/` for tests/data/tiny_river
+and its vessel rules, `dispatch/` for tests/data/tiny_flood_min_trip and its minimum useful load. Re-run only when the plan format or the
 planner's behaviour changes on purpose, and say so in the commit.
 """
 
@@ -166,6 +167,24 @@ WATER_TAMPERS: dict[str, Callable[[Plan], None]] = {
 }
 
 
+def vessel_barred(p: Plan) -> None:
+    """The small boat's first trip to Desa B given to the cargo boat, which cannot pass the riam."""
+    trip = next(t for t in p["trips"] if t["vehicle_type"] == "perahu")
+    trip["vehicle_type"], trip["vehicle"] = "kapal", "gudang/kapal/9"
+
+
+RIVER_TAMPERS: dict[str, Callable[[Plan], None]] = {f.__name__: f for f in (vessel_barred,)}
+
+
+def small_trip(p: Plan) -> None:
+    """The first trip's 49 kg for Desa A (a 3 km loop) taken to Desa B instead (19 km, over the 10 km
+    the policy allows for under 200 kg)."""
+    p["trips"][0]["stops"][0]["area"] = "desa_b"
+
+
+DISPATCH_TAMPERS: dict[str, Callable[[Plan], None]] = {f.__name__: f for f in (small_trip,)}
+
+
 def _plan_doc(name: str) -> Plan:
     s = load_scenario(ROOT / "tests" / "data" / name)
     opts = PlanOptions(routing=RoutingOptions(time_limit_s=None, iterations=200, seed=0))
@@ -189,6 +208,9 @@ def _write(folder: Path, name: str, doc: Plan, tampers: dict[str, Callable[[Plan
 def main() -> None:
     _write(PLANS, "tiny_flood_plan.json", _plan_doc("tiny_flood"), TAMPERS)
     _write(PLANS / "water", "tiny_flood_water_plan.json", _plan_doc("tiny_flood_water"), WATER_TAMPERS)
+    _write(PLANS / "river", "tiny_river_plan.json", _plan_doc("tiny_river"), RIVER_TAMPERS)
+    doc = _plan_doc("tiny_flood_min_trip")
+    _write(PLANS / "dispatch", "tiny_flood_min_trip_plan.json", doc, DISPATCH_TAMPERS)
 
 
 if __name__ == "__main__":

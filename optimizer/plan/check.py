@@ -11,7 +11,8 @@ out as written):
 - `over_throughput`: more tonnes leave a warehouse on a dispatch day than its throughput;
 - `over_capacity`: a trip's load (recomputed from what it unloads) is over its vehicle type's kg or m3;
 - the timeline rules of `check_timeline`: `before_start`, `vehicle_overlap`, `over_fleet`, `late`,
-  `duty`, `unreachable_stop`;
+  `duty`, `unreachable_stop`, `vessel_barred`;
+- `small_trip` (`check_dispatch`): a trip over the policy's `min_trip_km` unloading under `min_trip_kg`;
 - `late_credit`: the shipments list credits goods to a day before the trips bring them;
 - `after_horizon`: a delivery after the horizon (a stop arriving after its last day, or shipments
   credited to a day outside it);
@@ -35,6 +36,7 @@ from scenarios import compute_needs
 from scenarios.model import Scenario
 
 from ..routing.trips import Trip
+from .check_dispatch import check_small_trips
 from .check_timeline import TOL_H, check_timelines
 from .check_water import check_water
 from .kpis import PlanKpis, delivered_from_trips, plan_kpis
@@ -89,6 +91,7 @@ def check_plan(
     trips = _valid_trips(s, plan.get("trips", []), out)
     sn = network or ScenarioNetwork(s)
     check_timelines(s, sn, trips, out.add)
+    check_small_trips(s, sn, trips, out.add)
     _check_capacity(s, trips, out)
     _check_stock(s, trips, out)
     _check_horizon(s, trips, out)
@@ -304,7 +307,9 @@ def _check_shipments(shipments: object, delivered: pd.DataFrame, horizon: int, o
         return
     wac = key[:3]
     a = sh.groupby(wac)["units"].sum()
-    b = delivered.groupby(wac)["units"].sum() if len(delivered) else pd.Series(dtype=float)
+    b = delivered.groupby(wac)["units"].sum() if len(delivered) else a.iloc[:0]
+    if a.empty:  # nothing listed: an empty series on the trips' index (an empty MultiIndex can't join)
+        a = b.iloc[:0]
     both = pd.concat([a.rename("listed"), b.rename("unloaded")], axis=1).fillna(0.0)
     diff = both[(both["listed"] - both["unloaded"]).abs() > TOL_UNITS + 1e-6 * both["unloaded"]]
     for k, r in diff.head(20).iterrows():

@@ -14,7 +14,9 @@ rests in it. Violations:
 - `late`: a leg driven faster than the network allows, or unloading outside an area's access window;
 - `duty`: more than the type's `shift_h` of work in a calendar day, or driving outside 06:00-18:00
   where the vehicle type or a link on the leg's path is daylight-only;
-- `unreachable_stop`: no path for a leg (damage, mode), or an area the type may not serve.
+- `unreachable_stop`: no path for a leg (damage, mode), or an area the type may not serve;
+- `vessel_barred`: a leg that only exists through edges whose vessel rule, at a water level in force
+  during the horizon, leaves the vehicle type out (rapids a cargo boat cannot pass).
 """
 
 from __future__ import annotations
@@ -58,6 +60,19 @@ class _Travel:
             "areas": {a.id: i for i, a in enumerate(s.areas)},
         }
         self._m: dict[tuple[str, str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self._relaxed: ScenarioNetwork | None = None
+
+    def barred(self, v: str, a: tuple[str, str], b: tuple[str, str]) -> list[str]:
+        """Edges with a vessel rule barring `v` on the path a leg would take without those rules."""
+        levels = self.s.policy.water_levels
+        if not any(self.sn.net.vessels.get(x) for x in levels):
+            return []
+        if self._relaxed is None:
+            sn = self.sn
+            self._relaxed = ScenarioNetwork(self.s, list(sn.damage_records), network=sn.net, water_levels=())
+        shut = set(self.sn.net.barred_edges(v, levels))
+        edges = self._relaxed.path_edges(self.vts[v], a, b)
+        return [e for e in edges if self.sn.net.edge_index[e] in shut]
 
     def hours(self, v: str, a: tuple[str, str], b: tuple[str, str]) -> tuple[float, bool]:
         key = (v, a[0], b[0])
@@ -177,10 +192,21 @@ def _legs(tr: _Travel, t: Trip, add: Add, where: str) -> list[_Leg] | None:
     for (a, b), span in zip(itertools.pairwise(places), spans, strict=True):
         h, day = tr.hours(t.vehicle_type, a, b)
         if not math.isfinite(h):
-            add("unreachable_stop", where, f"no path for {t.vehicle_type} from {a[1]} to {b[1]}")
+            _no_path(tr, t.vehicle_type, a, b, add, where)
             return None
         legs.append(_Leg(a[1], b[1], span, h, day or tr.vts[t.vehicle_type].daylight_only))
     return legs
+
+
+def _no_path(tr: _Travel, v: str, a: tuple[str, str], b: tuple[str, str], add: Add, where: str) -> None:
+    barred = tr.barred(v, a, b)
+    if barred:
+        shown = ", ".join(barred[:5]) + (f" and {len(barred) - 5} more" if len(barred) > 5 else "")
+        levels = "/".join(tr.s.policy.water_levels)
+        msg = f"{v} from {a[1]} to {b[1]} must pass {shown}, closed to it at water level {levels}"
+        add("vessel_barred", where, msg)
+        return
+    add("unreachable_stop", where, f"no path for {v} from {a[1]} to {b[1]}")
 
 
 def _check_leg(tr: _Travel, t: Trip, leg: _Leg, rests: list[Interval], add: Add, where: str) -> None:

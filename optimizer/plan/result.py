@@ -47,6 +47,7 @@ UNMET_REASONS = (
     "time_window",
     "over_capacity",
     "whole_units",
+    "small_load",
     "not_shipped",
 )
 

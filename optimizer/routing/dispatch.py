@@ -11,7 +11,9 @@ make the trip), `unreachable` (no vehicle type that may load at the warehouse re
 back), `time_window` (no such vehicle can arrive inside the area's access window and be back inside its
 shift), `fleet_exhausted` (feasible alone, but the fleet's trips were used for higher-priority loads),
 `horizon` (the vehicle that carries it would arrive after the horizon), `throughput` (no day of the
-horizon has room left in the warehouse's throughput for its trip).
+horizon has room left in the warehouse's throughput for its trip), `small_load` (its trip is longer than
+the policy's `min_trip_km` and carries less than `min_trip_kg`: not worth a crew's day; see
+`small_trips`).
 Progress: a `ProgressEvent(stage="routing", done=<parts solved>, total=<parts>)` after each part.
 """
 
@@ -26,7 +28,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from network import ScenarioNetwork
-from scenarios.model import Scenario
+from scenarios.model import Policy, Scenario
 
 from ..instance import PlanningInstance, compile_instance
 from ..progress import Progress, ProgressEvent, no_progress
@@ -42,6 +44,7 @@ from .parts import (
     largest_capacity,
     reach,
 )
+from .small_trips import SMALL_LOAD, consolidate, drop_small_trips
 from .solution import RoutingSolution
 from .timeline import FleetTimeline, VehicleStart
 from .trips import Trip
@@ -55,7 +58,15 @@ __all__ = [
     "route_shipments",
 ]
 
-REASONS = ("unreachable", "over_capacity", "time_window", "fleet_exhausted", "horizon", "throughput")
+REASONS = (
+    "unreachable",
+    "over_capacity",
+    "time_window",
+    "fleet_exhausted",
+    "horizon",
+    "throughput",
+    SMALL_LOAD,
+)
 MIN_PART_S = 0.02  # search seconds for the smallest warehouse-day problem under a time limit
 UNASSIGNED_COLUMNS = ["warehouse", "area", "commodity", "day", "units", "kg", "reason"]
 
@@ -100,16 +111,22 @@ def route_shipments(
     else:
         inst = compile_instance(problem, network=network, needs=needs)
     tr = PartTravel(inst)
+    kg_per_unit = {c.id: c.kg_per_unit for c in inst.scenario.commodities}
+    shipments = consolidate(inst.scenario, shipments, kg_per_unit)
     reach_of = reach(tr, shipments)
     loads = make_loads(inst.scenario, shipments, largest_capacity(tr, reach_of), inst.needs.load_priority)
     parts, rejected = dispatch_parts(tr, reach_of, loads, settings)
     timeline = FleetTimeline(tr, settings, starts=starts)
-    solved, left = _solve_by_day(parts, timeline, options, progress or no_progress)
+    solved, left = _solve_by_day(parts, timeline, options, progress or no_progress, inst.scenario.policy)
     return _result(timeline, solved, loads, [*rejected, *left], time.perf_counter() - t0)
 
 
 def _solve_by_day(
-    parts: Sequence[DispatchPart], timeline: FleetTimeline, o: RoutingOptions, progress: Progress
+    parts: Sequence[DispatchPart],
+    timeline: FleetTimeline,
+    o: RoutingOptions,
+    progress: Progress,
+    policy: Policy,
 ) -> tuple[list[tuple[DispatchPart, RoutingSolution]], list[tuple[Load, str]]]:
     """Dispatch day by dispatch day: each part sized to the vehicles free for it, solved, and its
     routes put on the timeline before the next day's parts are sized."""
@@ -121,18 +138,19 @@ def _solve_by_day(
         # solver threads live on in this process) risks a child inheriting a held lock. A day with one
         # part runs it in the pool with parallel seeds, forked from the fresh worker.
         with ProcessPoolExecutor(o.workers, mp_context=mp.get_context("fork")) as pool:
-            return _days(by_day, len(parts), timeline, o, progress, pool)
-    return _days(by_day, len(parts), timeline, o, progress, None)
+            return _days(by_day, (len(parts), policy), timeline, o, progress, pool)
+    return _days(by_day, (len(parts), policy), timeline, o, progress, None)
 
 
 def _days(
     by_day: dict[int, list[DispatchPart]],
-    n_parts: int,
+    counted: tuple[int, Policy],
     timeline: FleetTimeline,
     o: RoutingOptions,
     progress: Progress,
     pool: ProcessPoolExecutor | None,
 ) -> tuple[list[tuple[DispatchPart, RoutingSolution]], list[tuple[Load, str]]]:
+    n_parts, policy = counted
     solved: list[tuple[DispatchPart, RoutingSolution]] = []
     left: list[tuple[Load, str]] = []
     total_jobs = sum(len(p.problem.jobs) for ps in by_day.values() for p in ps) or 1
@@ -149,6 +167,8 @@ def _days(
             sized, o, progress, pool=pool, total_jobs=total_jobs, done=done, total=n_parts
         )
         done += len(by_day[e])
+        day_solved, small = drop_small_trips(day_solved, policy)
+        left += small
         left += timeline.assign(day_solved)
         solved += day_solved
     return solved, left

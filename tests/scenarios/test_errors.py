@@ -41,6 +41,11 @@ MALFORMED = [
     ("bad_control_character", "bad_control_character/areas.csv:3: name: holds U+001B, a control character"),
     ("bad_json_deep.json", "bad_json_deep.json: is nested too deeply to read"),
     (
+        "bad_unknown_vessel",
+        "bad_unknown_vessel/edges.csv:5: vessels: 'hovercraft' is not a known vehicle type",
+    ),
+    ("bad_water_level", "bad_water_level/scenario.yaml:4: policy.water_level: 'dry' must be one of"),
+    (
         "bad_kitchen_area",
         "bad_kitchen_area/kitchens.csv:2: area: 'desa_z' is not a known area; expected one of: desa_a",
     ),
