@@ -48,6 +48,7 @@ __all__ = [
     "DAYLIGHT_H",
     "HOUSEHOLD_SIZE",
     "MODES",
+    "WATER_LEVELS",
     "Area",
     "Arrival",
     "Commodity",
@@ -63,7 +64,6 @@ __all__ = [
     "StandardItem",
     "StandardsProfile",
     "VehicleType",
-    "WATER_LEVELS",
     "Warehouse",
     "WaterPoint",
 ]

@@ -1561,7 +1561,10 @@ SHALLOWS_RULE = {
 def apply_vessel_rules(edges: list[dict]) -> None:
     """Set the vessel columns of the river legs in RIAM_LEGS and SHALLOWS_LEGS and of the river connectors
     that join them between their end landings (in place)."""
-    for legs, rule, ends in ((RIAM_LEGS, RIAM_RULE, {"long_bagun"}), (SHALLOWS_LEGS, SHALLOWS_RULE, {"long_bagun"})):
+    for legs, rule, ends in (
+        (RIAM_LEGS, RIAM_RULE, {"long_bagun"}),
+        (SHALLOWS_LEGS, SHALLOWS_RULE, {"long_bagun"}),
+    ):
         on_leg = [e for e in edges if e["mode"] == "river" and e["id"].rsplit("_", 1)[0] in legs]
         inner = {n for e in on_leg for n in (e["source"], e["target"])} - ends - {"ujoh_bilang"}
         joined = [

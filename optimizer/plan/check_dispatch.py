@@ -24,7 +24,8 @@ def loop_km(s: Scenario, sn: ScenarioNetwork, t: Trip) -> float:
     vt = next(v for v in s.vehicle_types if v.id == t.vehicle_type)
     index = {"warehouses": {w.id: i for i, w in enumerate(s.warehouses)}}
     index["areas"] = {a.id: i for i, a in enumerate(s.areas)}
-    places = [("warehouses", t.warehouse), *[("areas", st.area) for st in t.stops], ("warehouses", t.warehouse)]
+    home = ("warehouses", t.warehouse)
+    places = [home, *[("areas", st.area) for st in t.stops], home]
     km = 0.0
     for a, b in itertools.pairwise(places):
         if a != b:

@@ -15,6 +15,7 @@ horizon, so that what leaves by a day stays within what it holds by then.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -65,7 +66,7 @@ def _trip_km(part: DispatchPart, route: Route, trip: EngineTrip) -> float:
     places = [p.depots[trip.start_depot].location]
     places += [p.jobs[v.job].location for v in trip.visits]
     places.append(p.depots[trip.end_depot].location)
-    return sum(float(dist[a, b]) for a, b in zip(places, places[1:], strict=False)) / 1000.0
+    return sum(float(dist[a, b]) for a, b in itertools.pairwise(places)) / 1000.0
 
 
 def _shortened(part: DispatchPart, route: Route, trip: EngineTrip, max_km: float) -> EngineTrip:
