@@ -133,6 +133,7 @@ REASONS: dict[str, tuple[str, str]] = {
     "time_window": ("di luar jam akses", "outside the access window"),
     "over_capacity": ("terlalu besar untuk kendaraan", "too big for any vehicle"),
     "whole_units": ("pembulatan satuan utuh", "rounding to whole units"),
+    "reserve_floor": ("cadangan gudang kabupaten/kota", "kab/kota reserve floor"),
     "small_load": ("muatan terlalu kecil untuk perjalanan jauh", "load too small for a long trip"),
 }
 

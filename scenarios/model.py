@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from .fields import (
     MAX_FLEET_COUNT,
@@ -17,9 +17,7 @@ from .fields import (
     MAX_KG_PER_UNIT,
     MAX_M3_PER_UNIT,
     MAX_PEOPLE,
-    MAX_SEED,
     MAX_THROUGHPUT_T_PER_DAY,
-    MAX_TIME_LIMIT_S,
     MAX_VEHICLE_KG,
     MAX_VEHICLE_M3,
     MAX_WAREHOUSE_M3,
@@ -42,12 +40,14 @@ from .fields import (
     Units,
     _Frozen,
 )
+from .policy import HOUSEHOLD_SIZE, WATER_LEVELS, Policy, WaterLevel
 from .services import Kitchen, WaterPoint
 
 __all__ = [
     "DAYLIGHT_H",
     "HOUSEHOLD_SIZE",
     "MODES",
+    "OWNERS",
     "WATER_LEVELS",
     "Area",
     "Arrival",
@@ -77,12 +77,6 @@ CommodityKind = Literal[
     "food", "water", "shelter", "hygiene", "health", "infant", "elderly", "disability", "other"
 ]
 GroupKind = Literal["pmks", "vulnerable", "general", "household"]
-Stage = Literal["deprivation", "equity", "cost"]
-FleetRule = Literal["pooled", "own_warehouse"]
-PriorityRule = Literal["household", "person"]
-# people per KK where the scenario gives none: an estimate between the Samarinda 2019 flood's 3.2
-# (56,123 people, 17,485 KK) and the 5.13 of poor households in Kaltim (BPS, March 2024)
-HOUSEHOLD_SIZE = 3.5
 
 
 class Commodity(_Frozen):
@@ -196,8 +190,17 @@ class Arrival(_Frozen):
     units: Units
 
 
+Owner = Literal["province", "kabkota", "kemensos", "bnpb", "bulog", "private", "ngo"]
+OWNERS: tuple[Owner, ...] = ("province", "kabkota", "kemensos", "bnpb", "bulog", "private", "ngo")
+
+
 class Warehouse(_Frozen):
-    """A depot holding stock (units by commodity id), with stock arriving later in `arrivals`."""
+    """A depot holding stock (units by commodity id), with stock arriving later in `arrivals`.
+
+    `owner`: whose stock it is (a kab/kota's is its `kab_code`'s; None: not tracked). A draw for an
+    area of another owner needs a request (plan.json `requests`). `reserve_share`: of each commodity's
+    stock over the horizon, the share kept for the areas of its own `kab_code` unless the policy lists
+    the warehouse in `released_reserves`."""
 
     id: Id
     name: Text
@@ -213,13 +216,24 @@ class Warehouse(_Frozen):
     throughput_t_per_day: (
         Annotated[float, Field(ge=0, le=MAX_THROUGHPUT_T_PER_DAY, allow_inf_nan=False)] | None
     ) = None
+    owner: Owner | None = None
+    reserve_share: Share = 0.0
     note: Text | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Warehouse:
         if (self.lat is None) != (self.lon is None):
             raise ValueError("lat and lon must be given together")
+        if self.reserve_share > 0 and self.kab_code is None:
+            raise ValueError("a reserve floor (reserve_share) needs the warehouse's kab_code")
         return self
+
+    @property
+    def owner_key(self) -> tuple[str, str] | None:
+        """Whose stock it is: (owner, kab_code) for a kab/kota's, (owner, "") otherwise."""
+        if self.owner is None:
+            return None
+        return (self.owner, self.kab_code or "") if self.owner == "kabkota" else (self.owner, "")
 
 
 class VehicleType(_Frozen):
@@ -274,10 +288,6 @@ class Node(_Frozen):
     lon: Lon
     kind: Annotated[str, StringConstraints(max_length=40)] | None = None
     note: Text | None = None
-
-
-WaterLevel = Literal["normal", "low", "flood"]
-WATER_LEVELS: tuple[WaterLevel, ...] = ("normal", "low", "flood")
 
 
 class Edge(_Frozen):
@@ -337,54 +347,6 @@ class Damage(_Frozen):
         if self.polygon is not None and any(len(ring) < 4 for ring in self.polygon):
             raise ValueError("a polygon ring needs at least 4 positions (closed)")
         return self
-
-
-class Policy(_Frozen):
-    """Planning settings: horizon, standards profile in force, objective stages and limits."""
-
-    horizon_days: Annotated[int, Field(ge=1, le=90)] = 3
-    standards: Id = "bnpb"
-    day_start_h: Annotated[float, Field(ge=0, lt=24, allow_inf_nan=False)] = 6.0
-    # day 1, 00:00 local time, with its UTC offset (WITA: +08:00); plans then show local date-times
-    start: AwareDatetime | None = None
-    # pooled: a vehicle loads at any warehouse it reaches (a unified command post); own_warehouse:
-    # only at its base
-    fleet: FleetRule = "pooled"
-    stages: tuple[Stage, ...] = ("deprivation", "equity", "cost")
-    tolerance: Share = 0.0  # 0: each stage keeps the previous optima exactly
-    deprivation_growth_per_day: NonNeg = 0.5
-    # people per KK (household); None: HOUSEHOLD_SIZE
-    household_size: Annotated[float, Field(ge=1, le=20, allow_inf_nan=False)] | None = None
-    # of the affected people not displaced, the share that still needs rations and kits (flooded houses)
-    at_home_share: Share = 0.0
-    # household: base rations weigh the same for every member of a household (the weight of the
-    # `household` group where a member is vulnerable, 1 otherwise), extras weigh their group's weight;
-    # person: every ration weighs its group's weight
-    priority_rule: PriorityRule = "household"
-    time_limit_s: Annotated[float, Field(gt=0, le=MAX_TIME_LIMIT_S, allow_inf_nan=False)] = 60.0
-    seed: Annotated[int, Field(ge=0, le=MAX_SEED)] = 0
-    # the rivers' water level (edges' vessel rules), and where it changes, the level from a day on
-    water_level: WaterLevel = "normal"
-    water_level_by_day: dict[Day, WaterLevel] = Field(default_factory=dict)
-    # dispatch economics: a trip longer than min_trip_km (out and back) carrying under min_trip_kg is
-    # not made, and small daily consignments to one area travel together (either at 0: no such rule)
-    min_trip_kg: Annotated[float, Field(ge=0, le=MAX_VEHICLE_KG, allow_inf_nan=False)] = 50.0
-    min_trip_km: Annotated[float, Field(ge=0, le=100_000, allow_inf_nan=False)] = 200.0
-
-    @property
-    def water_levels(self) -> tuple[WaterLevel, ...]:
-        """The levels in force on some day of the horizon, in WATER_LEVELS order. A plan must be
-        passable at all of them: an edge is open to a vehicle type when every one allows it."""
-        level, seen = self.water_level, set()
-        for day in range(1, self.horizon_days + 1):
-            level = self.water_level_by_day.get(day, level)
-            seen.add(level)
-        return tuple(x for x in WATER_LEVELS if x in seen)
-
-    @property
-    def kk_size(self) -> float:
-        """People per household: the scenario's, else HOUSEHOLD_SIZE."""
-        return self.household_size if self.household_size is not None else HOUSEHOLD_SIZE
 
 
 class Scenario(_Frozen):

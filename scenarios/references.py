@@ -114,6 +114,8 @@ def reference_problems(s: Scenario) -> list[Problem]:
         for field in ("vessels", "vessels_low", "vessels_flood"):
             for k, v in enumerate(getattr(e, field) or ()):
                 out += _unknown(("network", "edges", i, field, k), v, vtypes, "vehicle type")
+    for k, w_id in enumerate(s.policy.released_reserves):
+        out += _unknown(("policy", "released_reserves", k), w_id, warehouses, "warehouse")
     for day in s.policy.water_level_by_day:
         if day > s.policy.horizon_days:
             msg = f"is after the horizon's last day {s.policy.horizon_days}"

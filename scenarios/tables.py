@@ -79,6 +79,8 @@ TABLES: dict[str, TableSpec] = {
                 "node",
                 "capacity_m3",
                 "throughput_t_per_day",
+                "owner",
+                "reserve_share",
             ),
             ("id", "name"),
         ),

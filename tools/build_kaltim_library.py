@@ -1558,6 +1558,23 @@ SHALLOWS_RULE = {
 }
 
 
+# Whose stock each kind of warehouse holds, and the reserve floor a kab/kota keeps for its own people
+OWNER_OF_KIND = {
+    "dinsos_provinsi": "province",
+    "bpbd": "province",
+    "dinsos_kabkota": "kabkota",
+    "bulog": "bulog",
+}
+RESERVE_SHARE = {"dinsos_kabkota": 0.3}
+OWNER_NOTE = {
+    "dinsos_provinsi": "owner: the province (APBD Provinsi buffer stock)",
+    "bpbd": "owner: the province (BPBD Provinsi)",
+    "dinsos_kabkota": "owner: the kab/kota; reserve_share 0.3 is an estimate (a policy example: keep 30% for "
+    "its own kab/kota unless the province releases it)",
+    "bulog": "owner: Perum Bulog (government rice reserve, released on request)",
+}
+
+
 def apply_vessel_rules(edges: list[dict]) -> None:
     """Set the vessel columns of the river legs in RIAM_LEGS and SHALLOWS_LEGS and of the river connectors
     that join them between their end landings (in place)."""
@@ -2259,7 +2276,9 @@ def main(argv=None) -> int:
                 "node": wid,
                 "capacity_m3": cap,
                 "throughput_t_per_day": thr,
-                "note": note,
+                "owner": OWNER_OF_KIND[kind],
+                "reserve_share": RESERVE_SHARE.get(kind, 0.0),
+                "note": "; ".join([note, OWNER_NOTE[kind]]),
             }
         )
     write_csv(
@@ -2275,6 +2294,8 @@ def main(argv=None) -> int:
             "node",
             "capacity_m3",
             "throughput_t_per_day",
+            "owner",
+            "reserve_share",
             "note",
         ],
         wh_rows,

@@ -6,7 +6,8 @@
 wall-clock fields; each `bad_<kind>.json` is that plan with one change that `siaga check` must report as
 `<kind>` (the change is named in the function that makes it). `water/` holds the same for
 tests/data/tiny_flood_water and the checks of its water points' service, `river/` for tests/data/tiny_river
-and its vessel rules, `dispatch/` for tests/data/tiny_flood_min_trip and its minimum useful load. Re-run only when the plan format or the
+and its vessel rules, `dispatch/` for tests/data/tiny_flood_min_trip and its minimum useful load,
+`owners/` for tests/data/tiny_flood_reserve and its reserve floor. Re-run only when the plan format or the
 planner's behaviour changes on purpose, and say so in the commit.
 """
 
@@ -185,6 +186,22 @@ def small_trip(p: Plan) -> None:
 DISPATCH_TAMPERS: dict[str, Callable[[Plan], None]] = {f.__name__: f for f in (small_trip,)}
 
 
+def reserve_floor(p: Plan) -> None:
+    """500 kg more rice from the kota's warehouse for Desa B, across the kabupaten line: over the half
+    the warehouse may send out of its kota."""
+    stop = next(
+        st
+        for t in p["trips"]
+        if t["warehouse"] == "gudang"
+        for st in t["stops"]
+        if "beras" in st["deliver"] and st["area"] == "desa_b"
+    )
+    stop["deliver"]["beras"] += 500.0
+
+
+OWNER_TAMPERS: dict[str, Callable[[Plan], None]] = {f.__name__: f for f in (reserve_floor,)}
+
+
 def _plan_doc(name: str) -> Plan:
     s = load_scenario(ROOT / "tests" / "data" / name)
     opts = PlanOptions(routing=RoutingOptions(time_limit_s=None, iterations=200, seed=0))
@@ -211,6 +228,8 @@ def main() -> None:
     _write(PLANS / "river", "tiny_river_plan.json", _plan_doc("tiny_river"), RIVER_TAMPERS)
     doc = _plan_doc("tiny_flood_min_trip")
     _write(PLANS / "dispatch", "tiny_flood_min_trip_plan.json", doc, DISPATCH_TAMPERS)
+    doc = _plan_doc("tiny_flood_reserve")
+    _write(PLANS / "owners", "tiny_flood_reserve_plan.json", doc, OWNER_TAMPERS)
 
 
 if __name__ == "__main__":

@@ -85,6 +85,11 @@ class AllocationInputs:
     unit_value: np.ndarray = field(
         default_factory=lambda: _EMPTY
     )  # [area, commodity, group] priority x person-days per unit
+    # reserve floors: [warehouse, commodity] units it may send outside its kab/kota over the horizon
+    # (inf: no floor), [warehouse, area] whether the area is outside it, and per link the same
+    reserve_cap: np.ndarray = field(default_factory=lambda: _EMPTY)
+    outside: np.ndarray = field(default_factory=lambda: _EMPTY)
+    l_outside: np.ndarray = field(default_factory=lambda: _EMPTY)
 
 
 def index_of(values: Iterable[str] | pd.Series, ids: Iterable[str]) -> np.ndarray:
@@ -235,7 +240,23 @@ def _scenario_inputs(
         lv_dist=_EMPTY,
         candidates=(),
         handling_h=handling_h,
+        **_reserves(inst),
     )
+
+
+def _reserves(inst: PlanningInstance) -> dict[str, np.ndarray]:
+    """`reserve_cap` and `outside` of the warehouses whose reserve floor holds (a `reserve_share` the
+    policy does not release): of each commodity, (1 - share) of what it holds over the horizon may go to
+    areas outside its kab/kota (an area with no kab_code counts as outside)."""
+    s = inst.scenario
+    W, C, A = len(s.warehouses), len(s.commodities), len(s.areas)
+    cap, outside = np.full((W, C), np.inf), np.zeros((W, A), bool)
+    released = set(s.policy.released_reserves)
+    for i, w in enumerate(s.warehouses):
+        if w.reserve_share > 0 and w.id not in released:
+            cap[i] = (1 - w.reserve_share) * inst.stock[i, :, -1]
+            outside[i] = [a.kab_code != w.kab_code for a in s.areas]
+    return {"reserve_cap": cap, "outside": outside}
 
 
 def _holders_near(stock: np.ndarray, need_g: np.ndarray, t: np.ndarray) -> np.ndarray:
@@ -265,7 +286,8 @@ def link_inputs(
     A, V = need.shape[0], len(f.vehicle_types)
     mask = _candidates(base, k_nearest, extra)  # [w, a]
     nearest = _nearest(base.best_h, mask) if split_nearest else None
-    zone_of, n_zones = _zones(mask, base.lags, base.aggregate, nearest, alone)
+    home = unique_rows(f.outside.T)[1] if f.outside.any() else None
+    zone_of, n_zones = _zones(mask, base.lags, base.aggregate, (nearest, home), alone)
 
     # links: unique (zone, warehouse), ordered by zone then warehouse
     w_ix, a_ix = np.nonzero(mask)
@@ -294,6 +316,7 @@ def link_inputs(
         lv_cost=lv_cost,
         lv_dist=lv_dist,
         candidates=tuple(frozenset(ws.tolist()) for ws in per_area),
+        l_outside=f.outside[l_wh, first[l_zone]] if f.outside.any() else np.zeros(len(pair), bool),
     )
 
 
@@ -316,13 +339,18 @@ def _nearest(best_h: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 
 def _zones(
-    mask: np.ndarray, lags, aggregate: bool, nearest: np.ndarray | None, alone: frozenset[int] = frozenset()
+    mask: np.ndarray,
+    lags,
+    aggregate: bool,
+    split: tuple[np.ndarray | None, np.ndarray | None],
+    alone: frozenset[int] = frozenset(),
 ) -> tuple[np.ndarray, int]:
     """Areas with the same key share a zone: candidate warehouses with their delays per vehicle type,
-    and (when given) the nearest candidate. The nearest candidate matters where fleet hours bind: a zone
-    shares its round trips in proportion to need, so areas near different warehouses kept in one zone
-    would make the near ones pay for the far ones' trips. Areas with a candidate in `alone` are zones
-    of their own. Zones are numbered in the order of their first area."""
+    and (when given in `split`) the nearest candidate and the pattern of reserve floors the area is
+    outside of (a zone is on one side of each floor). The nearest candidate matters where fleet hours
+    bind: a zone shares its round trips in proportion to need, so areas near different warehouses kept
+    in one zone would make the near ones pay for the far ones' trips. Areas with a candidate in `alone`
+    are zones of their own. Zones are numbered in the order of their first area."""
     A = mask.shape[1]
     if not aggregate:
         return np.arange(A, dtype=np.int64), A
@@ -335,8 +363,10 @@ def _zones(
     code = w_ix * (int(lag_id.max(initial=0)) + 1) + lag_id.reshape(-1)
     count = np.bincount(a_ix, minlength=A)
     slot = np.arange(len(a_ix)) - np.repeat(np.cumsum(count) - count, count)
-    key = np.full((A, int(count.max(initial=0)) + 2), -1, np.int64)
+    nearest, home = split
+    key = np.full((A, int(count.max(initial=0)) + 3), -1, np.int64)
     key[a_ix, slot] = code
+    key[:, -3] = home if home is not None else 0
     key[:, -2] = nearest if nearest is not None else 0
     if alone:
         single = mask[sorted(alone)].any(axis=0)

@@ -29,6 +29,7 @@ Constraints:
     (fleet)      sum_{l in pool p, trips under way on day t} u[l,v,t - e] y[l,v,d] <= n[p,v] h_v  for p, v, t
     (stock)      sum_{l at w, d - lag[l] <= e} x[l,c,d] <= S[w,c,e]                    for w, c, e
     (throughput) sum_{l at w, d - lag[l] = e} sum_c kg_c x[l,c,d] / 1000 <= T_w       for w, e
+    (reserve)    sum_{l at w, z outside w's kab/kota, d} x[l,c,d] <= (1 - r_w) S[w,c,H]  for w with a floor, c
     (cut)        sum_{l at w, v} rt[l,v] y[l,v,d] <= K[w,d]                           for (w, d) cut
     (equity)     phi <= (1/|C_z|) sum_{c in C_z} sum_{k,d} s[z,c,k,d] / N[z,c]           for z with need
 
@@ -133,6 +134,7 @@ def build_model(
     _fleet_rows(lp, inp, cols, rows)
     _stock_rows(lp, inp, cols, rows)
     _throughput_rows(lp, inp, cols, rows)
+    _reserve_rows(lp, inp, cols, rows)
     if cuts_h is not None:
         _cut_rows(lp, inp, cols, cuts_h, rows)
     if cols.phi is not None and len(cols.s):
@@ -281,6 +283,20 @@ def _throughput_rows(lp: LinearProgram, inp: AllocationInputs, c: _Columns, rows
         cap_t = inp.throughput_t[uniq_t[:, 0]]
         first_t = lp.add_rows(r_t, c.x[limited], inp.kg[c.x_c[limited]] / 1000, len(uniq_t), ub=cap_t)
         rows["throughput"] = (_start(first_t), uniq_t, cap_t)
+
+
+def _reserve_rows(lp: LinearProgram, inp: AllocationInputs, c: _Columns, rows: RowFamilies) -> None:
+    """reserve (w, c): what leaves a warehouse with a reserve floor for areas outside its kab/kota,
+    over the horizon, within (1 - reserve share) of its stock."""
+    if not inp.l_outside.size or not inp.l_outside.any():
+        return
+    x_w = inp.l_wh[c.x_l]
+    out = inp.l_outside[c.x_l] & np.isfinite(inp.reserve_cap[x_w, c.x_c])
+    if out.any():
+        r_r, uniq_r = _keys(x_w[out], c.x_c[out])
+        cap_r = inp.reserve_cap[uniq_r[:, 0], uniq_r[:, 1]]
+        first_r = lp.add_rows(r_r, c.x[out], np.ones(int(out.sum())), len(uniq_r), ub=cap_r)
+        rows["reserve"] = (_start(first_r), uniq_r, cap_r)
 
 
 def _cut_rows(

@@ -8,7 +8,11 @@ Per area and commodity, in this order:
 - `transport_capacity`: stock is left at a warehouse that reaches the area, and the fleet hours of a
   vehicle type serving the area from there are used up on some day (or a transport cut from routing
   binds there);
-- `throughput`: stock is left, and the warehouse's handling throughput is used up.
+- `throughput`: stock is left, and the warehouse's handling throughput is used up;
+- `reserve_floor`: the only stock left that could reach the area in time is a reserve floor kept for
+  the warehouse's own kab/kota (a floor the policy has not released), and what the floors keep back
+  is at least half the need unmet for that reason (else it stays `no_stock`: releasing would not help
+  much).
 Unmet need is split over need days first-in first-out (the oldest need is served first).
 """
 
@@ -85,18 +89,22 @@ def unmet_reasons(
     rows = order[keep]
     frame = needs.iloc[rows][[*keys, "day"]].reset_index(drop=True)
     frame["units"] = unmet[keep]
-    reason = _reason_table(inp, model, values)
     k = key[keep]
+    unmet_ac = np.bincount(k // G, weights=unmet[keep], minlength=len(inp.areas) * C).reshape(-1, C)
+    reason = _reason_table(inp, model, values, unmet_ac)
     frame["reason"] = reason[k // (C * G), (k // G) % C]
     return frame[cols]
 
 
-def _reason_table(inp: AllocationInputs, model: AllocationModel, values: np.ndarray) -> np.ndarray:
-    """reason[a, c] for every area and commodity (used where need stays unmet)."""
+def _reason_table(
+    inp: AllocationInputs, model: AllocationModel, values: np.ndarray, unmet_ac: np.ndarray
+) -> np.ndarray:
+    """reason[a, c] for every area and commodity (used where need stays unmet; `unmet_ac` [a, c] the
+    units unmet)."""
     W, A = inp.reachable.shape
     H = inp.horizon
     holder = inp.stock[:, :, -1] > 0
-    _, left = stock_remaining(inp, model, values)
+    remaining, left = stock_remaining(inp, model, values)
     lags = inp.lags
     lag = np.where(lags >= 0, lags, 10**9).min(axis=2)  # [w, a]: fastest vehicle's delay in days
     in_time = lag <= H - 1
@@ -113,6 +121,11 @@ def _reason_table(inp: AllocationInputs, model: AllocationModel, values: np.ndar
     ckeys, cbind = _binding(model, activity, "cut")
     if len(ckeys):
         fleet_full[ckeys[cbind, 0], :] = True  # routing could carry no more from that warehouse
+    rkeys, rbind = _binding(model, activity, "reserve")
+    locked = np.zeros((W, len(inp.commodities)), bool)
+    if len(rkeys):
+        locked[rkeys[rbind, 0], rkeys[rbind, 1]] = True
+    outside = inp.outside if inp.outside.size else np.zeros((W, A), bool)
     tkeys, tbind = _binding(model, activity, "throughput")
     thr_full = np.zeros(W, bool)
     if len(tkeys):
@@ -131,6 +144,13 @@ def _reason_table(inp: AllocationInputs, model: AllocationModel, values: np.ndar
         horizon = reach.any(axis=0) & ~timely.any(axis=0)
         reason[horizon, c] = "horizon"
         with_left = timely & left[:, c][:, None]  # [w, a]
+        held = with_left & locked[:, c][:, None] & outside
+        with_left &= ~held
+        only_held = held.any(axis=0) & ~with_left.any(axis=0)
+        # the floor is the cause when releasing it could serve most of the need it holds back
+        kept = remaining[locked[:, c] & held.any(axis=1), c].sum()
+        if kept >= 0.5 * unmet_ac[only_held, c].sum():
+            reason[only_held, c] = "reserve_floor"
         fleet = (with_left & fleet_serving).any(axis=0)
         thr = (with_left & thr_full[:, None]).any(axis=0)
         stuck = with_left.any(axis=0)

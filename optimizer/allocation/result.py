@@ -10,7 +10,7 @@ from .kpis import AllocationKpis
 
 __all__ = ["REASONS", "AllocationResult"]
 
-REASONS = ("no_stock", "unreachable", "transport_capacity", "throughput", "horizon")
+REASONS = ("no_stock", "unreachable", "transport_capacity", "throughput", "horizon", "reserve_floor")
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ out as written):
 - the timeline rules of `check_timeline`: `before_start`, `vehicle_overlap`, `over_fleet`, `late`,
   `duty`, `unreachable_stop`, `vessel_barred`;
 - `small_trip` (`check_dispatch`): a trip over the policy's `min_trip_km` unloading under `min_trip_kg`;
+- `reserve_floor` (`check_owners`): a warehouse sends areas outside its kab/kota more than its reserve
+  floor leaves (a floor the policy has not released);
 - `late_credit`: the shipments list credits goods to a day before the trips bring them;
 - `after_horizon`: a delivery after the horizon (a stop arriving after its last day, or shipments
   credited to a day outside it);
@@ -37,6 +39,7 @@ from scenarios.model import Scenario
 
 from ..routing.trips import Trip
 from .check_dispatch import check_small_trips
+from .check_owners import check_reserves
 from .check_timeline import TOL_H, check_timelines
 from .check_water import check_water
 from .kpis import PlanKpis, delivered_from_trips, plan_kpis
@@ -92,6 +95,7 @@ def check_plan(
     sn = network or ScenarioNetwork(s)
     check_timelines(s, sn, trips, out.add)
     check_small_trips(s, sn, trips, out.add)
+    check_reserves(s, trips, out.add)
     _check_capacity(s, trips, out)
     _check_stock(s, trips, out)
     _check_horizon(s, trips, out)

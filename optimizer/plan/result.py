@@ -33,6 +33,7 @@ from .records import (
     to_float,
     to_int,
 )
+from .requests import Request
 
 __all__ = ["FORMAT", "STATUSES", "UNMET_REASONS", "Plan"]
 
@@ -44,6 +45,7 @@ UNMET_REASONS = (
     "horizon",
     "transport_capacity",
     "throughput",
+    "reserve_floor",
     "time_window",
     "over_capacity",
     "whole_units",
@@ -80,6 +82,7 @@ class Plan:
     network: ScenarioNetwork | None = field(default=None, compare=False, repr=False)
     start: str | None = None  # the scenario's policy.start (ISO 8601), when it gives one
     carried_share: float = 1.0  # of the kept allocation's kg, the share the trips carry
+    requests: tuple[Request, ...] = ()  # what to ask other owners for (plan/requests.py)
 
     @property
     def shipments_frame(self) -> pd.DataFrame:
@@ -122,6 +125,7 @@ class Plan:
             "unmet": [u.to_dict() for u in self.unmet],
             "committed": [c.to_dict() for c in self.committed],
             "water_service": [w.to_dict() for w in self.water_service],
+            "requests": [q.to_dict() for q in self.requests],
             "rounds": [r.to_dict() for r in self.rounds],
             "timings": dict(self.timings),
         }
@@ -163,6 +167,7 @@ class Plan:
             water_service=_read(d, "water_service", WaterDelivery.from_dict),
             start=None if d.get("start") is None else str(d["start"]),
             carried_share=to_float(d.get("carried_share", 1.0)),
+            requests=_read(d, "requests", Request.from_dict),
         )
 
 

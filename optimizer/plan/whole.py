@@ -2,7 +2,7 @@
 
 Each shipment is rounded down, then, largest fraction first, rounded up where that keeps the
 warehouse within its initial stock (stock arriving later is not counted, so no dispatch day can run
-short), its throughput (where it has one, only while all it sends fits one day's throughput, as the
+short), within its reserve floor for areas outside its kab/kota (where it has one), its throughput (where it has one, only while all it sends fits one day's throughput, as the
 dispatch day of a shipment is not known here) and the area's deliveries to date within its need to
 date plus less than one unit.
 """
@@ -19,6 +19,29 @@ from scenarios.model import Scenario
 __all__ = ["whole_units"]
 
 EPS = 1e-9
+
+
+def _reserve_room(scenario: Scenario, ws, as_, cs, base: np.ndarray) -> dict[tuple, list[float]]:
+    """Per (warehouse, area, commodity) of a shipment over a reserve floor: one shared [room] per
+    warehouse and commodity, the units it may still send outside its kab/kota after rounding down."""
+    released = set(scenario.policy.released_reserves)
+    floors = {w.id: w for w in scenario.warehouses if w.reserve_share > 0 and w.id not in released}
+    if not floors:
+        return {}
+    kab = {a.id: a.kab_code for a in scenario.areas}
+    H = scenario.policy.horizon_days
+    room: dict[tuple[str, str], list[float]] = {}
+    out: dict[tuple, list[float]] = {}
+    for i, (w, a, c) in enumerate(zip(ws, as_, cs, strict=True)):
+        if w not in floors or kab.get(a) == floors[w].kab_code:
+            continue
+        if (w, c) not in room:
+            held = floors[w].stock.get(c, 0.0)
+            held += sum(x.units for x in floors[w].arrivals if x.commodity == c and x.day <= H)
+            room[(w, c)] = [(1 - floors[w].reserve_share) * held]
+        room[(w, c)][0] -= base[i]
+        out[(w, a, c)] = room[(w, c)]
+    return out
 
 
 def whole_units(scenario: Scenario, shipments: pd.DataFrame, needs: pd.DataFrame) -> pd.DataFrame:
@@ -41,6 +64,7 @@ def whole_units(scenario: Scenario, shipments: pd.DataFrame, needs: pd.DataFrame
     need = _cumulative(needs.groupby(["area", "commodity", "day"])["units"].sum(), H)
     got = _cumulative(pd.Series(base).groupby([ship["area"], ship["commodity"], ship["day"]]).sum(), H)
     ws, as_, cs, ds = (ship[k].tolist() for k in ("warehouse", "area", "commodity", "day"))
+    room_out = _reserve_room(scenario, ws, as_, cs, base)
     for i in np.argsort(-frac, kind="stable"):
         if frac[i] < 0.5 - EPS:
             break
@@ -48,6 +72,9 @@ def whole_units(scenario: Scenario, shipments: pd.DataFrame, needs: pd.DataFrame
         if stock.get((w, c), 0.0) - used.get((w, c), 0.0) < 1 - EPS:
             continue
         if w in room_t and room_t[w] < unit_kg[i] / 1000 + 1e-9:
+            continue
+        floor_key = (w, a, c) if (w, a, c) in room_out else None
+        if floor_key is not None and room_out[floor_key][0] < 1 - EPS:
             continue
         n, g = need.get((a, c), np.zeros(H)), got.setdefault((a, c), np.zeros(H))
         if np.any(g[d - 1 :] + 1 > n[d - 1 :] + 1 - 1e-6):
@@ -57,6 +84,8 @@ def whole_units(scenario: Scenario, shipments: pd.DataFrame, needs: pd.DataFrame
         if w in room_t:
             room_t[w] -= unit_kg[i] / 1000
         g[d - 1 :] += 1
+        if floor_key is not None:
+            room_out[floor_key][0] -= 1
     out = ship.assign(units=base)
     scale = np.where(units > 0, base / np.where(units > 0, units, 1.0), 0.0)
     for col in ("kg", "m3"):

@@ -44,6 +44,10 @@ MALFORMED = [
         "bad_unknown_vessel",
         "bad_unknown_vessel/edges.csv:5: vessels: 'hovercraft' is not a known vehicle type",
     ),
+    (
+        "bad_released_reserve",
+        "bad_released_reserve/scenario.yaml:7: policy.released_reserves[0]: 'gudang_x' is not a known warehouse",
+    ),
     ("bad_water_level", "bad_water_level/scenario.yaml:4: policy.water_level: 'dry' must be one of"),
     (
         "bad_kitchen_area",
