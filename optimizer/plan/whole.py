@@ -2,9 +2,10 @@
 
 Each shipment is rounded down, then, largest fraction first, rounded up where that keeps the
 warehouse within its initial stock (stock arriving later is not counted, so no dispatch day can run
-short), within its reserve floor for areas outside its kab/kota (where it has one), its throughput (where it has one, only while all it sends fits one day's throughput, as the
-dispatch day of a shipment is not known here) and the area's deliveries to date within its need to
-date plus less than one unit.
+short), within its reserve floor for areas outside its kab/kota (where it has one), its throughput
+(where it has one, only while all it sends fits one day's throughput, as the dispatch day of a
+shipment is not known here) and the area's deliveries to date within its need to date plus less than
+one unit.
 """
 
 from __future__ import annotations

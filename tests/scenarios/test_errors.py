@@ -46,7 +46,7 @@ MALFORMED = [
     ),
     (
         "bad_released_reserve",
-        "bad_released_reserve/scenario.yaml:7: policy.released_reserves[0]: 'gudang_x' is not a known warehouse",
+        "bad_released_reserve/scenario.yaml:7: policy.released_reserves[0]: 'gudang_x' is not a known",
     ),
     ("bad_water_level", "bad_water_level/scenario.yaml:4: policy.water_level: 'dry' must be one of"),
     (
