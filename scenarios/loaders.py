@@ -47,6 +47,8 @@ SCENARIO_KEYS = {
     "damage",
     "water_points",
     "kitchens",
+    "suppliers",
+    "charters",
 }
 DOCUMENT_KEYS = SCENARIO_KEYS - {"base"}
 
@@ -244,6 +246,8 @@ class _DirectoryReader:
         doc["damage"] = head.get("damage") or self._damage()
         doc["water_points"] = head.get("water_points") or self._table("water_points", ("water_points",))
         doc["kitchens"] = head.get("kitchens") or self._table("kitchens", ("kitchens",))
+        for name in ("suppliers", "charters"):
+            doc[name] = head.get(name) or self._table(name, (name,))
         if "policy" in head:
             doc["policy"] = head["policy"]
         return doc

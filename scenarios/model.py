@@ -25,9 +25,7 @@ from .fields import (
     Cost,
     Day,
     Hour,
-    Hours,
     Id,
-    Km,
     Lat,
     Lon,
     NonNeg,
@@ -36,12 +34,13 @@ from .fields import (
     Share,
     Speed,
     Text,
-    Tonnes,
     Units,
     _Frozen,
 )
-from .policy import HOUSEHOLD_SIZE, WATER_LEVELS, Policy, WaterLevel
+from .network_model import MODES, Damage, Edge, Mode, Network, Node
+from .policy import HOUSEHOLD_SIZE, WATER_LEVELS, Policy
 from .services import Kitchen, WaterPoint
+from .supply import Charter, Supplier
 
 __all__ = [
     "DAYLIGHT_H",
@@ -51,6 +50,7 @@ __all__ = [
     "WATER_LEVELS",
     "Area",
     "Arrival",
+    "Charter",
     "Commodity",
     "Damage",
     "Edge",
@@ -63,16 +63,15 @@ __all__ = [
     "Scenario",
     "StandardItem",
     "StandardsProfile",
+    "Supplier",
     "VehicleType",
     "Warehouse",
     "WaterPoint",
 ]
 
-MODES = ("road", "river", "ferry", "sea", "air")
 # the hours of a day (local time) in which daylight-only vehicles and links may move: the one
 # definition of the daylight window (routing, plan checks) and so of daylight-limited shift hours
 DAYLIGHT_H: tuple[float, float] = (6.0, 18.0)
-Mode = Literal["road", "river", "ferry", "sea", "air"]
 CommodityKind = Literal[
     "food", "water", "shelter", "hygiene", "health", "infant", "elderly", "disability", "other"
 ]
@@ -183,11 +182,13 @@ class Area(_Frozen):
 
 
 class Arrival(_Frozen):
-    """Stock expected at a warehouse on a day of the horizon (units of a commodity)."""
+    """Stock expected at a warehouse on a day of the horizon (units of a commodity); `supplier`: the
+    scenario supplier it comes from (in `Scenario.arrivals_of`), None for a listed arrival."""
 
     commodity: Id
     day: Day
     units: Units
+    supplier: Id | None = None
 
 
 Owner = Literal["province", "kabkota", "kemensos", "bnpb", "bulog", "private", "ngo"]
@@ -281,74 +282,6 @@ class FleetLine(_Frozen):
     note: Text | None = None
 
 
-class Node(_Frozen):
-    id: Id
-    name: Text | None = None
-    lat: Lat
-    lon: Lon
-    kind: Annotated[str, StringConstraints(max_length=40)] | None = None
-    note: Text | None = None
-
-
-class Edge(_Frozen):
-    """A link of the network. Speed or duration, when given, bound every vehicle on it.
-
-    `vessels`: the vehicle types that may use it (None: every type of its mode), e.g. only longboats
-    and speedboats through rapids; `vessels_low` and `vessels_flood` replace that list at low water and
-    in flood (None: `vessels` holds at that level too)."""
-
-    id: Id
-    source: Id
-    target: Id
-    mode: Mode
-    road_class: Id | None = None
-    length_km: Km
-    speed_kmh: Speed | None = None
-    duration_h: Hours | None = None
-    max_weight_t: Tonnes | None = None
-    oneway: bool = False
-    daylight_only: bool = False
-    vessels: tuple[Id, ...] | None = None
-    vessels_low: tuple[Id, ...] | None = None
-    vessels_flood: tuple[Id, ...] | None = None
-    note: Text | None = None
-
-    def vessels_at(self, level: WaterLevel) -> tuple[str, ...] | None:
-        """The vehicle types allowed at water `level` (None: no rule)."""
-        by_level = {"low": self.vessels_low, "flood": self.vessels_flood}.get(level)
-        return by_level if by_level is not None else self.vessels
-
-
-class Network(_Frozen):
-    nodes: tuple[Node, ...] = ()
-    edges: tuple[Edge, ...] = ()
-
-
-class Damage(_Frozen):
-    """Damage to one edge or to every edge inside a polygon ([lon, lat] rings, GeoJSON order)."""
-
-    id: Id | None = None
-    edge: Id | None = None
-    polygon: tuple[tuple[tuple[Lon, Lat], ...], ...] | None = None
-    effect: Literal["closed", "degraded", "weight_limit"]
-    speed_factor: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] | None = None
-    max_weight_t: Tonnes | None = None
-    probability: Share = 1.0
-    note: Text | None = None
-
-    @model_validator(mode="after")
-    def _check(self) -> Damage:
-        if (self.edge is None) == (self.polygon is None):
-            raise ValueError("give exactly one of edge or polygon")
-        if self.effect == "degraded" and self.speed_factor is None:
-            raise ValueError("a degraded link needs speed_factor (0 < f <= 1)")
-        if self.effect == "weight_limit" and self.max_weight_t is None:
-            raise ValueError("a weight limit needs max_weight_t")
-        if self.polygon is not None and any(len(ring) < 4 for ring in self.polygon):
-            raise ValueError("a polygon ring needs at least 4 positions (closed)")
-        return self
-
-
 class Scenario(_Frozen):
     """A whole relief-logistics problem. Construction checks every cross-reference."""
 
@@ -366,6 +299,8 @@ class Scenario(_Frozen):
     damage: tuple[Damage, ...] = ()
     water_points: tuple[WaterPoint, ...] = ()
     kitchens: tuple[Kitchen, ...] = ()
+    suppliers: tuple[Supplier, ...] = ()
+    charters: tuple[Charter, ...] = ()
     policy: Policy = Field(default_factory=Policy)
 
     @model_validator(mode="after")
@@ -376,6 +311,19 @@ class Scenario(_Frozen):
         if problems:
             raise ReferenceProblems(problems)
         return self
+
+    def arrivals_of(self, warehouse: Warehouse) -> tuple[Arrival, ...]:
+        """The warehouse's arrivals within the horizon: those it lists, then what its suppliers
+        deliver (each marked with its supplier)."""
+        H = self.policy.horizon_days
+        own = tuple(a for a in warehouse.arrivals if a.day <= H)
+        bought = tuple(
+            Arrival(commodity=sp.commodity, day=day, units=units, supplier=sp.id)
+            for sp in self.suppliers
+            if sp.warehouse == warehouse.id
+            for day, units in sp.deliveries(H)
+        )
+        return own + bought
 
     def standards_profile(self, profile_id: str | None = None) -> StandardsProfile:
         """The profile `profile_id`, or the one the policy names."""

@@ -51,6 +51,8 @@ class Policy(_Frozen):
     # not made, and small daily consignments to one area travel together (either at 0: no such rule)
     min_trip_kg: Annotated[float, Field(ge=0, le=MAX_VEHICLE_KG, allow_inf_nan=False)] = 50.0
     min_trip_km: Annotated[float, Field(ge=0, le=100_000, allow_inf_nan=False)] = 200.0
+    # IDR a person-day of deprivation avoided is worth when weighing a charter's cost (an estimate)
+    charter_value_per_person_day: Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)] = 100_000.0
     # warehouses whose reserve floor (Warehouse.reserve_share) the province releases for this response
     released_reserves: tuple[Id, ...] = ()
 

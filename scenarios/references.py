@@ -114,6 +114,14 @@ def reference_problems(s: Scenario) -> list[Problem]:
         for field in ("vessels", "vessels_low", "vessels_flood"):
             for k, v in enumerate(getattr(e, field) or ()):
                 out += _unknown(("network", "edges", i, field, k), v, vtypes, "vehicle type")
+    out += _duplicates(s.suppliers, "suppliers")
+    out += _duplicates(s.charters, "charters")
+    for i, sp in enumerate(s.suppliers):
+        out += _unknown(("suppliers", i, "warehouse"), sp.warehouse, warehouses, "warehouse")
+        out += _unknown(("suppliers", i, "commodity"), sp.commodity, commodities, "commodity")
+    for i, ch in enumerate(s.charters):
+        out += _unknown(("charters", i, "vehicle_type"), ch.vehicle_type, vtypes, "vehicle type")
+        out += _unknown(("charters", i, "warehouse"), ch.warehouse, warehouses, "warehouse")
     for k, w_id in enumerate(s.policy.released_reserves):
         out += _unknown(("policy", "released_reserves", k), w_id, warehouses, "warehouse")
     for day in s.policy.water_level_by_day:

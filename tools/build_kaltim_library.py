@@ -1845,6 +1845,111 @@ KITCHENS = {
 }
 
 
+# Charters and requisitions per scenario: (id, vehicle type, count, warehouse, from hour, IDR a day, IDR an hour,
+# provider, provider kind, note). All estimates: the 2024 response chartered passenger and cargo boats (README-domain
+# 5.4 sources), and a BNPB helicopter is requested in large events.
+CHARTERS = {
+    "banjir-mahakam-ulu-2024": [
+        (
+            "sewa_longboat_ujb",
+            "longboat",
+            2,
+            "gudang_dinsos_mahulu",
+            24,
+            1_500_000,
+            0,
+            "Motoris Ujoh Bilang (longboat sewaan)",
+            "private",
+            "estimate: two longboats with their motoris chartered at Ujoh Bilang from day 2, IDR 1.5 million a day "
+            "each with fuel (the 2024 response chartered boats; price estimated)",
+        ),
+        (
+            "bnpb_heli",
+            "helikopter",
+            1,
+            "gudang_bpbd_prov",
+            48,
+            0,
+            45_000_000,
+            "BNPB (helikopter bantuan)",
+            "bnpb",
+            "estimate: a second helicopter requested from BNPB, at Samarinda from day 3; IDR 45 million a flight hour "
+            "as the province's own (estimate)",
+        ),
+    ],
+}
+CHARTER_HEADER = [
+    "id",
+    "vehicle_type",
+    "count",
+    "warehouse",
+    "from_h",
+    "cost_per_day",
+    "cost_per_h",
+    "provider",
+    "provider_kind",
+    "note",
+]
+# Local suppliers per scenario: (id, name, kind, warehouse, commodity, units a day, max units, IDR a unit, lead time h,
+# note). All estimates.
+SUPPLIERS = {
+    "banjir-samarinda-2019": [
+        (
+            "pasar_segiri_air",
+            "Pasar Segiri (air minum kemasan)",
+            "market",
+            "gudang_dinsos_samarinda",
+            "air_minum",
+            20_000,
+            100_000,
+            4_000,
+            12,
+            "estimate: Dinsos buys bottled drinking water from Samarinda's markets, which keep working during floods; "
+            "20,000 L a day 12 h after the order, IDR 4,000 a litre",
+        ),
+        (
+            "kemensos_sembako",
+            "Kemensos (buffer stock, kiriman Jakarta)",
+            "kemensos",
+            "gudang_dinsos_prov",
+            "paket_sembako",
+            2_000,
+            2_000,
+            0,
+            48,
+            "estimate: a Kemensos consignment of 2,000 food parcels requested on day 1, at the provincial warehouse "
+            "48 h later",
+        ),
+    ],
+}
+SUPPLIER_HEADER = [
+    "id",
+    "name",
+    "kind",
+    "warehouse",
+    "commodity",
+    "units_per_day",
+    "max_units",
+    "price_per_unit",
+    "lead_time_h",
+    "from_day",
+    "note",
+]
+
+
+def write_supply(sd: Path, sid: str) -> None:
+    """The scenario's charters (charters.csv) and local suppliers (suppliers.csv)."""
+    charters = [dict(zip(CHARTER_HEADER, row, strict=True)) for row in CHARTERS.get(sid, [])]
+    if charters:
+        write_csv(sd / "charters.csv", CHARTER_HEADER, charters)
+    suppliers = [
+        dict(zip([h for h in SUPPLIER_HEADER if h != "from_day"], row, strict=True)) | {"from_day": 1}
+        for row in SUPPLIERS.get(sid, [])
+    ]
+    if suppliers:
+        write_csv(sd / "suppliers.csv", SUPPLIER_HEADER, suppliers)
+
+
 def write_kitchens(sd: Path, sid: str) -> None:
     """The scenario's dapur umum (kitchens.csv)."""
     rows = [
@@ -2209,6 +2314,8 @@ def build_scenarios(out: Path, desa: dict, net: dict):
         write_water_points(base / wsid, wsid, pos)
     for ksid in KITCHENS:
         write_kitchens(base / ksid, ksid)
+    for ssid in sorted({*CHARTERS, *SUPPLIERS}):
+        write_supply(base / ssid, ssid)
     return written
 
 

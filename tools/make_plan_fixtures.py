@@ -7,7 +7,8 @@ wall-clock fields; each `bad_<kind>.json` is that plan with one change that `sia
 `<kind>` (the change is named in the function that makes it). `water/` holds the same for
 tests/data/tiny_flood_water and the checks of its water points' service, `river/` for tests/data/tiny_river
 and its vessel rules, `dispatch/` for tests/data/tiny_flood_min_trip and its minimum useful load,
-`owners/` for tests/data/tiny_flood_reserve and its reserve floor. Re-run only when the plan format or the
+`owners/` for tests/data/tiny_flood_reserve and its reserve floor, `charters/` for
+tests/data/tiny_river_charter and its chartered boat. Re-run only when the plan format or the
 planner's behaviour changes on purpose, and say so in the commit.
 """
 
@@ -202,6 +203,15 @@ def reserve_floor(p: Plan) -> None:
 OWNER_TAMPERS: dict[str, Callable[[Plan], None]] = {f.__name__: f for f in (reserve_floor,)}
 
 
+def charter_early(p: Plan) -> None:
+    """The chartered boat's first trip moved 12 hours earlier: before hour 24, when the charter starts."""
+    trip = next(t for t in p["trips"] if t.get("charter"))
+    _shift(trip, -12.0)
+
+
+CHARTER_TAMPERS: dict[str, Callable[[Plan], None]] = {"over_fleet": charter_early}
+
+
 def _plan_doc(name: str) -> Plan:
     s = load_scenario(ROOT / "tests" / "data" / name)
     opts = PlanOptions(routing=RoutingOptions(time_limit_s=None, iterations=200, seed=0))
@@ -230,6 +240,8 @@ def main() -> None:
     _write(PLANS / "dispatch", "tiny_flood_min_trip_plan.json", doc, DISPATCH_TAMPERS)
     doc = _plan_doc("tiny_flood_reserve")
     _write(PLANS / "owners", "tiny_flood_reserve_plan.json", doc, OWNER_TAMPERS)
+    doc = _plan_doc("tiny_river_charter")
+    _write(PLANS / "charters", "tiny_river_charter_plan.json", doc, CHARTER_TAMPERS)
 
 
 if __name__ == "__main__":

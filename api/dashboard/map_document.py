@@ -152,7 +152,7 @@ def _warehouses(scenario: Scenario, where: Where) -> list[dict[str, Any]]:
                 "lat": _round(lat),
                 "lon": _round(lon),
                 "stock": w.stock,
-                "arrivals": [x.model_dump() for x in w.arrivals],
+                "arrivals": [x.model_dump() for x in scenario.arrivals_of(w)],
                 "fleet": fleet.get(w.id, {}),
                 "throughput_t_per_day": w.throughput_t_per_day,
             }

@@ -86,10 +86,11 @@ def check_allocation(
 def _stock(s: Scenario, shipments: pd.DataFrame, horizon: int, out: list[str]) -> pd.DataFrame:
     rows = []
     for w in s.warehouses:
-        for c in {*w.stock, *(a.commodity for a in w.arrivals)}:
+        arrivals = s.arrivals_of(w)
+        for c in {*w.stock, *(a.commodity for a in arrivals)}:
             by_day = np.zeros(horizon)
             by_day[0] += w.stock.get(c, 0.0)
-            for a in w.arrivals:
+            for a in arrivals:
                 if a.commodity == c and a.day <= horizon:
                     by_day[a.day - 1] += a.units
             rows.append((w.id, c, np.cumsum(by_day)))

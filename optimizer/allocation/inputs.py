@@ -23,6 +23,7 @@ import pandas as pd
 
 from ..instance import PlanningInstance, lag_days
 from .classes import with_classes
+from .supply_limits import pool_late_h, reserve_inputs
 
 __all__ = [
     "AllocationInputs",
@@ -90,6 +91,7 @@ class AllocationInputs:
     reserve_cap: np.ndarray = field(default_factory=lambda: _EMPTY)
     outside: np.ndarray = field(default_factory=lambda: _EMPTY)
     l_outside: np.ndarray = field(default_factory=lambda: _EMPTY)
+    pool_late_h: np.ndarray = field(default_factory=lambda: _EMPTY)  # [pool, type, day] charters not there
 
 
 def index_of(values: Iterable[str] | pd.Series, ids: Iterable[str]) -> np.ndarray:
@@ -240,23 +242,9 @@ def _scenario_inputs(
         lv_dist=_EMPTY,
         candidates=(),
         handling_h=handling_h,
-        **_reserves(inst),
+        pool_late_h=pool_late_h(inst),
+        **reserve_inputs(inst),
     )
-
-
-def _reserves(inst: PlanningInstance) -> dict[str, np.ndarray]:
-    """`reserve_cap` and `outside` of the warehouses whose reserve floor holds (a `reserve_share` the
-    policy does not release): of each commodity, (1 - share) of what it holds over the horizon may go to
-    areas outside its kab/kota (an area with no kab_code counts as outside)."""
-    s = inst.scenario
-    W, C, A = len(s.warehouses), len(s.commodities), len(s.areas)
-    cap, outside = np.full((W, C), np.inf), np.zeros((W, A), bool)
-    released = set(s.policy.released_reserves)
-    for i, w in enumerate(s.warehouses):
-        if w.reserve_share > 0 and w.id not in released:
-            cap[i] = (1 - w.reserve_share) * inst.stock[i, :, -1]
-            outside[i] = [a.kab_code != w.kab_code for a in s.areas]
-    return {"reserve_cap": cap, "outside": outside}
 
 
 def _holders_near(stock: np.ndarray, need_g: np.ndarray, t: np.ndarray) -> np.ndarray:

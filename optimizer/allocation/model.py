@@ -250,6 +250,8 @@ def _fleet_rows(lp: LinearProgram, inp: AllocationInputs, c: _Columns, rows: Row
     ent_a = _cat(ent, np.int64)
     r_f, uniq_f = _keys(_cat(key_p, np.int64), _cat(key_v, np.int64), _cat(key_t, np.int64))
     cap_f = inp.pool_count[uniq_f[:, 0], uniq_f[:, 1]] * inp.shift_h[uniq_f[:, 1]]
+    if inp.pool_late_h.size:  # chartered vehicles are not there before their hour
+        cap_f = np.maximum(cap_f - inp.pool_late_h[uniq_f[:, 0], uniq_f[:, 1], uniq_f[:, 2]], 0.0)
     first_f = lp.add_rows(r_f, c.y[ent_a], _cat(coef, float), len(uniq_f), ub=cap_f)
     rows["fleet"] = (_start(first_f), uniq_f, cap_f)
 

@@ -3,7 +3,7 @@ and costs, and the duty rules (shift and daylight) that bound when it works."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -53,6 +53,15 @@ class Fleet:
     loadable: np.ndarray  # [W, V] bool
     pool_of: np.ndarray  # [W, V] int
     pool_count: np.ndarray  # [P, V] int
+    # the scenario's charters, in `count` too: [W, V] how many, and [W, V, day] the duty hours they are
+    # not yet there on each day of the horizon (a charter from hour 24 misses all of day 1)
+    chartered: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int64))
+    late_h: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0)))
+
+    def own_at(self, w: int) -> dict[int, int]:
+        """Vehicle type index -> vehicles of the own fleet based at warehouse `w` (no charters)."""
+        own = self.count[w] - (self.chartered[w] if self.chartered.size else 0)
+        return {int(v): int(own[v]) for v in np.flatnonzero(own > 0)}
 
     @property
     def based(self) -> np.ndarray:
@@ -74,7 +83,6 @@ def fleet_of(
     count = np.zeros((len(warehouses), len(vehicle_types)), np.int64)
     for f in scenario.fleet:
         count[warehouses[f.warehouse], vehicle_types[f.vehicle_type]] += f.count
-    count.setflags(write=False)
     start = scenario.policy.day_start_h
     duty = DutyRules(
         day_start_h=start,
@@ -82,6 +90,9 @@ def fleet_of(
         window_h=_frozen([v.duty_window_h(start) for v in vts], float).reshape(len(vts), 2),
         daylight_only=_frozen([v.daylight_only for v in vts], bool),
     )
+    chartered, late_h = _charters(scenario, warehouses, vehicle_types, duty)
+    count += chartered
+    count.setflags(write=False)
     if scenario.policy.fleet == "pooled" and reach_h is not None:
         pool_of = _pools(reach_h, POOL_REACH_H)
     else:
@@ -103,7 +114,30 @@ def fleet_of(
         cost_per_h=_frozen([v.cost_per_h for v in vts], float),
         fixed_cost=_frozen([v.fixed_cost for v in vts], float),
         duty=duty,
+        chartered=chartered,
+        late_h=late_h,
     )
+
+
+def _charters(
+    s: Scenario, warehouses: Index, vehicle_types: Index, duty: DutyRules
+) -> tuple[np.ndarray, np.ndarray]:
+    """[W, V] chartered vehicles and [W, V, H] the duty hours they miss each day before their
+    `from_h` (each works its type's duty window, `duty_h` hours of it, once there)."""
+    H = s.policy.horizon_days
+    chartered = np.zeros((len(warehouses), len(vehicle_types)), np.int64)
+    late_h = np.zeros((len(warehouses), len(vehicle_types), H))
+    for ch in s.charters:
+        w, v = warehouses[ch.warehouse], vehicle_types[ch.vehicle_type]
+        chartered[w, v] += ch.count
+        lo, hi = duty.window_h[v]
+        for d in range(H):
+            start, end = 24.0 * d + lo, 24.0 * d + hi
+            missed = np.clip(ch.from_h - start, 0.0, end - start)
+            late_h[w, v, d] += ch.count * min(float(duty.duty_h[v]), float(missed))
+    for a in (chartered, late_h):
+        a.setflags(write=False)
+    return chartered, late_h
 
 
 def _pools(reach_h: np.ndarray, within_h: float) -> np.ndarray:

@@ -63,7 +63,7 @@ def stock_by_day(s: Scenario, horizon: int) -> np.ndarray:
     for i, w in enumerate(s.warehouses):
         for c, u in w.stock.items():
             stock[i, c_ix[c], :] += u
-        for arr in w.arrivals:
+        for arr in s.arrivals_of(w):
             if arr.day <= horizon:
                 stock[i, c_ix[arr.commodity], arr.day - 1 :] += arr.units
     return stock

@@ -26,7 +26,7 @@ from .records import (
     Unmet,
     WaterDelivery,
 )
-from .requests import stock_requests
+from .requests import purchase_requests, stock_requests
 from .result import Plan
 from .rounds import Routed
 from .served import Service, serve_groups
@@ -95,7 +95,7 @@ def assemble_plan(o: Outcome) -> Plan:
         network=o.network,
         start=None if s.policy.start is None else s.policy.start.isoformat(),
         carried_share=round(routed.result.kpis.kg_carried_share, 6),
-        requests=stock_requests(s, routed.result.trips),
+        requests=stock_requests(s, routed.result.trips) + purchase_requests(s, routed.result.trips),
     )
 
 

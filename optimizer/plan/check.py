@@ -259,7 +259,7 @@ def _stock_by_day(s: Scenario, H: int) -> dict[tuple[str, str], np.ndarray]:
     for w in s.warehouses:
         for c, u in w.stock.items():
             out.setdefault((w.id, c), np.zeros(H + 1))[:] += u
-        for a in w.arrivals:
+        for a in s.arrivals_of(w):
             arr = out.setdefault((w.id, a.commodity), np.zeros(H + 1))
             if a.day <= H:
                 arr[a.day :] += a.units

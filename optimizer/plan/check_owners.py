@@ -20,12 +20,12 @@ Add = Callable[[str, str, str], None]
 TOL_UNITS = 0.01
 
 
-def held_units(w: Warehouse, horizon_days: int) -> dict[str, float]:
-    """Units of each commodity the warehouse holds over the horizon: stock plus arrivals."""
+def held_units(s: Scenario, w: Warehouse) -> dict[str, float]:
+    """Units of each commodity the warehouse holds over the horizon: stock plus arrivals (its
+    suppliers' included)."""
     out = defaultdict(float, w.stock)
-    for arr in w.arrivals:
-        if arr.day <= horizon_days:
-            out[arr.commodity] += arr.units
+    for arr in s.arrivals_of(w):
+        out[arr.commodity] += arr.units
     return dict(out)
 
 
@@ -47,7 +47,7 @@ def check_reserves(s: Scenario, trips: Sequence[Trip], add: Add) -> None:
                     sent[(w.id, c)] += q
     for (w_id, c), q in sorted(sent.items()):
         w = floors[w_id]
-        held = held_units(w, s.policy.horizon_days).get(c, 0.0)
+        held = held_units(s, w).get(c, 0.0)
         allowed = (1 - w.reserve_share) * held
         if q > allowed + TOL_UNITS:
             add(

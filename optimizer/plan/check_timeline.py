@@ -10,7 +10,9 @@ rests in it. Violations:
   somewhere else than where the vehicle is (its base first, then where its last trip ended), or a
   vehicle id used for two vehicle types;
 - `over_fleet`: more vehicles of a type based at a warehouse than it has, or, under
-  `policy.fleet: own_warehouse`, a vehicle loading away from its base;
+  `policy.fleet: own_warehouse`, a vehicle loading away from its base; a chartered vehicle (`charter`)
+  of a charter the scenario lacks, of another type or base, beyond its count, or at work before its
+  `from_h`;
 - `late`: a leg driven faster than the network allows, or unloading outside an area's access window;
 - `duty`: more than the type's `shift_h` of work in a calendar day, or driving outside 06:00-18:00
   where the vehicle type or a link on the leg's path is daylight-only;
@@ -121,8 +123,13 @@ def _check_fleet(s: Scenario, trips: Sequence[Trip], add: Add) -> None:
         count[(f.warehouse, f.vehicle_type)] = count.get((f.warehouse, f.vehicle_type), 0) + f.count
     types: dict[str, set[str]] = {}
     used: dict[tuple[str, str], set[str]] = {}
+    chartered: dict[str, set[str]] = {}
     for k, t in enumerate(trips):
         types.setdefault(t.vehicle, set()).add(t.vehicle_type)
+        if t.charter is not None:
+            chartered.setdefault(t.charter, set()).add(t.vehicle)
+            _check_charter(s, k, t, add)
+            continue
         used.setdefault((t.home, t.vehicle_type), set()).add(t.vehicle)
         if s.policy.fleet == "own_warehouse" and t.warehouse != t.home:
             add(
@@ -137,6 +144,31 @@ def _check_fleet(s: Scenario, trips: Sequence[Trip], add: Add) -> None:
         have = count.get((w, v), 0)
         if len(vehicles) > have:
             add("over_fleet", f"{w}/{v}", f"{len(vehicles)} vehicles based there used, {have} based there")
+    charters = {c.id: c for c in s.charters}
+    for c_id, vehicles in sorted(chartered.items()):
+        if c_id in charters and len(vehicles) > charters[c_id].count:
+            add(
+                "over_fleet",
+                c_id,
+                f"{len(vehicles)} vehicles of the charter used, it offers {charters[c_id].count}",
+            )
+
+
+def _check_charter(s: Scenario, k: int, t: Trip, add: Add) -> None:
+    """A chartered vehicle's trip: of a charter the scenario lists, of its type, based where it is
+    based, and not at work before the hour it is there from."""
+    ch = next((c for c in s.charters if c.id == t.charter), None)
+    where = f"trips[{k}] {t.vehicle}"
+    if ch is None:
+        add("over_fleet", where, f"charter {t.charter!r} is not in the scenario")
+    elif ch.vehicle_type != t.vehicle_type or ch.warehouse != t.home:
+        add("over_fleet", where, f"charter {ch.id} is a {ch.vehicle_type} based at {ch.warehouse}")
+    elif t.began_h is not None and t.began_h < ch.from_h - TOL_H:
+        add(
+            "over_fleet",
+            where,
+            f"works from {t.began_h:g} h, but charter {ch.id} is there from {ch.from_h:g} h",
+        )
 
 
 def _check_vehicle(s: Scenario, tr: _Travel, vehicle: str, items: list[tuple[int, Trip]], add: Add) -> None:

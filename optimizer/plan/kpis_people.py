@@ -245,7 +245,7 @@ def _stock_left(s: Scenario, trips: Sequence[Trip]) -> Nested:
         row = left.setdefault(kab[w.id], {})
         for c, u in w.stock.items():
             row[c] = row.get(c, 0.0) + u
-        for arr in w.arrivals:
+        for arr in s.arrivals_of(w):
             if arr.day <= s.policy.horizon_days:
                 row[arr.commodity] = row.get(arr.commodity, 0.0) + arr.units
     for t in trips:

@@ -31,6 +31,7 @@ from scenarios.model import Scenario
 from ..instance import compile_instance
 from ..progress import Progress, ProgressEvent, no_progress
 from .assemble import Outcome, assemble_plan
+from .charters import choose_charters
 from .options import PlanOptions, final_routing
 from .residual import committed_deliveries, residual_needs
 from .result import Plan
@@ -55,8 +56,27 @@ def plan_scenario(
     they stay delivered: they serve need first (by the service rule, from day 1), the plan covers the
     rest, and the KPIs count both. The scenario's stock must already be net of them. `network`: the
     scenario's damaged network when already built (a study plans one scenario under several stock
-    options on one network); built here otherwise. The plan hands it on as `Plan.network`."""
+    options on one network); built here otherwise. The plan hands it on as `Plan.network`.
+
+    With charters in the scenario, the plan keeps those worth their cost (`plan/charters.py`): one
+    more plan for each charter the plan uses."""
     o = options or PlanOptions()
+    sn = network if network is not None else ScenarioNetwork(scenario, workers=o.routing.workers)
+
+    def plan_with(s: Scenario) -> Plan:
+        return _plan_once(s, o, progress, committed, sn)
+
+    return choose_charters(scenario, plan_with) if scenario.charters else plan_with(scenario)
+
+
+def _plan_once(
+    scenario: Scenario,
+    o: PlanOptions,
+    progress: Progress | None,
+    committed: pd.DataFrame | None,
+    sn: ScenarioNetwork,
+) -> Plan:
+    """One plan of `scenario` with every charter it lists (see `plan_scenario`)."""
     report = progress or no_progress
     t0 = time.perf_counter()
     s = scenario
@@ -66,7 +86,6 @@ def plan_scenario(
     water = water_service(s, residual_needs(s, full_needs, done))
     needs = residual_needs(s, full_needs, pd.concat([done.assign(day=1), water], ignore_index=True))
     report(ProgressEvent("network", fraction=0.0))
-    sn = network if network is not None else ScenarioNetwork(s, workers=o.routing.workers)
     ctx = RoundContext(compile_instance(s, network=sn, needs=needs), needs, o, report, t0)
     timings = {"needs_network": time.perf_counter() - t0, "allocation": 0.0, "routing": 0.0}
     rounds = run_rounds(ctx, timings)

@@ -17,6 +17,8 @@ import pandas as pd
 
 from scenarios.model import Scenario
 
+from .check_owners import held_units
+
 __all__ = ["whole_units"]
 
 EPS = 1e-9
@@ -30,15 +32,13 @@ def _reserve_room(scenario: Scenario, ws, as_, cs, base: np.ndarray) -> dict[tup
     if not floors:
         return {}
     kab = {a.id: a.kab_code for a in scenario.areas}
-    H = scenario.policy.horizon_days
     room: dict[tuple[str, str], list[float]] = {}
     out: dict[tuple, list[float]] = {}
     for i, (w, a, c) in enumerate(zip(ws, as_, cs, strict=True)):
         if w not in floors or kab.get(a) == floors[w].kab_code:
             continue
         if (w, c) not in room:
-            held = floors[w].stock.get(c, 0.0)
-            held += sum(x.units for x in floors[w].arrivals if x.commodity == c and x.day <= H)
+            held = held_units(scenario, floors[w]).get(c, 0.0)
             room[(w, c)] = [(1 - floors[w].reserve_share) * held]
         room[(w, c)][0] -= base[i]
         out[(w, a, c)] = room[(w, c)]

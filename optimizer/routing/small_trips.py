@@ -38,7 +38,7 @@ def consolidate(scenario: Scenario, shipments: pd.DataFrame, kg_per_unit: dict[s
     min_kg = scenario.policy.min_trip_kg
     if min_kg <= 0 or scenario.policy.min_trip_km <= 0 or shipments.empty:
         return shipments
-    arriving = {w.id for w in scenario.warehouses if w.arrivals}
+    arriving = {w.id for w in scenario.warehouses if scenario.arrivals_of(w)}
     ship = shipments.copy()
     kg = ship["units"] * ship["commodity"].map(kg_per_unit).astype(float)
     day_kg = kg.groupby([ship["warehouse"], ship["area"], ship["day"]]).sum()

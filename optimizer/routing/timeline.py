@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .loads import Load
 from .parts import DispatchPart, DispatchSettings, PartTravel
@@ -44,6 +44,7 @@ class VehicleStart:
     at: str
     free_h: float = 0.0
     onboard: Mapping[str, float] = field(default_factory=dict)
+    charter: str | None = None  # the scenario charter it comes from
 
 
 @dataclass
@@ -55,13 +56,20 @@ class _State:
 
 
 def fleet_starts(tr: PartTravel) -> list[VehicleStart]:
-    """Every vehicle of the scenario's fleet, at its base from 00:00 of day 1: `{base}/{type}/{k}`."""
+    """Every vehicle of the scenario's fleet, at its base from 00:00 of day 1: `{base}/{type}/{k}`;
+    then each charter's, at its warehouse from its `from_h`: `{charter}/{k}`."""
     inst = tr.instance
     out = []
     for w_i, w in enumerate(inst.warehouses.ids):
-        for v_i, n in inst.fleet.at(w_i).items():
+        for v_i, n in inst.fleet.own_at(w_i).items():
             v = inst.vehicle_types.ids[v_i]
             out += [VehicleStart(f"{w}/{v}/{k + 1}", v, w, w) for k in range(n)]
+    for ch in inst.scenario.charters:
+        w, v = ch.warehouse, ch.vehicle_type
+        out += [
+            VehicleStart(f"{ch.id}/{k + 1}", v, w, w, free_h=ch.from_h, charter=ch.id)
+            for k in range(ch.count)
+        ]
     return out
 
 
@@ -241,7 +249,8 @@ def _run_route(
         ledger.take(w, run)
         state.trips += 1
         e = (empty.origin, empty.start_h, empty.km) if first else (None, 0.0, 0.0)
-        out.append(trip_record((state.start.vehicle, state.start.base, state.trips), v, w, run, e))
+        trip = trip_record((state.start.vehicle, state.start.base, state.trips), v, w, run, e)
+        out.append(trip if state.start.charter is None else replace(trip, charter=state.start.charter))
         t = run.return_h
         state.at, state.free_h = w, run.return_h
         first = False

@@ -106,6 +106,7 @@ class Trip:
     empty_from: str | None = None
     empty_km: float = 0.0
     rests: tuple[Rest, ...] = ()
+    charter: str | None = None  # the scenario charter the vehicle comes from (None: the own fleet)
 
     @property
     def began_h(self) -> float | None:
@@ -118,7 +119,8 @@ class Trip:
         return self.base or self.warehouse
 
     def to_dict(self) -> JSONDocument:
-        return {
+        doc: JSONDocument = {"charter": self.charter} if self.charter is not None else {}
+        return doc | {
             "vehicle": self.vehicle,
             "vehicle_type": self.vehicle_type,
             "warehouse": self.warehouse,
@@ -163,6 +165,7 @@ class Trip:
             empty_from=None if d.get("empty_from") is None else str(d["empty_from"]),
             empty_km=_opt(d.get("empty_km")) or 0.0,
             rests=tuple(Rest.from_dict(r) for r in rests),
+            charter=None if d.get("charter") is None else str(d["charter"]),
         )
 
     @property

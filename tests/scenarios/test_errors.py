@@ -48,6 +48,12 @@ MALFORMED = [
         "bad_released_reserve",
         "bad_released_reserve/scenario.yaml:7: policy.released_reserves[0]: 'gudang_x' is not a known",
     ),
+    ("bad_negative_lead_time", "bad_negative_lead_time/suppliers.csv:2: lead_time_h: '-6' must be >= 0"),
+    ("bad_negative_price", "bad_negative_price/suppliers.csv:2: price_per_unit: '-4000' must be >= 0"),
+    (
+        "bad_charter_vehicle",
+        "bad_charter_vehicle/charters.csv:2: vehicle_type: 'kapal_terbang' is not a known vehicle type",
+    ),
     ("bad_water_level", "bad_water_level/scenario.yaml:4: policy.water_level: 'dry' must be one of"),
     (
         "bad_kitchen_area",

@@ -14,6 +14,7 @@ from optimizer.plan.check_dispatch import loop_km
 from optimizer.routing import RoutingOptions
 from optimizer.routing.small_trips import consolidate
 from scenarios import load_scenario
+from scenarios.model import Arrival
 
 from ...conftest import DATA_DIR
 
@@ -64,7 +65,7 @@ def test_small_daily_consignments_move_to_the_earliest_day_while_under_the_minim
     out = consolidate(min_trip, ship, kg)
     assert out[["day", "units"]].values.tolist() == [[1, 55.0]]
     w = min_trip.warehouses[0]
-    arriving = w.model_copy(update={"arrivals": ({"commodity": "beras", "day": 2, "units": 10},)})
+    arriving = w.model_copy(update={"arrivals": (Arrival(commodity="beras", day=2, units=10),)})
     later = min_trip.model_copy(update={"warehouses": (arriving,)})
     assert consolidate(later, ship, kg)["day"].tolist() == [1, 2, 3]
 
