@@ -3,11 +3,11 @@
 A charter is worth taking when the deprivation it avoids, valued at the policy's
 `charter_value_per_person_day` (IDR per person-day), is at least what it costs: `cost_per_day` for each
 calendar day a vehicle of it is at work plus `cost_per_h` for each hour it works (its trips' spans less
-their rests), as the plan's trips use it. The plan is made with every charter; then, charter by charter (in the scenario's order), the
-plan without it is made, and the charter is dropped when the person-days it saves are worth less
-than its cost (the plan without it is kept from then on). A charter the plan does not use is not
-requested. Each charter kept becomes a `charter` request: whom to ask, from when, what it costs and
-what it is worth.
+their rests), as the plan's trips use it. The plan is made with every charter; then, charter by
+charter (in the scenario's order), the plan without it is made, and the charter is dropped when the
+person-days it saves are worth less than its cost (the plan without it is kept from then on). A
+charter the plan does not use is not requested. Each charter kept becomes a `charter` request: whom
+to ask, from when, what it costs and what it is worth.
 """
 
 from __future__ import annotations
