@@ -49,6 +49,7 @@ SCENARIO_KEYS = {
     "kitchens",
     "suppliers",
     "charters",
+    "hubs",
 }
 DOCUMENT_KEYS = SCENARIO_KEYS - {"base"}
 
@@ -246,7 +247,7 @@ class _DirectoryReader:
         doc["damage"] = head.get("damage") or self._damage()
         doc["water_points"] = head.get("water_points") or self._table("water_points", ("water_points",))
         doc["kitchens"] = head.get("kitchens") or self._table("kitchens", ("kitchens",))
-        for name in ("suppliers", "charters"):
+        for name in ("suppliers", "charters", "hubs"):
             doc[name] = head.get(name) or self._table(name, (name,))
         if "policy" in head:
             doc["policy"] = head["policy"]

@@ -40,7 +40,7 @@ from .fields import (
 from .network_model import MODES, Damage, Edge, Mode, Network, Node
 from .policy import HOUSEHOLD_SIZE, WATER_LEVELS, Policy
 from .services import Kitchen, WaterPoint
-from .supply import Charter, Supplier
+from .supply import Charter, Hub, Supplier
 
 __all__ = [
     "DAYLIGHT_H",
@@ -56,6 +56,7 @@ __all__ = [
     "Edge",
     "FleetLine",
     "Group",
+    "Hub",
     "Kitchen",
     "Network",
     "Node",
@@ -301,6 +302,7 @@ class Scenario(_Frozen):
     kitchens: tuple[Kitchen, ...] = ()
     suppliers: tuple[Supplier, ...] = ()
     charters: tuple[Charter, ...] = ()
+    hubs: tuple[Hub, ...] = ()
     policy: Policy = Field(default_factory=Policy)
 
     @model_validator(mode="after")

@@ -114,6 +114,20 @@ def reference_problems(s: Scenario) -> list[Problem]:
         for field in ("vessels", "vessels_low", "vessels_flood"):
             for k, v in enumerate(getattr(e, field) or ()):
                 out += _unknown(("network", "edges", i, field, k), v, vtypes, "vehicle type")
+    out += _check_supply(s, commodities, warehouses, vtypes)
+    for day in s.policy.water_level_by_day:
+        if day > s.policy.horizon_days:
+            msg = f"is after the horizon's last day {s.policy.horizon_days}"
+            out.append(Problem(("policy", "water_level_by_day", day), msg, day, True))
+    for i, d in enumerate(s.damage):
+        if d.edge is not None:
+            out += _unknown(("damage", i, "edge"), d.edge, edges, "edge")
+    return out
+
+
+def _check_supply(s, commodities, warehouses, vtypes) -> list[Problem]:
+    """Suppliers, charters, hubs and released reserves name what the scenario has."""
+    out: list[Problem] = []
     out += _duplicates(s.suppliers, "suppliers")
     out += _duplicates(s.charters, "charters")
     for i, sp in enumerate(s.suppliers):
@@ -122,15 +136,13 @@ def reference_problems(s: Scenario) -> list[Problem]:
     for i, ch in enumerate(s.charters):
         out += _unknown(("charters", i, "vehicle_type"), ch.vehicle_type, vtypes, "vehicle type")
         out += _unknown(("charters", i, "warehouse"), ch.warehouse, warehouses, "warehouse")
+    out += _duplicates(s.hubs, "hubs")
+    for i, hub in enumerate(s.hubs):
+        out += _unknown(("hubs", i, "warehouse"), hub.warehouse, warehouses, "warehouse")
+        for k, src in enumerate(hub.sources):
+            out += _unknown(("hubs", i, "sources", k), src, warehouses, "warehouse")
     for k, w_id in enumerate(s.policy.released_reserves):
         out += _unknown(("policy", "released_reserves", k), w_id, warehouses, "warehouse")
-    for day in s.policy.water_level_by_day:
-        if day > s.policy.horizon_days:
-            msg = f"is after the horizon's last day {s.policy.horizon_days}"
-            out.append(Problem(("policy", "water_level_by_day", day), msg, day, True))
-    for i, d in enumerate(s.damage):
-        if d.edge is not None:
-            out += _unknown(("damage", i, "edge"), d.edge, edges, "edge")
     return out
 
 

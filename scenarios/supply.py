@@ -11,7 +11,7 @@ from pydantic import Field
 
 from .fields import MAX_FLEET_COUNT, MAX_HOURS, Cost, Day, Hours, Id, Text, Units, _Frozen
 
-__all__ = ["Charter", "Supplier"]
+__all__ = ["Charter", "Hub", "Supplier"]
 
 SupplierKind = Literal["market", "bulog", "kemensos", "bnpb", "private", "other"]
 ProviderKind = Literal["tni", "polri", "bnpb", "basarnas", "private", "other"]
@@ -65,4 +65,21 @@ class Charter(_Frozen):
     cost_per_h: Cost = 0.0
     provider: Text
     provider_kind: ProviderKind = "private"
+    note: Text | None = None
+
+
+class Hub(_Frozen):
+    """A transshipment hub: a river landing, an airstrip or a warehouse (the scenario warehouse
+    `warehouse`, usually without stock of its own) where goods change vehicles. Feeder trips bring goods
+    there from `sources` (warehouses; empty: any that holds them); after `handling_h` hours the vehicles
+    that may load there carry them on to the areas within `reach_h` hours of it, at most
+    `capacity_t_per_day` tonnes a day (None: no limit)."""
+
+    id: Id
+    name: Text
+    warehouse: Id
+    handling_h: Hours = 2.0
+    capacity_t_per_day: Annotated[float, Field(gt=0, le=1e6, allow_inf_nan=False)] | None = None
+    reach_h: Annotated[float, Field(gt=0, le=MAX_HOURS, allow_inf_nan=False)] = 24.0
+    sources: tuple[Id, ...] = ()
     note: Text | None = None

@@ -225,6 +225,13 @@ TABLES: dict[str, TableSpec] = {
             ("id", "vehicle_type", "warehouse", "provider"),
         ),
         TableSpec(
+            "hubs",
+            "hubs.csv",
+            ("id", "name", "warehouse", "handling_h", "capacity_t_per_day", "reach_h", "sources"),
+            ("id", "name", "warehouse"),
+            lists=frozenset({"sources"}),
+        ),
+        TableSpec(
             "commodities",
             "commodities.csv",
             ("id", "name", "name_en", "unit", "kg_per_unit", "m3_per_unit", "kind"),

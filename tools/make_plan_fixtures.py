@@ -8,7 +8,7 @@ wall-clock fields; each `bad_<kind>.json` is that plan with one change that `sia
 tests/data/tiny_flood_water and the checks of its water points' service, `river/` for tests/data/tiny_river
 and its vessel rules, `dispatch/` for tests/data/tiny_flood_min_trip and its minimum useful load,
 `owners/` for tests/data/tiny_flood_reserve and its reserve floor, `charters/` for
-tests/data/tiny_river_charter and its chartered boat. Re-run only when the plan format or the
+tests/data/tiny_river_charter and its chartered boat, `hubs/` for tests/data/tiny_river_hub and its relay. Re-run only when the plan format or the
 planner's behaviour changes on purpose, and say so in the commit.
 """
 
@@ -212,6 +212,16 @@ def charter_early(p: Plan) -> None:
 CHARTER_TAMPERS: dict[str, Callable[[Plan], None]] = {"over_fleet": charter_early}
 
 
+def hub_early(p: Plan) -> None:
+    """The first trip that leaves the hub moved 20 hours earlier: before the feed that brings its goods
+    has arrived there."""
+    trip = min((t for t in p["trips"] if t["warehouse"] == "hub_a"), key=lambda t: t["depart_h"])
+    _shift(trip, -20.0)
+
+
+HUB_TAMPERS: dict[str, Callable[[Plan], None]] = {f.__name__: f for f in (hub_early,)}
+
+
 def _plan_doc(name: str) -> Plan:
     s = load_scenario(ROOT / "tests" / "data" / name)
     opts = PlanOptions(routing=RoutingOptions(time_limit_s=None, iterations=200, seed=0))
@@ -242,6 +252,7 @@ def main() -> None:
     _write(PLANS / "owners", "tiny_flood_reserve_plan.json", doc, OWNER_TAMPERS)
     doc = _plan_doc("tiny_river_charter")
     _write(PLANS / "charters", "tiny_river_charter_plan.json", doc, CHARTER_TAMPERS)
+    _write(PLANS / "hubs", "tiny_river_hub_plan.json", _plan_doc("tiny_river_hub"), HUB_TAMPERS)
 
 
 if __name__ == "__main__":

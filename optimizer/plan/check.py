@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -39,6 +39,7 @@ from scenarios.model import Scenario
 
 from ..routing.trips import Trip
 from .check_dispatch import check_small_trips
+from .check_hubs import check_hub_timing, hub_lots
 from .check_owners import check_reserves
 from .check_timeline import TOL_H, check_timelines
 from .check_water import check_water
@@ -92,12 +93,14 @@ def check_plan(
     out = PlanCheck()
     s = scenario
     trips = _valid_trips(s, plan.get("trips", []), out)
+    feeds = _valid_trips(s, plan.get("feeds", []), out, "feeds")
     sn = network or ScenarioNetwork(s)
-    check_timelines(s, sn, trips, out.add)
+    check_timelines(s, sn, trips, out.add, feeds)
     check_small_trips(s, sn, trips, out.add)
     check_reserves(s, trips, out.add)
-    _check_capacity(s, trips, out)
-    _check_stock(s, trips, out)
+    check_hub_timing(s, trips, feeds, out.add)
+    _check_capacity(s, [*trips, *feeds], out)
+    _check_stock(s, [*trips, *feeds], out, hub_lots(s, feeds))
     _check_horizon(s, trips, out)
     needs = compute_needs(s)
     delivered = delivered_from_trips(trips)
@@ -134,16 +137,18 @@ def _trip(t: dict) -> Trip:
     return Trip.from_dict({**t, **numbers, "trip": trip_no if isinstance(trip_no, int) else 1})
 
 
-def _valid_trips(s: Scenario, trips: object, out: PlanCheck) -> list[Trip]:
-    """Trips whose fields are well formed and whose ids exist; the others are reported and dropped."""
-    wh, ar = {w.id for w in s.warehouses}, {a.id for a in s.areas}
+def _valid_trips(s: Scenario, trips: object, out: PlanCheck, field: str = "trips") -> list[Trip]:
+    """Trips whose fields are well formed and whose ids exist; the others are reported and dropped.
+    `field` "feeds": trips whose stops are hubs' warehouses."""
+    wh = {w.id for w in s.warehouses}
+    ar = {h.warehouse for h in s.hubs} if field == "feeds" else {a.id for a in s.areas}
     com, vts = {c.id for c in s.commodities}, {v.id for v in s.vehicle_types}
     ok: list[Trip] = []
     if not isinstance(trips, list):
-        out.add("bad_field", "trips", "expected a list of trips")
+        out.add("bad_field", field, "expected a list of trips")
         return ok
     for k, t in enumerate(trips):
-        where = f"trips[{k}]"
+        where = f"{field}[{k}]"
         if not isinstance(t, dict):
             out.add("bad_field", where, "expected an object")
             continue
@@ -164,7 +169,8 @@ def _valid_trips(s: Scenario, trips: object, out: PlanCheck) -> list[Trip]:
                 )
                 good_stops = False
                 continue
-            bad += [f"area {st['area']!r}"] if st["area"] not in ar else []
+            what = "hub warehouse" if field == "feeds" else "area"
+            bad += [f"{what} {st['area']!r}"] if st["area"] not in ar else []
             bad += [f"commodity {c!r}" for c in st["deliver"] if c not in com]
             if not all(_num(q) and q >= 0 for q in st["deliver"].values()):
                 out.add("bad_field", f"{where}.stops[{j}].deliver", "units must be numbers >= 0")
@@ -187,7 +193,7 @@ def _valid_trips(s: Scenario, trips: object, out: PlanCheck) -> list[Trip]:
             )
             continue
         if good_stops:
-            ok.append(_trip(t))
+            ok.append(replace(_trip(t), feed=field == "feeds"))
     return ok
 
 
@@ -266,9 +272,16 @@ def _stock_by_day(s: Scenario, H: int) -> dict[tuple[str, str], np.ndarray]:
     return out  # index: dispatch day (0 = before day 1)
 
 
-def _check_stock(s: Scenario, trips: Sequence[Trip], out: PlanCheck) -> None:
+def _check_stock(
+    s: Scenario, trips: Sequence[Trip], out: PlanCheck, fed: Mapping[tuple[str, str], list] | None = None
+) -> None:
+    """`over_stock` and `over_throughput` per warehouse and dispatch day; `fed`: what feeds bring hubs,
+    (hour it may leave, units), counted from the day of that hour."""
     H = s.policy.horizon_days
     stock = _stock_by_day(s, H)
+    for key, lots in (fed or {}).items():
+        for ready_h, q in lots:
+            stock.setdefault(key, np.zeros(H + 1))[min(max(int(ready_h // 24) + 1, 0), H) :] += q
     com = {c.id: c for c in s.commodities}
     sent: dict[tuple[str, str], np.ndarray] = {}
     tonnes: dict[tuple[str, int], float] = {}

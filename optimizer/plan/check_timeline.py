@@ -88,13 +88,18 @@ class _Travel:
         return float(t[i, j]), bool(day[i, j])
 
 
-def check_timelines(s: Scenario, sn: ScenarioNetwork, trips: Sequence[Trip], add: Add) -> None:
-    """Every timeline rule of the module over the well-formed `trips`."""
+def check_timelines(
+    s: Scenario, sn: ScenarioNetwork, trips: Sequence[Trip], add: Add, feeds: Sequence[Trip] = ()
+) -> None:
+    """Every timeline rule of the module over the well-formed `trips` and `feeds` (trips to hubs: a
+    vehicle's feeds and trips share its one timeline)."""
     tr = _Travel(s, sn)
-    _check_times(trips, add)
-    _check_fleet(s, trips, add)
-    by_vehicle: dict[str, list[tuple[int, Trip]]] = {}
-    for k, t in enumerate(trips):
+    labelled = [(f"trips[{k}]", t) for k, t in enumerate(trips)]
+    labelled += [(f"feeds[{k}]", t) for k, t in enumerate(feeds)]
+    _check_times(labelled, add)
+    _check_fleet(s, labelled, add)
+    by_vehicle: dict[str, list[tuple[str, Trip]]] = {}
+    for k, t in labelled:
         by_vehicle.setdefault(t.vehicle, []).append((k, t))
     for vehicle, items in sorted(by_vehicle.items()):
         _check_vehicle(s, tr, vehicle, items, add)
@@ -110,21 +115,21 @@ def _times(t: Trip) -> list[tuple[str, float | None]]:
     return out
 
 
-def _check_times(trips: Sequence[Trip], add: Add) -> None:
-    for k, t in enumerate(trips):
+def _check_times(trips: Sequence[tuple[str, Trip]], add: Add) -> None:
+    for k, t in trips:
         neg = [f"{f} {h:g}" for f, h in _times(t) if h is not None and h < -TOL_H]
         if neg:
-            add("before_start", f"trips[{k}] {t.vehicle}", "before 00:00 of day 1: " + ", ".join(neg))
+            add("before_start", f"{k} {t.vehicle}", "before 00:00 of day 1: " + ", ".join(neg))
 
 
-def _check_fleet(s: Scenario, trips: Sequence[Trip], add: Add) -> None:
+def _check_fleet(s: Scenario, trips: Sequence[tuple[str, Trip]], add: Add) -> None:
     count: dict[tuple[str, str], int] = {}
     for f in s.fleet:
         count[(f.warehouse, f.vehicle_type)] = count.get((f.warehouse, f.vehicle_type), 0) + f.count
     types: dict[str, set[str]] = {}
     used: dict[tuple[str, str], set[str]] = {}
     chartered: dict[str, set[str]] = {}
-    for k, t in enumerate(trips):
+    for k, t in trips:
         types.setdefault(t.vehicle, set()).add(t.vehicle_type)
         if t.charter is not None:
             chartered.setdefault(t.charter, set()).add(t.vehicle)
@@ -134,7 +139,7 @@ def _check_fleet(s: Scenario, trips: Sequence[Trip], add: Add) -> None:
         if s.policy.fleet == "own_warehouse" and t.warehouse != t.home:
             add(
                 "over_fleet",
-                f"trips[{k}] {t.vehicle}",
+                f"{k} {t.vehicle}",
                 f"loads at {t.warehouse}, but the fleet rule is own_warehouse and it is based at {t.home}",
             )
     for vehicle, kinds in sorted(types.items()):
@@ -154,11 +159,11 @@ def _check_fleet(s: Scenario, trips: Sequence[Trip], add: Add) -> None:
             )
 
 
-def _check_charter(s: Scenario, k: int, t: Trip, add: Add) -> None:
+def _check_charter(s: Scenario, k: str, t: Trip, add: Add) -> None:
     """A chartered vehicle's trip: of a charter the scenario lists, of its type, based where it is
     based, and not at work before the hour it is there from."""
     ch = next((c for c in s.charters if c.id == t.charter), None)
-    where = f"trips[{k}] {t.vehicle}"
+    where = f"{k} {t.vehicle}"
     if ch is None:
         add("over_fleet", where, f"charter {t.charter!r} is not in the scenario")
     elif ch.vehicle_type != t.vehicle_type or ch.warehouse != t.home:
@@ -171,7 +176,7 @@ def _check_charter(s: Scenario, k: int, t: Trip, add: Add) -> None:
         )
 
 
-def _check_vehicle(s: Scenario, tr: _Travel, vehicle: str, items: list[tuple[int, Trip]], add: Add) -> None:
+def _check_vehicle(s: Scenario, tr: _Travel, vehicle: str, items: list[tuple[str, Trip]], add: Add) -> None:
     """One vehicle: its trips in order of their start, without overlap, each from where the vehicle
     is, each leg feasible, and its work within duty hours."""
     timed = [(k, t) for k, t in items if t.began_h is not None and t.return_h is not None]
@@ -181,7 +186,7 @@ def _check_vehicle(s: Scenario, tr: _Travel, vehicle: str, items: list[tuple[int
     work: list[Interval] = []
     vt = tr.vts[timed[0][1].vehicle_type] if timed else None
     for k, t in timed:
-        where = f"trips[{k}] {vehicle}"
+        where = f"{k} {vehicle}"
         began = float(t.began_h)  # type: ignore[arg-type]
         origin = t.empty_from or t.warehouse
         if began < back - TOL_H:
@@ -215,7 +220,7 @@ def _legs(tr: _Travel, t: Trip, add: Add, where: str) -> list[_Leg] | None:
     for st in t.stops:
         if st.arrive_h is None:
             return None
-        places.append(("areas", st.area))
+        places.append(("warehouses" if t.feed else "areas", st.area))
         spans.append((leave, st.arrive_h))
         leave = st.leave_h if st.leave_h is not None else st.arrive_h
     places.append(("warehouses", t.warehouse))
@@ -266,6 +271,8 @@ def _check_windows(s: Scenario, t: Trip, rests: list[Interval], add: Add, where:
     """Unloading (a stop's time minus its rests) inside the area's daily access window."""
     areas = {a.id: a for a in s.areas}
     for st in t.stops:
+        if t.feed:  # a hub's warehouse has no access window
+            continue
         window = areas[st.area].access_window_h
         if window is None or st.arrive_h is None:
             continue

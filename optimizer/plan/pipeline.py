@@ -33,6 +33,7 @@ from ..progress import Progress, ProgressEvent, no_progress
 from .assemble import Outcome, assemble_plan
 from .charters import choose_charters
 from .options import PlanOptions, final_routing
+from .relay import RelayRun, needs_a_day_earlier, plan_with_hubs
 from .residual import committed_deliveries, residual_needs
 from .result import Plan
 from .rounds import RoundContext, route, run_rounds
@@ -58,13 +59,17 @@ def plan_scenario(
     scenario's damaged network when already built (a study plans one scenario under several stock
     options on one network); built here otherwise. The plan hands it on as `Plan.network`.
 
-    With charters in the scenario, the plan keeps those worth their cost (`plan/charters.py`): one
-    more plan for each charter the plan uses."""
+    With hubs in the scenario, goods may change vehicles there (`plan/relay.py`: two more plans when
+    the first leaves need a hub could serve). With charters, the plan keeps those worth their cost
+    (`plan/charters.py`: that much again for each charter the plan uses)."""
     o = options or PlanOptions()
     sn = network if network is not None else ScenarioNetwork(scenario, workers=o.routing.workers)
 
+    def plan_once(s: Scenario, run: RelayRun) -> Plan:
+        return _plan_once(s, o, progress, None if run.feeder else committed, run)
+
     def plan_with(s: Scenario) -> Plan:
-        return _plan_once(s, o, progress, committed, sn)
+        return plan_with_hubs(s, sn, plan_once)
 
     return choose_charters(scenario, plan_with) if scenario.charters else plan_with(scenario)
 
@@ -74,19 +79,25 @@ def _plan_once(
     o: PlanOptions,
     progress: Progress | None,
     committed: pd.DataFrame | None,
-    sn: ScenarioNetwork,
+    run: RelayRun,
 ) -> Plan:
-    """One plan of `scenario` with every charter it lists (see `plan_scenario`)."""
+    """One plan of `scenario` with every charter it lists, on `run`'s network, its vehicles first free
+    as `run.starts` says (None: at their bases from 00:00 of day 1), for a relay's feeder plan each
+    need a day earlier (see `plan_scenario` and `plan/relay.py`)."""
+    sn, starts = run.network, run.starts
     report = progress or no_progress
     t0 = time.perf_counter()
     s = scenario
     report(ProgressEvent("needs", fraction=0.0))
     full_needs = compute_needs(s)
+    if run.feeder:  # goods at a hub the day before they go on
+        full_needs = needs_a_day_earlier(full_needs)
     done = committed_deliveries(committed)
     water = water_service(s, residual_needs(s, full_needs, done))
     needs = residual_needs(s, full_needs, pd.concat([done.assign(day=1), water], ignore_index=True))
     report(ProgressEvent("network", fraction=0.0))
-    ctx = RoundContext(compile_instance(s, network=sn, needs=needs), needs, o, report, t0)
+    inst = compile_instance(s, network=sn, needs=needs)
+    ctx = RoundContext(inst, needs, o, report, t0, starts, run.closed)
     timings = {"needs_network": time.perf_counter() - t0, "allocation": 0.0, "routing": 0.0}
     rounds = run_rounds(ctx, timings)
     kept = rounds.kept

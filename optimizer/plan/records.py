@@ -23,6 +23,7 @@ __all__ = [
     "CommittedDelivery",
     "RoundRecord",
     "Shipment",
+    "Transfer",
     "Unmet",
     "WaterDelivery",
     "records_frame",
@@ -214,3 +215,47 @@ def records_frame(
     """The records as a table with `columns` (their field names), units as computed."""
     rows = [tuple(getattr(r, c) for c in columns) for r in records]
     return pd.DataFrame(rows, columns=columns)
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """Goods that change vehicles at `hub`: `units` of `commodity` brought by the feed (`from_vehicle`,
+    its trip `from_trip`) arriving at `arrive_h`, taken on by (`to_vehicle`, `to_trip`) leaving at
+    `depart_h` (hours on the plan's clock)."""
+
+    hub: str
+    from_vehicle: str
+    from_trip: int
+    to_vehicle: str
+    to_trip: int
+    commodity: str
+    units: float
+    arrive_h: float
+    depart_h: float
+
+    def to_dict(self) -> JSONDocument:
+        return {
+            "hub": self.hub,
+            "from_vehicle": self.from_vehicle,
+            "from_trip": self.from_trip,
+            "to_vehicle": self.to_vehicle,
+            "to_trip": self.to_trip,
+            "commodity": self.commodity,
+            "units": round(self.units, 6),
+            "arrive_h": self.arrive_h,
+            "depart_h": self.depart_h,
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, object]) -> Transfer:
+        return cls(
+            str(d["hub"]),
+            str(d["from_vehicle"]),
+            to_int(d["from_trip"]),
+            str(d["to_vehicle"]),
+            to_int(d["to_trip"]),
+            str(d["commodity"]),
+            to_float(d["units"]),
+            to_float(d["arrive_h"]),
+            to_float(d["depart_h"]),
+        )

@@ -88,7 +88,7 @@ class Request:
 def stock_requests(s: Scenario, trips: Sequence[Trip]) -> tuple[Request, ...]:
     """The cross-owner draws of `trips` (see the module), sorted by warehouse, kab/kota, commodity."""
     wh = {w.id: w for w in s.warehouses}
-    kab = {a.id: a.kab_code for a in s.areas}
+    kab = {w.id: w.kab_code for w in s.warehouses} | {a.id: a.kab_code for a in s.areas}  # feeds: hubs
     kg = {c.id: c.kg_per_unit for c in s.commodities}
     draws: dict[tuple[str, str, str], list[float]] = {}
     for t in trips:

@@ -27,6 +27,7 @@ from .records import (
     CommittedDelivery,
     RoundRecord,
     Shipment,
+    Transfer,
     Unmet,
     WaterDelivery,
     records_frame,
@@ -83,6 +84,8 @@ class Plan:
     start: str | None = None  # the scenario's policy.start (ISO 8601), when it gives one
     carried_share: float = 1.0  # of the kept allocation's kg, the share the trips carry
     requests: tuple[Request, ...] = ()  # what to ask other owners for (plan/requests.py)
+    feeds: tuple[Trip, ...] = ()  # trips that bring goods to hubs (plan/relay.py)
+    transfers: tuple[Transfer, ...] = ()  # goods changing vehicles at hubs
 
     @property
     def shipments_frame(self) -> pd.DataFrame:
@@ -126,6 +129,8 @@ class Plan:
             "committed": [c.to_dict() for c in self.committed],
             "water_service": [w.to_dict() for w in self.water_service],
             "requests": [q.to_dict() for q in self.requests],
+            "feeds": [self._trip_dict(t) for t in self.feeds],
+            "transfers": [x.to_dict() for x in self.transfers],
             "rounds": [r.to_dict() for r in self.rounds],
             "timings": dict(self.timings),
         }
@@ -168,6 +173,8 @@ class Plan:
             start=None if d.get("start") is None else str(d["start"]),
             carried_share=to_float(d.get("carried_share", 1.0)),
             requests=_read(d, "requests", Request.from_dict),
+            feeds=_read(d, "feeds", Trip.from_dict),
+            transfers=_read(d, "transfers", Transfer.from_dict),
         )
 
 

@@ -9,8 +9,8 @@ routes it keeps without serving them again.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, MutableMapping
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, MutableMapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,7 @@ from ..instance import PlanningInstance
 from ..progress import Progress, ProgressEvent
 from ..routing import RoutingOptions
 from ..routing.dispatch import RoutingResult, route_shipments
+from ..routing.timeline import VehicleStart
 from .kpis import delivered_from_trips
 from .options import PlanOptions, round_routing
 from .people import row_values, weighted_person_days
@@ -43,6 +44,8 @@ class RoundContext:
     options: PlanOptions
     report: Progress
     started: float
+    starts: Sequence[VehicleStart] | None = None  # where and when each vehicle is first free
+    closed: Mapping[tuple[str, str], str] = field(default_factory=dict)  # links closed from the start
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,7 @@ def route(ctx: RoundContext, shipments: pd.DataFrame, options: RoutingOptions, r
         options,
         ctx.options.dispatch,
         progress=routing_relay(ctx.report, round_no),
+        starts=ctx.starts,
     )
     return score_routes(ctx.instance, ctx.needs, result)
 
@@ -119,7 +123,7 @@ def run_rounds(ctx: RoundContext, timings: MutableMapping[str, float]) -> Rounds
     `timings["allocation"]` and `timings["routing"]`."""
     o, inst = ctx.options, ctx.instance
     cuts: Cuts = {}
-    closed: Closed = {}
+    closed: Closed = dict(ctx.closed)
     records: list[RoundRecord] = []
     first_s: float | None = None
     kept: Kept | None = None

@@ -44,6 +44,7 @@ from .parts import (
     largest_capacity,
     reach,
 )
+from .problem import UNREACHABLE
 from .small_trips import SMALL_LOAD, consolidate, drop_small_trips
 from .solution import RoutingSolution
 from .timeline import FleetTimeline, VehicleStart
@@ -184,12 +185,27 @@ def _shares(parts: Sequence[DispatchPart], timeline: FleetTimeline) -> list[list
         for k, v in enumerate(p.vehicle_types):
             key = timeline.tr.pool_key(p.warehouse, v)
             free.setdefault(key, timeline.available(p, v))
-            wants.setdefault(key, []).append((i, k, sum(ld.kg for ld in p.loads)))
+            wants.setdefault(key, []).append((i, k, _servable_kg(p, k)))
     out = [[0] * len(p.vehicle_types) for p in parts]
     for key, items in wants.items():
+        items = [x for x in items if x[2] > 0]
         for (i, k, _), n in zip(items, _split(free[key], [w for *_, w in items]), strict=True):
             out[i][k] = min(n, parts[i].problem.vehicle_types[k].count)
     return out
+
+
+def _servable_kg(part: DispatchPart, k: int) -> float:
+    """The kg of the part's loads that its vehicle type `k` may carry and reaches (a part's claim on a
+    pool's vehicles of that type: none for a type that serves none of its loads)."""
+    p = part.problem
+    vt = p.vehicle_types[k]
+    dur = p.durations[vt.profile]
+    home = p.depots[vt.start_depot].location
+    return sum(
+        ld.kg
+        for job, ld in zip(p.jobs, part.loads, strict=True)
+        if p.allowed(job, vt) and dur[home, job.location] < UNREACHABLE
+    )
 
 
 def _split(n: int, weights: Sequence[float]) -> list[int]:

@@ -107,6 +107,7 @@ class Trip:
     empty_km: float = 0.0
     rests: tuple[Rest, ...] = ()
     charter: str | None = None  # the scenario charter the vehicle comes from (None: the own fleet)
+    feed: bool = False  # a feeder trip: its stops are hubs' warehouses, not areas (plan.json `feeds`)
 
     @property
     def began_h(self) -> float | None:
@@ -120,6 +121,8 @@ class Trip:
 
     def to_dict(self) -> JSONDocument:
         doc: JSONDocument = {"charter": self.charter} if self.charter is not None else {}
+        if self.feed:
+            doc["feed"] = True
         return doc | {
             "vehicle": self.vehicle,
             "vehicle_type": self.vehicle_type,
@@ -166,6 +169,7 @@ class Trip:
             empty_km=_opt(d.get("empty_km")) or 0.0,
             rests=tuple(Rest.from_dict(r) for r in rests),
             charter=None if d.get("charter") is None else str(d["charter"]),
+            feed=d.get("feed") is True,
         )
 
     @property

@@ -54,6 +54,7 @@ MALFORMED = [
         "bad_charter_vehicle",
         "bad_charter_vehicle/charters.csv:2: vehicle_type: 'kapal_terbang' is not a known vehicle type",
     ),
+    ("bad_unknown_hub", "bad_unknown_hub/hubs.csv:2: warehouse: 'dermaga_x' is not a known warehouse"),
     ("bad_water_level", "bad_water_level/scenario.yaml:4: policy.water_level: 'dry' must be one of"),
     (
         "bad_kitchen_area",

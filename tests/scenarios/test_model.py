@@ -52,6 +52,9 @@ def test_json_document_has_the_documented_top_level_keys(tiny_flood):
         "damage",
         "water_points",
         "kitchens",
+        "suppliers",
+        "charters",
+        "hubs",
         "policy",
     }
 
