@@ -537,6 +537,56 @@ WAREHOUSES = [
         + "; capacity and throughput are estimates",
     ),
 ]
+# Transshipment hubs (hubs.csv) and the warehouses that stand for them at existing network nodes (no stock of their
+# own). (hub id, warehouse id or None for an existing warehouse, name, operator, node, kab, handling h, t a day,
+# reach h, note). All numbers are estimates.
+HUBS = [
+    (
+        "hub_ujoh_bilang",
+        None,
+        "Ujoh Bilang (dermaga dan gudang Dinsos Mahakam Ulu)",
+        "Dinas Sosial Kabupaten Mahakam Ulu",
+        "gudang_dinsos_mahulu",
+        "64.11",
+        3,
+        30,
+        12,
+        "the district town: river taxis from Melak and Samarinda land here and longboats go on upriver "
+        "(README-domain 5.3); handling 3 h and 30 t a day are estimates",
+    ),
+    (
+        "hub_long_bagun",
+        "dermaga_long_bagun",
+        "Dermaga Long Bagun",
+        "BPBD Kabupaten Mahakam Ulu",
+        "long_bagun",
+        "64.11",
+        3,
+        20,
+        12,
+        "the landing below the riam: the last one the river cargo boat reaches; above it only longboats and "
+        "speedboats pass (kaltim.antaranews.com/berita/55618; where the rapids lie is an estimate); handling 3 h "
+        "and 20 t a day are estimates",
+    ),
+    (
+        "hub_datah_dawai",
+        "dermaga_long_lunuk",
+        "Dermaga Long Lunuk (Bandara Datah Dawai)",
+        "UPBU Datah Dawai",
+        "long_lunuk",
+        "64.11",
+        2,
+        5,
+        12,
+        "the airstrip of the upper Mahakam (perintis flights from Samarinda and Melak, README-domain 5.2) and the "
+        "Long Lunuk landing by it: goods flown in go on by longboat; handling 2 h and 5 t a day are estimates",
+    ),
+]
+# Boats the kampung near a hub can put at its service (fleet rows of the hub's warehouse): all estimates.
+HUB_FLEET = [
+    ("dermaga_long_lunuk", "longboat", 2, "estimate: kampung longboats of Long Pahangai and Long Apari at the airstrip"),
+]
+
 # Warehouses that keep boats: they get a river connector to the landing of their town.
 RIVER_WAREHOUSES = {
     "gudang_bpbd_prov": "samarinda",
@@ -963,6 +1013,34 @@ EDGES = [
         None,
         True,
         "assumption: helicopter landing site at Tiong Ohang (no airport); great-circle distance",
+    ),
+    (
+        "a_dtd_llk",
+        "apt_dtd",
+        "long_lunuk",
+        "air",
+        "",
+        ("gc", 1.0),
+        None,
+        None,
+        None,
+        True,
+        "assumption: helicopter landing zone at the Long Lunuk landing, by the Datah Dawai airstrip, so that goods "
+        "flown in change to longboats there (hub_datah_dawai); great-circle distance",
+    ),
+    (
+        "a_ghs_lbg",
+        "apt_ghs",
+        "long_bagun",
+        "air",
+        "",
+        ("gc", 1.0),
+        None,
+        None,
+        None,
+        True,
+        "assumption: helicopter landing zone at Long Bagun (no airport; a field by the landing); great-circle "
+        "distance",
     ),
 ]
 
@@ -2388,6 +2466,39 @@ def main(argv=None) -> int:
                 "note": "; ".join([note, OWNER_NOTE[kind]]),
             }
         )
+    for _hid, wid, name, op, node, kab_code, _h, _cap, _reach, _note in HUBS:
+        if wid is not None:
+            node_pos = {n["id"]: (n["lat"], n["lon"]) for n in nodes}[node]
+            wh_rows.append(
+                {
+                    "id": wid,
+                    "name": name,
+                    "operator": op,
+                    "kind": "hub",
+                    "kab_code": kab_code,
+                    "lat": node_pos[0],
+                    "lon": node_pos[1],
+                    "node": node,
+                    "reserve_share": 0.0,
+                    "note": "a transshipment hub without stock of its own (hubs.csv)",
+                }
+            )
+    write_csv(
+        out / "hubs.csv",
+        ["id", "name", "warehouse", "handling_h", "capacity_t_per_day", "reach_h", "sources", "note"],
+        [
+            {
+                "id": hid,
+                "name": name,
+                "warehouse": wid or node,
+                "handling_h": h,
+                "capacity_t_per_day": cap,
+                "reach_h": reach,
+                "note": note,
+            }
+            for hid, wid, name, _op, node, _kab, h, cap, reach, note in HUBS
+        ],
+    )
     write_csv(
         out / "warehouses.csv",
         [
@@ -2412,7 +2523,8 @@ def main(argv=None) -> int:
     write_csv(
         out / "fleet.csv",
         ["warehouse", "vehicle_type", "count", "note"],
-        [{"warehouse": w, "vehicle_type": v, "count": c, "note": fleet_note(w, v)} for w, v, c in FLEET],
+        [{"warehouse": w, "vehicle_type": v, "count": c, "note": fleet_note(w, v)} for w, v, c in FLEET]
+        + [{"warehouse": w, "vehicle_type": v, "count": c, "note": note} for w, v, c, note in HUB_FLEET],
     )
     build_scenarios(out, desa, {"nodes": nodes, "edges": edges, "info": net_info})
     print_network_summary(nodes, edges, net_info)

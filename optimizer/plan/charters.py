@@ -53,7 +53,10 @@ def choose_charters(s: Scenario, plan_with: Callable[[Scenario], Plan]) -> Plan:
         value[ch.id] = saved * s.policy.charter_value_per_person_day
         if value[ch.id] < cost:
             plan, kept = without, rest
-    requests = tuple(_request(ch, plan.trips, value.get(ch.id, 0.0)) for ch in kept if ch.id in value)
+    used = {t.charter for t in plan.trips}
+    requests = tuple(
+        _request(ch, plan.trips, value[ch.id]) for ch in kept if ch.id in value and ch.id in used
+    )
     return replace(plan, requests=plan.requests + requests)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from scenarios.model import Scenario
+from scenarios.model import Scenario, Warehouse
 
 from ..routing.trips import Trip
 
@@ -61,7 +61,7 @@ def check_hub_timing(s: Scenario, trips: Sequence[Trip], feeds: Sequence[Trip], 
                     )
 
 
-def _there(s: Scenario, w, c: str, at_h: float) -> float:
+def _there(s: Scenario, w: Warehouse, c: str, at_h: float) -> float:
     """The hub warehouse's own units of `c` by `at_h`: its stock and the arrivals of the days begun."""
     return w.stock.get(c, 0.0) + sum(
         a.units for a in s.arrivals_of(w) if a.commodity == c and 24 * (a.day - 1) <= at_h

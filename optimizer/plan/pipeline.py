@@ -66,7 +66,8 @@ def plan_scenario(
     sn = network if network is not None else ScenarioNetwork(scenario, workers=o.routing.workers)
 
     def plan_once(s: Scenario, run: RelayRun) -> Plan:
-        return _plan_once(s, o, progress, None if run.feeder else committed, run)
+        done = run.committed if run.committed is not None else None if run.feeder else committed
+        return _plan_once(s, o, progress, done, run)
 
     def plan_with(s: Scenario) -> Plan:
         return plan_with_hubs(s, sn, plan_once)
@@ -97,7 +98,7 @@ def _plan_once(
     needs = residual_needs(s, full_needs, pd.concat([done.assign(day=1), water], ignore_index=True))
     report(ProgressEvent("network", fraction=0.0))
     inst = compile_instance(s, network=sn, needs=needs)
-    ctx = RoundContext(inst, needs, o, report, t0, starts, run.closed)
+    ctx = RoundContext(inst, needs, o, report, t0, starts)
     timings = {"needs_network": time.perf_counter() - t0, "allocation": 0.0, "routing": 0.0}
     rounds = run_rounds(ctx, timings)
     kept = rounds.kept

@@ -1,24 +1,28 @@
 """Transshipment: goods that change vehicles at the scenario's hubs (river landings, airstrips).
 
-Three plans. The first is made without relays. The need it leaves unmet at areas that a hub's
-vehicles reach within the hub's `reach_h` becomes that hub's demand (each area to its nearest hub).
-The second plan, the feeder plan, serves the hubs' demand as assessed needs of one area per hub at its
-warehouse, each a day earlier than the areas need it, from the warehouses that may feed it (its
-`sources`, else any with stock): its trips whose goods can go on within the horizon are the plan's
-feeds (a truck to Melak, the river cargo boat to Long Bagun). The third plan is the
-scenario again with what the feeds load taken from their warehouses' stock and what they unload at
-a hub there as its stock, usable on the first day whose duty start (`policy.day_start_h`) comes
-`handling_h` after the feed's arrival; its vehicles start where and when the feeds leave them. The
-relayed plan is kept when it leaves less priority-weighted deprivation than the first (the planner's
-first objective); its `transfers` say which feed
-brought the goods that each onward trip takes from a hub, first in first out.
+A relay is a second wave on top of the plan made without one, so it never takes a delivery away:
+1. the first plan, without relays;
+2. the hubs' demand: the need the first plan leaves unmet for want of transport (not of stock:
+   `RELAYABLE`) at the areas that a hub's vehicles reach within its `reach_h`, faster than any vehicle
+   from a warehouse with stock (no hub); each area is its nearest hub's;
+3. the feeder plan: that demand as assessed needs of one area per hub at its warehouse, each a day
+   earlier than the areas need it, from the stock the first plan leaves (at the hub's `sources`, else
+   anywhere), on the vehicles once the first plan's trips are done; its trips whose goods can go on
+   within the horizon are the feeds (the river cargo boat to Long Bagun, the helicopter to Datah Dawai);
+4. the onward plan: the need still unmet after the first plan, from what is left and what the feeds
+   bring the hubs (there `handling_h` after a feed arrives, usable from the next duty start), on the
+   vehicles once their first-plan trips and feeds are done.
+The relayed plan (the first plan's trips, the feeds and the onward trips, numbered again per vehicle)
+is kept when it leaves less priority-weighted deprivation than the first (the planner's first
+objective); its `transfers` say which feed brought the goods that each onward trip takes from a hub,
+first in first out.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -27,13 +31,13 @@ from network import ScenarioNetwork
 from scenarios import compute_needs
 from scenarios.model import Area, Arrival, Hub, Scenario, Warehouse
 
-from ..instance import compile_instance
+from ..instance import PlanningInstance, compile_instance
 from ..routing.parts import PartTravel
 from ..routing.timeline import VehicleStart, fleet_starts
 from ..routing.trips import Trip
-from .kpis import delivered_from_trips
+from .kpis import delivered_from_trips, plan_kpis
 from .people import row_values, weighted_person_days
-from .records import Transfer
+from .records import Shipment, Transfer, Unmet
 from .requests import purchase_requests, stock_requests
 from .result import Plan
 from .served import serve_groups
@@ -45,13 +49,13 @@ __all__ = ["RelayRun", "Transfer", "hub_available_h", "needs_a_day_earlier", "pl
 class RelayRun:
     """How the pipeline makes one of the relay's plans: on `network`, its vehicles first free as
     `starts` says (None: at their bases from 00:00 of day 1); `feeder`: the feeder plan (no committed
-    deliveries, each need a day earlier); `closed`: warehouse-area links the allocation may not use
-    (a hub's goods are for the areas it was fed for)."""
+    deliveries, each need a day earlier); `committed`: deliveries it plans around instead of the
+    pipeline's (the onward plan: the first plan's too)."""
 
     network: ScenarioNetwork
     starts: Sequence[VehicleStart] | None = None
     feeder: bool = False
-    closed: Mapping[tuple[str, str], str] = field(default_factory=dict)  # (warehouse, area) links shut
+    committed: pd.DataFrame | None = None  # (area, commodity, units) delivered before: the onward plan's
 
 
 PlanOnce = Callable[[Scenario, RelayRun], Plan]
@@ -66,33 +70,106 @@ def plan_with_hubs(s: Scenario, sn: ScenarioNetwork, plan_once: PlanOnce) -> Pla
     if not s.hubs:
         return first
     inst = compile_instance(s, network=sn)
-    demand, demand_areas = hub_demand(s, sn, inst, first)
+    demand, _areas = hub_demand(s, sn, inst, first)
     if not demand:
         return first
-    fs = feeder_scenario(s, demand)
-    feeder = plan_once(fs, RelayRun(ScenarioNetwork(fs, network=sn.net), feeder=True))
-    feeds = feed_trips(s, feeder.trips)
+    starts = fleet_starts(PartTravel(inst))
+    best, best_w = first, weighted_deprivation(s, first)
+    for relayed in (
+        _second_wave(s, sn, plan_once, first, demand, starts),
+        _feeds_first(s, sn, plan_once, first, demand, starts),
+    ):
+        if relayed is not None and (w := weighted_deprivation(s, relayed)) < best_w - 1e-6:
+            best, best_w = relayed, w
+    return best
+
+
+def _feeds(s: Scenario, sn: ScenarioNetwork, plan_once: PlanOnce, fs: Scenario, starts) -> list[Trip]:
+    feeder = plan_once(fs, RelayRun(ScenarioNetwork(fs, network=sn.net), starts, feeder=True))
+    return feed_trips(s, feeder.trips)
+
+
+def _second_wave(s, sn, plan_once, first: Plan, demand, starts) -> Plan | None:
+    """Feeds and onward trips after the first plan's trips, from what it leaves (steps 3 and 4)."""
+    after_first = starts_after(starts, first.trips)
+    feeds = _feeds(s, sn, plan_once, feeder_scenario(relay_scenario(s, first.trips, ()), demand), after_first)
     if not feeds:
-        return first
-    relayed = relay_scenario(s, feeds)
-    served = {(h.warehouse, a) for h in s.hubs for a in demand_areas.get(h.id, ())}
-    shut = {
-        (h.warehouse, a.id): "unreachable"
-        for h in s.hubs
-        for a in s.areas
-        if (h.warehouse, a.id) not in served
-    }
-    starts = starts_after(fleet_starts(PartTravel(inst)), feeds)
-    second = plan_once(relayed, RelayRun(sn, starts, closed=shut))
-    if weighted_deprivation(s, second) >= weighted_deprivation(s, first) - 1e-6:
-        return first
-    moved = [*second.trips, *feeds]
-    return replace(
-        second,
-        feeds=tuple(feeds),
-        transfers=transfers(s, feeds, second.trips),
-        requests=stock_requests(s, moved) + purchase_requests(s, moved),
+        return None
+    done = pd.concat([first.committed_frame, delivered_from_trips(first.trips)], ignore_index=True)
+    done = done.groupby(["area", "commodity"], as_index=False)["units"].sum()
+    onward_run = RelayRun(sn, starts_after(after_first, feeds), committed=done)
+    onward = plan_once(relay_scenario(s, first.trips, feeds), onward_run)
+    return combined_plan(s, first, feeds, onward.trips)
+
+
+def _feeds_first(s, sn, plan_once, first: Plan, demand, starts) -> Plan | None:
+    """The feeds first, on the whole fleet and stock, then the plan again around them (a fleet the first
+    plan keeps busy all the horizon on long direct trips has no time left for a second wave)."""
+    feeds = _feeds(s, sn, plan_once, feeder_scenario(s, demand), starts)
+    if not feeds:
+        return None
+    again = plan_once(relay_scenario(s, (), feeds), RelayRun(sn, starts_after(starts, feeds)))
+    return combined_plan(s, replace(again, unmet=first.unmet), feeds, ())
+
+
+def combined_plan(s: Scenario, first: Plan, feeds: Sequence[Trip], onward: Sequence[Trip]) -> Plan:
+    """The first plan with the feeds and the onward trips: trips numbered again per vehicle in time
+    order, shipments, KPIs and unmet need from all the trips (unmet keeps the first plan's reasons),
+    transfers and requests."""
+    numbered = _renumbered([*first.trips, *feeds, *onward])
+    trips = tuple(t for t in numbered if not t.feed)
+    fed = tuple(t for t in numbered if t.feed)
+    needs = compute_needs(s)
+    water = first.water_service_frame
+    shipped = delivered_from_trips(trips)
+    parts = [
+        shipped.groupby(["area", "commodity", "day"], as_index=False)["units"].sum(),
+        first.committed_frame.assign(day=1),
+        water[["area", "commodity", "day", "units"]],
+    ]
+    delivered = pd.concat([f for f in parts if len(f)], ignore_index=True)
+    delivered["day"] = delivered["day"].astype(int)
+    service = serve_groups(needs, delivered, s.policy.horizon_days)
+    why = {(u.area, u.commodity): u.reason for u in first.unmet}
+    unmet = tuple(
+        Unmet(
+            str(r.area),
+            str(r.commodity),
+            str(r.group),
+            int(r.day),
+            float(r.units),
+            why.get((r.area, r.commodity), "transport_capacity"),
+        )
+        for r in service.unmet.itertuples(index=False)
     )
+    by_key = shipped.groupby(["warehouse", "area", "commodity", "day"], as_index=False)["units"].sum()
+    moved = [*trips, *fed]
+    return replace(
+        first,
+        trips=trips,
+        feeds=fed,
+        shipments=tuple(
+            Shipment(str(r.warehouse), str(r.area), str(r.commodity), int(r.day), float(r.units))
+            for r in by_key.itertuples(index=False)
+        ),
+        unmet=unmet,
+        kpis=plan_kpis(s, needs, trips, service, water),
+        transfers=transfers(s, fed, trips),
+        requests=stock_requests(s, moved) + purchase_requests(s, moved),
+        status="partial" if unmet else first.status,
+    )
+
+
+def _renumbered(trips: Sequence[Trip]) -> list[Trip]:
+    """Each vehicle's trips numbered 1, 2, ... in the order they begin."""
+    by_vehicle: dict[str, list[Trip]] = {}
+    for t in trips:
+        by_vehicle.setdefault(t.vehicle, []).append(t)
+    out = []
+    for v in sorted(by_vehicle):
+        ordered = sorted(by_vehicle[v], key=lambda t: (t.began_h or 0.0, t.depart_h or 0.0))
+        out += [replace(t, trip=k + 1) for k, t in enumerate(ordered)]
+    return out
 
 
 def weighted_deprivation(s: Scenario, plan: Plan) -> float:
@@ -121,11 +198,12 @@ def _hub_warehouse(s: Scenario, hub: Hub) -> Warehouse:
 
 
 def hub_demand(
-    s: Scenario, sn: ScenarioNetwork, inst, plan: Plan
+    s: Scenario, sn: ScenarioNetwork, inst: PlanningInstance, plan: Plan
 ) -> tuple[dict[str, dict[str, float]], dict[str, set[str]]]:
-    """Hub id -> commodity -> the whole need of the areas it serves, and hub id -> those areas: the
-    areas the plan leaves need unmet for want of transport (`RELAYABLE`) whose nearest hub (by the
-    vehicles that may load there) is within its `reach_h`; at most its capacity over the horizon."""
+    """Hub id -> commodity -> what the plan leaves unmet at the areas it serves, and hub id -> those
+    areas: the areas the plan leaves need unmet for want of transport (`RELAYABLE`) whose nearest hub
+    (by the vehicles that may load there) is within its `reach_h` and faster than any warehouse with
+    stock; at most its capacity over the horizon."""
     unmet = plan.unmet_frame
     short = set(unmet.loc[unmet["reason"].isin(RELAYABLE) & (unmet["units"] > 1e-6), "area"])
     if not short:
@@ -137,12 +215,13 @@ def hub_demand(
         for v, vt in enumerate(s.vehicle_types):
             if inst.fleet.loadable[wi, v]:
                 onward[h] = np.fmin(onward[h], sn.matrix(vt, "warehouses", "areas").time_h[wi])
+    direct = _direct_h(s, sn, inst)
     areas: dict[str, set[str]] = {}
     for a, area in enumerate(s.areas):
         h = int(np.argmin(onward[:, a]))
-        if area.id in short and onward[h, a] <= s.hubs[h].reach_h:
+        if area.id in short and onward[h, a] <= s.hubs[h].reach_h and onward[h, a] < direct[a]:
             areas.setdefault(s.hubs[h].id, set()).add(area.id)
-    need = inst.needs.frame.groupby(["area", "commodity"])["units"].sum()
+    need = unmet.groupby(["area", "commodity"])["units"].sum()
     out: dict[str, dict[str, float]] = {}
     for hub_id, served in areas.items():
         for (area, c), units in need.items():
@@ -156,6 +235,20 @@ def hub_demand(
             if total_t > cap_t:
                 out[hub.id] = {c: u * cap_t / total_t for c, u in out[hub.id].items()}
     return out, areas
+
+
+def _direct_h(s: Scenario, sn: ScenarioNetwork, inst: PlanningInstance) -> np.ndarray:
+    """Per area: the fastest way in from a warehouse that is no hub and holds stock, on a vehicle
+    that may load there (inf: none)."""
+    hub_wh = {h.warehouse for h in s.hubs}
+    best = np.full(len(s.areas), np.inf)
+    for wi, w in enumerate(s.warehouses):
+        if w.id in hub_wh or not (w.stock or s.arrivals_of(w)):
+            continue
+        for v, vt in enumerate(s.vehicle_types):
+            if inst.fleet.loadable[wi, v]:
+                best = np.fmin(best, sn.matrix(vt, "warehouses", "areas").time_h[wi])
+    return best
 
 
 def feeder_scenario(s: Scenario, demand: dict[str, dict[str, float]]) -> Scenario:
@@ -228,29 +321,32 @@ def hub_available_h(s: Scenario, hub: Hub, arrive_h: float) -> float:
     return 24.0 * day + s.policy.day_start_h
 
 
-def relay_scenario(s: Scenario, feeds: Sequence[Trip]) -> Scenario:
-    """`s` with the feeds' loads out of their warehouses' stock (initial stock first, then the earliest
-    arrivals) and their deliveries as arrivals at the hubs' warehouses (hub throughput: its capacity)."""
+def relay_scenario(s: Scenario, used: Sequence[Trip], feeds: Sequence[Trip]) -> Scenario:
+    """`s` with what the trips `used` and the feeds load taken from their warehouses' stock (initial
+    stock first, then the earliest arrivals) and the feeds' deliveries as arrivals at the hubs'
+    warehouses (a hub's throughput: its capacity)."""
     hub_of = {h.warehouse: h for h in s.hubs}
     loaded: dict[tuple[str, str], float] = {}
     landed: dict[str, list[Arrival]] = {}
     H = s.policy.horizon_days
-    for t in feeds:
+    for t in [*used, *feeds]:
         for st in t.stops:
-            hub = hub_of[st.area]
-            day = int(hub_available_h(s, hub, float(st.arrive_h or 0.0)) // 24) + 1
             for c, q in st.deliver.items():
                 loaded[(t.warehouse, c)] = loaded.get((t.warehouse, c), 0.0) + q
-                if day <= H:
-                    landed.setdefault(st.area, []).append(Arrival(commodity=c, day=day, units=q))
+    for t in feeds:
+        for st in t.stops:
+            day = int(hub_available_h(s, hub_of[st.area], float(st.arrive_h or 0.0)) // 24) + 1
+            if day <= H:
+                landed.setdefault(st.area, []).extend(
+                    Arrival(commodity=c, day=day, units=q) for c, q in st.deliver.items()
+                )
     warehouses = []
     for w in s.warehouses:
         w = _less(w, {c: q for (wid, c), q in loaded.items() if wid == w.id})
         if w.id in landed:
-            hub = hub_of[w.id]
             w = w.model_copy(update={"arrivals": w.arrivals + tuple(landed[w.id])})
-            if hub.capacity_t_per_day is not None:
-                w = w.model_copy(update={"throughput_t_per_day": hub.capacity_t_per_day})
+            if hub_of[w.id].capacity_t_per_day is not None:
+                w = w.model_copy(update={"throughput_t_per_day": hub_of[w.id].capacity_t_per_day})
         warehouses.append(w)
     return s.model_copy(update={"warehouses": tuple(warehouses)})
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, MutableMapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -45,7 +45,6 @@ class RoundContext:
     report: Progress
     started: float
     starts: Sequence[VehicleStart] | None = None  # where and when each vehicle is first free
-    closed: Mapping[tuple[str, str], str] = field(default_factory=dict)  # links closed from the start
 
 
 @dataclass(frozen=True)
@@ -123,7 +122,7 @@ def run_rounds(ctx: RoundContext, timings: MutableMapping[str, float]) -> Rounds
     `timings["allocation"]` and `timings["routing"]`."""
     o, inst = ctx.options, ctx.instance
     cuts: Cuts = {}
-    closed: Closed = dict(ctx.closed)
+    closed: Closed = {}
     records: list[RoundRecord] = []
     first_s: float | None = None
     kept: Kept | None = None

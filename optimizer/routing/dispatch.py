@@ -45,6 +45,7 @@ from .parts import (
     reach,
 )
 from .problem import UNREACHABLE
+from .reload_fill import fill_reloads
 from .small_trips import SMALL_LOAD, consolidate, drop_small_trips
 from .solution import RoutingSolution
 from .timeline import FleetTimeline, VehicleStart
@@ -236,7 +237,7 @@ def _sized(part: DispatchPart, counts: Sequence[int]) -> DispatchPart | None:
 
 def _solve_one(args: tuple[DispatchPart, RoutingOptions]) -> RoutingSolution:
     part, opts = args
-    return solve_routing(part.problem, opts)
+    return fill_reloads(part.problem, solve_routing(part.problem, opts))
 
 
 def _solve_parts(

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 
 from .loads import Load
 from .parts import DispatchPart, DispatchSettings, PartTravel
+from .small_trips import SMALL_LOAD
 from .solution import Route, RoutingSolution
 from .trip_run import EPS_H, Run, TripRunner, plan_stops, trip_record
 from .trips import Rest, Trip
@@ -208,6 +209,16 @@ def _reposition(sch: TripRunner, s: _State, v: str, w: str, release_h: float) ->
     return best
 
 
+def _small(sch: TripRunner, run) -> bool:
+    """Whether what is left of a trip once run (stops past the horizon dropped) is a long trip for a
+    small load that the policy does not make (`small_trips`)."""
+    pol = sch.tr.instance.scenario.policy
+    if pol.min_trip_kg <= 0 or pol.min_trip_km <= 0:
+        return False
+    kg = sum(ld.kg for s, _, _ in run.stops for ld in s.loads)
+    return kg < pol.min_trip_kg and run.km > pol.min_trip_km
+
+
 def _run_route(
     sch: TripRunner,
     state: _State,
@@ -244,6 +255,9 @@ def _run_route(
             continue
         made = {id(ld) for s, _, _ in run.stops for ld in s.loads}
         left |= {id(ld): "horizon" for s in stops for ld in s.loads if id(ld) not in made}
+        if run.stops and _small(sch, run):
+            left |= {id(ld): SMALL_LOAD for s, _, _ in run.stops for ld in s.loads}
+            continue
         if not run.stops:
             continue
         ledger.take(w, run)
