@@ -265,10 +265,11 @@ def _credit_problems(plan: dict, H: int) -> list[str]:
     return out
 
 
-def vessel_problems(s: Scenario, plan: dict) -> list[str]:
+def vessel_problems(s: Scenario, plan: dict, modes: tuple[str, ...] | None = None) -> list[str]:
     """Legs whose places are not joined by edges the trip's vehicle type may use: the edge's mode one of
     its modes, and at every water level of the horizon the edge's vessel list (when it has one, per
-    level) naming the type. Every place must sit on a node (the river fixtures' do)."""
+    level) naming the type. Every place must sit on a node (the river fixtures' do; in the library the
+    boats' warehouses and kampung do: `modes=("river",)` checks only types that move by river alone)."""
     import networkx as nx
 
     H = s.policy.horizon_days
@@ -280,6 +281,8 @@ def vessel_problems(s: Scenario, plan: dict) -> list[str]:
     out = []
     for t in plan["trips"]:
         vt = next(v for v in s.vehicle_types if v.id == t["vehicle_type"])
+        if modes is not None and not set(vt.modes) <= set(modes):
+            continue
         g = nx.Graph()
         for e in s.network.edges:
             lists = [getattr(e, f"vessels_{lv}", None) if lv != "normal" else None for lv in levels]

@@ -1014,34 +1014,6 @@ EDGES = [
         True,
         "assumption: helicopter landing site at Tiong Ohang (no airport); great-circle distance",
     ),
-    (
-        "a_dtd_llk",
-        "apt_dtd",
-        "long_lunuk",
-        "air",
-        "",
-        ("gc", 1.0),
-        None,
-        None,
-        None,
-        True,
-        "assumption: helicopter landing zone at the Long Lunuk landing, by the Datah Dawai airstrip, so that goods "
-        "flown in change to longboats there (hub_datah_dawai); great-circle distance",
-    ),
-    (
-        "a_ghs_lbg",
-        "apt_ghs",
-        "long_bagun",
-        "air",
-        "",
-        ("gc", 1.0),
-        None,
-        None,
-        None,
-        True,
-        "assumption: helicopter landing zone at Long Bagun (no airport; a field by the landing); great-circle "
-        "distance",
-    ),
 ]
 
 # Mahakam river legs, downstream -> upstream. (id, from town, to town, daylight_only, speed cap, note)
@@ -1651,6 +1623,49 @@ OWNER_NOTE = {
     "its own kab/kota unless the province releases it)",
     "bulog": "owner: Perum Bulog (government rice reserve, released on request)",
 }
+
+
+# Helicopter landing zones added after the network is built (they must not change how its road pieces join):
+# (id, from node, to node, note); the flight is the great-circle distance.
+HELI_LANDINGS = [
+    (
+        "a_dtd_llk",
+        "apt_dtd",
+        "long_lunuk",
+        "assumption: helicopter landing zone at the Long Lunuk landing, by the Datah Dawai airstrip, so that goods "
+        "flown in change to longboats there (hub_datah_dawai); great-circle distance",
+    ),
+    (
+        "a_ghs_lbg",
+        "apt_ghs",
+        "long_bagun",
+        "assumption: helicopter landing zone at Long Bagun (no airport; a field by the landing); great-circle "
+        "distance",
+    ),
+]
+
+
+def add_heli_landings(nodes: list[dict], edges: list[dict]) -> None:
+    """Append the HELI_LANDINGS air edges (daylight only, as the library's other flights)."""
+    pos = {n["id"]: (n["lat"], n["lon"]) for n in nodes}
+    for eid, a, b, note in HELI_LANDINGS:
+        km = haversine_km(*pos[a], *pos[b])
+        edges.append(
+            {
+                "id": eid,
+                "source": a,
+                "target": b,
+                "mode": "air",
+                "road_class": None,
+                "length_km": round(km, 2),
+                "speed_kmh": None,
+                "duration_h": None,
+                "max_weight_t": None,
+                "oneway": False,
+                "daylight_only": True,
+                "note": note,
+            }
+        )
 
 
 def apply_vessel_rules(edges: list[dict]) -> None:
@@ -2423,6 +2438,7 @@ def main(argv=None) -> int:
     skel_nodes, skel_edges, pos = build_network(desa, river)
     nodes, edges, net_info = build_full_network(src, desa, skel_nodes, skel_edges, river)
     apply_vessel_rules(edges)
+    add_heli_landings(nodes, edges)
     write_csv(out / "nodes.csv", ["id", "name", "lat", "lon", "kind", "note"], nodes)
     write_csv(
         out / "edges.csv",
@@ -2480,7 +2496,8 @@ def main(argv=None) -> int:
                     "lon": node_pos[1],
                     "node": node,
                     "reserve_share": 0.0,
-                    "note": "a transshipment hub without stock of its own (hubs.csv)",
+                    "note": "a transshipment hub without stock of its own (hubs.csv); placed at the network node of "
+                    "its landing (an estimate of where goods change vehicles)",
                 }
             )
     write_csv(

@@ -33,7 +33,8 @@ from ..progress import Progress, ProgressEvent, no_progress
 from .assemble import Outcome, assemble_plan
 from .charters import choose_charters
 from .options import PlanOptions, final_routing
-from .relay import RelayRun, needs_a_day_earlier, plan_with_hubs
+from .relay import RelayRun, plan_with_hubs
+from .relay_inputs import needs_a_day_earlier
 from .residual import committed_deliveries, residual_needs
 from .result import Plan
 from .rounds import RoundContext, route, run_rounds

@@ -20,7 +20,6 @@ first in first out.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -29,7 +28,7 @@ import pandas as pd
 
 from network import ScenarioNetwork
 from scenarios import compute_needs
-from scenarios.model import Area, Arrival, Hub, Scenario, Warehouse
+from scenarios.model import Scenario
 
 from ..instance import PlanningInstance, compile_instance
 from ..routing.parts import PartTravel
@@ -37,12 +36,14 @@ from ..routing.timeline import VehicleStart, fleet_starts
 from ..routing.trips import Trip
 from .kpis import delivered_from_trips, plan_kpis
 from .people import row_values, weighted_person_days
-from .records import Shipment, Transfer, Unmet
+from .records import Shipment, Unmet
+from .relay_inputs import feed_trips, feeder_scenario, relay_scenario, starts_after
 from .requests import purchase_requests, stock_requests
 from .result import Plan
 from .served import serve_groups
+from .transfers import transfers
 
-__all__ = ["RelayRun", "Transfer", "hub_available_h", "needs_a_day_earlier", "plan_with_hubs", "transfers"]
+__all__ = ["RelayRun", "combined_plan", "hub_demand", "plan_with_hubs", "weighted_deprivation"]
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,6 @@ class RelayRun:
 
 
 PlanOnce = Callable[[Scenario, RelayRun], Plan]
-HUB_AREA = "hub."  # the feeder plan's area for a hub: HUB_AREA + hub id
 # unmet need a relay may serve: held up by transport, not by a lack of stock
 RELAYABLE = ("transport_capacity", "unreachable", "horizon", "time_window", "throughput", "small_load")
 
@@ -184,19 +184,6 @@ def weighted_deprivation(s: Scenario, plan: Plan) -> float:
     return weighted_person_days(service.unmet, row_values(needs))
 
 
-def needs_a_day_earlier(needs: pd.DataFrame) -> pd.DataFrame:
-    """The feeder plan's needs: each row a day earlier (day 1 stays), rows of one day merged (units, kg
-    and m3 summed; persons the larger)."""
-    shifted = needs.assign(day=(needs["day"] - 1).clip(lower=1))
-    keys = ["area", "commodity", "group", "day"]
-    agg = {"units": "sum", "kg": "sum", "m3": "sum", "persons": "max", "covers": "first", "priority": "first"}
-    return shifted.groupby(keys, as_index=False, sort=False).agg(agg)[list(needs.columns)]
-
-
-def _hub_warehouse(s: Scenario, hub: Hub) -> Warehouse:
-    return next(w for w in s.warehouses if w.id == hub.warehouse)
-
-
 def hub_demand(
     s: Scenario, sn: ScenarioNetwork, inst: PlanningInstance, plan: Plan
 ) -> tuple[dict[str, dict[str, float]], dict[str, set[str]]]:
@@ -249,186 +236,3 @@ def _direct_h(s: Scenario, sn: ScenarioNetwork, inst: PlanningInstance) -> np.nd
             if inst.fleet.loadable[wi, v]:
                 best = np.fmin(best, sn.matrix(vt, "warehouses", "areas").time_h[wi])
     return best
-
-
-def feeder_scenario(s: Scenario, demand: dict[str, dict[str, float]]) -> Scenario:
-    """`s` with one area per hub needing its demand, at its warehouse; stock only at the warehouses
-    that may feed a hub (no hub feeds another); no kitchens, water points or hubs."""
-    hub_wh = {h.warehouse for h in s.hubs}
-    sources = {src for h in s.hubs if h.id in demand for src in h.sources}
-    areas = []
-    for hub in s.hubs:
-        if hub.id not in demand:
-            continue
-        w = _hub_warehouse(s, hub)
-        areas.append(
-            Area(
-                id=HUB_AREA + hub.id,
-                name=hub.name,
-                kab_code=w.kab_code,
-                lat=w.lat,
-                lon=w.lon,
-                node=w.node,
-                needs={c: round(u, 6) for c, u in demand[hub.id].items()},
-            )
-        )
-
-    def keeps(w: Warehouse) -> bool:
-        return w.id not in hub_wh and (not sources or w.id in sources)
-
-    warehouses = tuple(
-        w if keeps(w) else w.model_copy(update={"stock": {}, "arrivals": ()}) for w in s.warehouses
-    )
-    suppliers = tuple(sp for sp in s.suppliers if keeps(_by_id(warehouses, sp.warehouse)))
-    return s.model_copy(
-        update={
-            "areas": tuple(areas),
-            "warehouses": warehouses,
-            "suppliers": suppliers,
-            "kitchens": (),
-            "water_points": (),
-            "hubs": (),
-        }
-    )
-
-
-def _by_id(warehouses: Sequence[Warehouse], w_id: str) -> Warehouse:
-    return next(w for w in warehouses if w.id == w_id)
-
-
-def feed_trips(s: Scenario, trips: Sequence[Trip]) -> list[Trip]:
-    """The feeder plan's trips as feeds, their stops at the hubs' warehouses; a trip whose goods could
-    not go on within the horizon is no feed."""
-    hub_of = {HUB_AREA + h.id: h for h in s.hubs}
-    end_h = 24.0 * s.policy.horizon_days
-    out = []
-    for t in trips:
-        stops = tuple(
-            replace(st, area=hub_of[st.area].warehouse)
-            for st in t.stops
-            if st.area in hub_of and hub_available_h(s, hub_of[st.area], float(st.arrive_h or 0.0)) < end_h
-        )
-        if stops:
-            out.append(replace(t, stops=stops, feed=True))
-    return out
-
-
-def hub_available_h(s: Scenario, hub: Hub, arrive_h: float) -> float:
-    """When goods a feed unloads at `arrive_h` may leave the hub: the first duty start of a day at
-    least `handling_h` later (the planning works in days)."""
-    ready = arrive_h + hub.handling_h
-    day = max(0, math.ceil((ready - s.policy.day_start_h) / 24 - 1e-9))
-    return 24.0 * day + s.policy.day_start_h
-
-
-def relay_scenario(s: Scenario, used: Sequence[Trip], feeds: Sequence[Trip]) -> Scenario:
-    """`s` with what the trips `used` and the feeds load taken from their warehouses' stock (initial
-    stock first, then the earliest arrivals) and the feeds' deliveries as arrivals at the hubs'
-    warehouses (a hub's throughput: its capacity)."""
-    hub_of = {h.warehouse: h for h in s.hubs}
-    loaded: dict[tuple[str, str], float] = {}
-    landed: dict[str, list[Arrival]] = {}
-    H = s.policy.horizon_days
-    for t in [*used, *feeds]:
-        for st in t.stops:
-            for c, q in st.deliver.items():
-                loaded[(t.warehouse, c)] = loaded.get((t.warehouse, c), 0.0) + q
-    for t in feeds:
-        for st in t.stops:
-            day = int(hub_available_h(s, hub_of[st.area], float(st.arrive_h or 0.0)) // 24) + 1
-            if day <= H:
-                landed.setdefault(st.area, []).extend(
-                    Arrival(commodity=c, day=day, units=q) for c, q in st.deliver.items()
-                )
-    warehouses = []
-    for w in s.warehouses:
-        w = _less(w, {c: q for (wid, c), q in loaded.items() if wid == w.id})
-        if w.id in landed:
-            w = w.model_copy(update={"arrivals": w.arrivals + tuple(landed[w.id])})
-            if hub_of[w.id].capacity_t_per_day is not None:
-                w = w.model_copy(update={"throughput_t_per_day": hub_of[w.id].capacity_t_per_day})
-        warehouses.append(w)
-    return s.model_copy(update={"warehouses": tuple(warehouses)})
-
-
-def _less(w: Warehouse, taken: dict[str, float]) -> Warehouse:
-    if not taken:
-        return w
-    stock = dict(w.stock)
-    arrivals = list(w.arrivals)
-    for c, q in taken.items():
-        use = min(q, stock.get(c, 0.0))
-        stock[c] = stock.get(c, 0.0) - use
-        q -= use
-        for k, a in sorted(enumerate(arrivals), key=lambda ka: ka[1].day):
-            if q <= 1e-9:
-                break
-            if a.commodity == c:
-                use = min(q, a.units)
-                arrivals[k] = a.model_copy(update={"units": a.units - use})
-                q -= use
-    return w.model_copy(update={"stock": stock, "arrivals": tuple(a for a in arrivals if a.units > 1e-9)})
-
-
-def starts_after(starts: Sequence[VehicleStart], feeds: Sequence[Trip]) -> list[VehicleStart]:
-    """The fleet's starts, each vehicle that feeds free again where and when its last feed ends."""
-    last: dict[str, Trip] = {}
-    for t in feeds:
-        if t.vehicle not in last or (t.return_h or 0.0) > (last[t.vehicle].return_h or 0.0):
-            last[t.vehicle] = t
-    out = []
-    for st in starts:
-        t = last.get(st.vehicle)
-        out.append(st if t is None else replace(st, at=t.warehouse, free_h=float(t.return_h or 0.0)))
-    return out
-
-
-def transfers(s: Scenario, feeds: Sequence[Trip], trips: Sequence[Trip]) -> tuple[Transfer, ...]:
-    """First in, first out at each hub: the hub's own stock first, then the feeds' goods in the order
-    they may leave, taken by the onward trips in the order they depart."""
-    out: list[Transfer] = []
-    for hub in s.hubs:
-        w = _hub_warehouse(s, hub)
-        for c in sorted({c for t in feeds for st in t.stops if st.area == w.id for c in st.deliver}):
-            lots = [[float(w.stock.get(c, 0.0)), None, -math.inf]]
-            lots += [
-                [float(st.deliver[c]), t, float(st.arrive_h or 0.0)]
-                for t in feeds
-                for st in t.stops
-                if st.area == w.id and c in st.deliver
-            ]
-            lots.sort(key=lambda x: x[2])
-            onward = sorted(
-                (t for t in trips if t.warehouse == w.id), key=lambda t: (float(t.depart_h or 0.0), t.vehicle)
-            )
-            out += _fifo(hub, c, lots, onward)
-    return tuple(out)
-
-
-def _fifo(hub: Hub, c: str, lots: list[list], onward: Sequence[Trip]) -> list[Transfer]:
-    out = []
-    k = 0
-    for t in onward:
-        need = sum(st.deliver.get(c, 0.0) for st in t.stops)
-        while need > 1e-9 and k < len(lots):
-            take = min(need, lots[k][0])
-            if take > 1e-9 and lots[k][1] is not None:
-                feed: Trip = lots[k][1]
-                out.append(
-                    Transfer(
-                        hub.id,
-                        feed.vehicle,
-                        feed.trip,
-                        t.vehicle,
-                        t.trip,
-                        c,
-                        take,
-                        lots[k][2],
-                        float(t.depart_h or 0.0),
-                    )
-                )
-            lots[k][0] -= take
-            need -= take
-            if lots[k][0] <= 1e-9:
-                k += 1
-    return out

@@ -23,6 +23,7 @@ import pandas as pd
 
 from scenarios.model import Policy, Scenario
 
+from .loads import Load
 from .parts import DispatchPart
 from .solution import Route, RoutingSolution
 from .solution import Trip as EngineTrip
@@ -82,12 +83,13 @@ def _shortened(part: DispatchPart, route: Route, trip: EngineTrip, max_km: float
 
 def drop_small_trips(
     solved: Sequence[tuple[DispatchPart, RoutingSolution]], policy: Policy
-) -> tuple[list[tuple[DispatchPart, RoutingSolution]], list[tuple[object, str]]]:
+) -> tuple[list[tuple[DispatchPart, RoutingSolution]], list[tuple[Load, str]]]:
     """The solutions without their trips over `min_trip_km` carrying under `min_trip_kg`, and the loads
     of those trips with the reason `small_load`."""
     if policy.min_trip_kg <= 0 or policy.min_trip_km <= 0:
         return list(solved), []
-    out, left = [], []
+    out: list[tuple[DispatchPart, RoutingSolution]] = []
+    left: list[tuple[Load, str]] = []
     for part, sol in solved:
         if not sol.feasible:
             out.append((part, sol))

@@ -263,8 +263,8 @@ def _run_route(
         ledger.take(w, run)
         state.trips += 1
         e = (empty.origin, empty.start_h, empty.km) if first else (None, 0.0, 0.0)
-        trip = trip_record((state.start.vehicle, state.start.base, state.trips), v, w, run, e)
-        out.append(trip if state.start.charter is None else replace(trip, charter=state.start.charter))
+        record = trip_record((state.start.vehicle, state.start.base, state.trips), v, w, run, e)
+        out.append(record if state.start.charter is None else replace(record, charter=state.start.charter))
         t = run.return_h
         state.at, state.free_h = w, run.return_h
         first = False

@@ -68,7 +68,7 @@ def test_members_share_the_library_and_plan_three_days(hazard_set):
         assert m.policy.horizon_days == 3
         assert m.policy.standards == ("bnpb-karhutla" if hazard_kind(m) == "karhutla" else "bnpb")
         assert m.name.startswith(("Banjir", "Karhutla", "Tanah longsor"))
-    assert len(first.warehouses) == 15 and len(first.network.edges) == 2603
+    assert len(first.warehouses) == 17 and len(first.network.edges) == 2605
 
 
 def test_affected_people_are_in_the_documented_ranges(hazard_set, population):
