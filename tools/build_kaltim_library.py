@@ -584,7 +584,12 @@ HUBS = [
 ]
 # Boats the kampung near a hub can put at its service (fleet rows of the hub's warehouse): all estimates.
 HUB_FLEET = [
-    ("dermaga_long_lunuk", "longboat", 2, "estimate: kampung longboats of Long Pahangai and Long Apari at the airstrip"),
+    (
+        "dermaga_long_lunuk",
+        "longboat",
+        2,
+        "estimate: kampung longboats of Long Pahangai and Long Apari at the airstrip",
+    ),
 ]
 
 # Warehouses that keep boats: they get a river connector to the landing of their town.

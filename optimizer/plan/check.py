@@ -97,7 +97,8 @@ def check_plan(
     sn = network or ScenarioNetwork(s)
     check_timelines(s, sn, trips, out.add, feeds)
     check_small_trips(s, sn, trips, out.add)
-    check_reserves(s, trips, out.add)
+    fed = {key: sum(q for _, q in lots) for key, lots in hub_lots(s, feeds).items()}
+    check_reserves(s, [*trips, *feeds], out.add, fed)
     check_hub_timing(s, trips, feeds, out.add)
     _check_capacity(s, [*trips, *feeds], out)
     _check_stock(s, [*trips, *feeds], out, hub_lots(s, feeds))

@@ -2,13 +2,14 @@
 
 `reserve_floor`: a warehouse with a reserve floor (`reserve_share`, not released by the policy) sends
 areas outside its kab/kota more of a commodity, over the horizon, than (1 - reserve_share) of what it
-holds then (initial stock plus arrivals).
+holds then (initial stock plus arrivals) plus what feeds brought it as a hub (goods in transit are no
+part of the reserve).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from scenarios.model import Scenario, Warehouse
 
@@ -29,13 +30,16 @@ def held_units(s: Scenario, w: Warehouse) -> dict[str, float]:
     return dict(out)
 
 
-def check_reserves(s: Scenario, trips: Sequence[Trip], add: Add) -> None:
-    """A `reserve_floor` violation for each warehouse and commodity over its floor."""
+def check_reserves(
+    s: Scenario, trips: Sequence[Trip], add: Add, fed: Mapping[tuple[str, str], float] | None = None
+) -> None:
+    """A `reserve_floor` violation for each warehouse and commodity over its floor; `fed`: units feeds
+    brought each (hub warehouse, commodity)."""
     released = set(s.policy.released_reserves)
     floors = {w.id: w for w in s.warehouses if w.reserve_share > 0 and w.id not in released}
     if not floors:
         return
-    kab = {a.id: a.kab_code for a in s.areas}
+    kab = {w.id: w.kab_code for w in s.warehouses} | {a.id: a.kab_code for a in s.areas}  # feeds: hubs
     sent: dict[tuple[str, str], float] = defaultdict(float)
     for t in trips:
         w = floors.get(t.warehouse)
@@ -48,7 +52,7 @@ def check_reserves(s: Scenario, trips: Sequence[Trip], add: Add) -> None:
     for (w_id, c), q in sorted(sent.items()):
         w = floors[w_id]
         held = held_units(s, w).get(c, 0.0)
-        allowed = (1 - w.reserve_share) * held
+        allowed = (1 - w.reserve_share) * held + (fed or {}).get((w_id, c), 0.0)
         if q > allowed + TOL_UNITS:
             add(
                 "reserve_floor",

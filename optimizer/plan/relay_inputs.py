@@ -113,7 +113,9 @@ def hub_available_h(s: Scenario, hub: Hub, arrive_h: float) -> float:
 def relay_scenario(s: Scenario, used: Sequence[Trip], feeds: Sequence[Trip]) -> Scenario:
     """`s` with what the trips `used` and the feeds load taken from their warehouses' stock (initial
     stock first, then the earliest arrivals) and the feeds' deliveries as arrivals at the hubs'
-    warehouses (a hub's throughput: its capacity)."""
+    warehouses (a hub's throughput: its capacity, or its warehouse's throughput when lower). A reserve
+    floor in force keeps all that is left for its own kab/kota: the trips already took their share of
+    what may leave it; a throughput loses the most the trips dispatch on one day."""
     hub_of = {h.warehouse: h for h in s.hubs}
     loaded: dict[tuple[str, str], float] = {}
     landed: dict[str, list[Arrival]] = {}
@@ -130,14 +132,37 @@ def relay_scenario(s: Scenario, used: Sequence[Trip], feeds: Sequence[Trip]) -> 
                     Arrival(commodity=c, day=day, units=q) for c, q in st.deliver.items()
                 )
     warehouses = []
+    released = set(s.policy.released_reserves)
+    busy_t = _busiest_day_t(s, [*used, *feeds])
     for w in s.warehouses:
         w = _less(w, {c: q for (wid, c), q in loaded.items() if wid == w.id})
+        if w.throughput_t_per_day is not None and w.id in busy_t:
+            w = w.model_copy(update={"throughput_t_per_day": max(0.0, w.throughput_t_per_day - busy_t[w.id])})
+        if w.reserve_share > 0 and w.id not in released:
+            w = w.model_copy(update={"reserve_share": 1.0})
         if w.id in landed:
             w = w.model_copy(update={"arrivals": w.arrivals + tuple(landed[w.id])})
-            if hub_of[w.id].capacity_t_per_day is not None:
-                w = w.model_copy(update={"throughput_t_per_day": hub_of[w.id].capacity_t_per_day})
+            cap = hub_of[w.id].capacity_t_per_day
+            if cap is not None:
+                own = w.throughput_t_per_day
+                w = w.model_copy(update={"throughput_t_per_day": cap if own is None else min(own, cap)})
         warehouses.append(w)
     return s.model_copy(update={"warehouses": tuple(warehouses)})
+
+
+def _busiest_day_t(s: Scenario, trips: Sequence[Trip]) -> dict[str, float]:
+    """Per warehouse: the most tonnes the trips dispatch from it on one day."""
+    kg = {c.id: c.kg_per_unit for c in s.commodities}
+    per_day: dict[tuple[str, int], float] = {}
+    for t in trips:
+        key = (t.warehouse, t.day)
+        per_day[key] = (
+            per_day.get(key, 0.0) + sum(q * kg[c] for st in t.stops for c, q in st.deliver.items()) / 1000
+        )
+    out: dict[str, float] = {}
+    for (w, _), tonnes in per_day.items():
+        out[w] = max(out.get(w, 0.0), tonnes)
+    return out
 
 
 def _less(w: Warehouse, taken: dict[str, float]) -> Warehouse:

@@ -31,9 +31,9 @@ def _types_above(s, plan) -> set[str]:
 
 @pytest.mark.slow
 def test_no_river_cargo_boat_stops_above_long_bagun_in_flood(mahulu):
-    """As bundled (water level flood), ten kampung lie above the riam; the plan serves some of them and
-    never with the kapal_sungai (the areas above the riam found from the data's vessel rules, apart from
-the planner); the checker finds the plan feasible."""
+    """As bundled (water level flood), ten kampung lie above the riam (found from the data's vessel
+    rules, apart from the planner); the plan serves some of them and never with the kapal_sungai; the
+    checker finds the plan feasible."""
     assert len(_above_riam(mahulu)) == 10
     plan = plan_scenario(mahulu, OPTIONS)
     types = _types_above(mahulu, plan)
