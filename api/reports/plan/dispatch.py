@@ -28,9 +28,10 @@ def vehicle_file_name(vehicle: str) -> str:
 
 
 def vehicle_trips(plan: Plan) -> dict[str, list[Trip]]:
-    """Each vehicle's trips by day and trip number, vehicles in the order they first appear."""
+    """Each vehicle's trips and feeds (trips to a hub) in the order they begin, vehicles in the order
+    they first appear."""
     trips: dict[str, list[Trip]] = defaultdict(list)
-    for t in plan.trips:
+    for t in (*plan.trips, *plan.feeds):
         trips[t.vehicle].append(t)
     return {v: sorted(ts, key=lambda t: (t.began_h or 0.0, t.trip)) for v, ts in trips.items()}
 
@@ -114,8 +115,9 @@ def _trip_section(look: Lookup, trip: Trip, lang: Lang) -> str:
     depart = f"{label('depart', lang)}: {_when(look, trip.depart_h, lang)}"
     distance = f"{label('distance', lang)}: {number(trip.distance_km or 0.0, lang, 1)} km"
     back = f"{label('return', lang)}: {_when(look, trip.return_h, lang)}"
+    feed = f"<p><b>{_e(label('feed_trip', lang))}</b></p>\n" if trip.feed else ""
     return (
-        f'<section class="trip">\n<h2>{_e(title)}</h2>\n{_empty_drive(look, trip, lang)}'
+        f'<section class="trip">\n<h2>{_e(title)}</h2>\n{feed}{_empty_drive(look, trip, lang)}'
         f"<p><b>{_e(load_at)}</b> · <b>{_e(depart)}</b> · {_e(distance)}</p>\n"
         f"<h3>{_e(label('stops', lang))}</h3>\n{_stops_table(look, trip, lang)}\n"
         f"<h3>{_e(label('load', lang))}</h3>\n{_load_table(look, trip, lang)}\n"
@@ -181,11 +183,12 @@ def _stop_rows(look: Lookup, no: int, stop: Stop, lang: Lang) -> str:
     """A stop's rows: one per commodity unloaded, the stop's own cells spanning them."""
     area = look.areas.get(stop.area)
     code = f' <span class="code">({_e(area.code)})</span>' if area and area.code else ""
+    place = name_in(area, lang) or _place_name(look, stop.area, lang)
     span = len(stop.deliver)
     td = f'<td rowspan="{span}"' if span > 1 else "<td"
     stop_cells = [
         f"{td}>{no}</td>",
-        f"{td}>{_e(name_in(area, lang) or stop.area)}{code}</td>",
+        f"{td}>{_e(place)}{code}</td>",
         f"{td}>{_e(_admin(area, lang))}</td>",
         f'{td} class="num">{_e(_when(look, stop.arrive_h, lang))}</td>',
         f'{td} class="num">{_e(_when(look, stop.leave_h, lang))}</td>',

@@ -25,6 +25,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "distance": ("Jarak", "Distance"),
     "timeline": ("Jadwal kendaraan selama tanggap darurat", "Vehicle timeline over the response"),
     "load_at": ("Muat di gudang", "Loads at"),
+    "feed_trip": (
+        "Angkutan ke titik alih muat (hub): barang diturunkan untuk diteruskan kendaraan lain",
+        "Trip to a transshipment hub: the goods are unloaded there for other vehicles to take on",
+    ),
     "sets_out": ("Mulai bertugas", "Sets out"),
     "back": ("Kembali", "Back"),
     "empty_from": ("Berangkat kosong dari", "Drives empty from"),

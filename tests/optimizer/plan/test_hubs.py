@@ -73,3 +73,16 @@ def test_the_checker_rejects_goods_that_leave_the_hub_before_they_arrive(hub_sce
     c = check_plan(hub_scenario, json.loads((HUBS / "bad_hub_early.json").read_text()))
     early = [v for v in c.violations if v.kind == "hub_early"]
     assert early and early[0].where.startswith("dermaga_a/") and "only 0.0 were there" in early[0].message
+
+
+def test_the_feeder_crew_gets_a_dispatch_sheet_naming_the_hub(hub_scenario, relayed):
+    """The cargo boat's crew has a dispatch sheet for its feed: the trip is marked as one to a
+    transshipment hub, in Indonesian and English, and its stop is the landing by name."""
+    from api.reports.plan.dispatch import dispatch_html, vehicle_trips
+
+    feeder = relayed.feeds[0].vehicle
+    assert any(t.feed for t in vehicle_trips(relayed)[feeder])
+    page_id = dispatch_html(hub_scenario, relayed, feeder, "id")
+    page_en = dispatch_html(hub_scenario, relayed, feeder, "en")
+    assert "titik alih muat (hub)" in page_id and "Trip to a transshipment hub" in page_en
+    assert "Dermaga Desa A" in page_id
