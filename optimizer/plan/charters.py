@@ -5,8 +5,9 @@ A charter is worth taking when the deprivation it avoids, valued at the policy's
 calendar day a vehicle of it is at work plus `cost_per_h` for each hour it works (its trips' spans less
 their rests), as the plan's trips use it. The plan is made with every charter; then, charter by
 charter (in the scenario's order), the plan without it is made, and the charter is dropped when the
-person-days it saves are worth less than its cost (the plan without it is kept from then on). A
-charter the plan does not use is not requested. Each charter kept becomes a `charter` request: whom
+person-days it saves are worth less than its cost (the plan without it is kept from then on), until
+every charter the plan uses (its feeds' included) has been weighed. A charter the plan does not use is
+not requested. Each charter kept becomes a `charter` request: whom
 to ask, from when, what it costs and what it is worth.
 """
 
@@ -43,21 +44,22 @@ def choose_charters(s: Scenario, plan_with: Callable[[Scenario], Plan]) -> Plan:
     plan = plan_with(s)
     kept = list(s.charters)
     value: dict[str, float] = {}
-    for ch in s.charters:
-        if not any(t.charter == ch.id for t in plan.trips):
-            continue
-        cost = charter_cost(ch, plan.trips)
+    while todo := [ch for ch in kept if ch.id not in value and ch.id in _used(plan)]:
+        ch = todo[0]
         rest = [c for c in kept if c.id != ch.id]
         without = plan_with(s.model_copy(update={"charters": tuple(rest)}))
         saved = without.kpis.person_days_deprived - plan.kpis.person_days_deprived
         value[ch.id] = saved * s.policy.charter_value_per_person_day
-        if value[ch.id] < cost:
+        if value[ch.id] < charter_cost(ch, [*plan.trips, *plan.feeds]):
             plan, kept = without, rest
-    used = {t.charter for t in plan.trips}
-    requests = tuple(
-        _request(ch, plan.trips, value[ch.id]) for ch in kept if ch.id in value and ch.id in used
-    )
+    moved = [*plan.trips, *plan.feeds]
+    requests = tuple(_request(ch, moved, value[ch.id]) for ch in kept if ch.id in _used(plan))
     return replace(plan, requests=plan.requests + requests)
+
+
+def _used(plan: Plan) -> set[str | None]:
+    """The charters whose vehicles the plan's trips or feeds use."""
+    return {t.charter for t in (*plan.trips, *plan.feeds)}
 
 
 def _request(ch: Charter, trips: Sequence[Trip], value: float) -> Request:

@@ -102,7 +102,7 @@ def check_plan(
     check_hub_timing(s, trips, feeds, out.add)
     _check_capacity(s, [*trips, *feeds], out)
     _check_stock(s, [*trips, *feeds], out, hub_lots(s, feeds))
-    _check_horizon(s, trips, out)
+    _check_horizon(s, [*trips, *feeds], out)
     needs = compute_needs(s)
     delivered = delivered_from_trips(trips)
     _check_shipments(plan.get("shipments"), delivered, s.policy.horizon_days, out)

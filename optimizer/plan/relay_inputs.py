@@ -112,10 +112,10 @@ def hub_available_h(s: Scenario, hub: Hub, arrive_h: float) -> float:
 
 def relay_scenario(s: Scenario, used: Sequence[Trip], feeds: Sequence[Trip]) -> Scenario:
     """`s` with what the trips `used` and the feeds load taken from their warehouses' stock (initial
-    stock first, then the earliest arrivals) and the feeds' deliveries as arrivals at the hubs'
-    warehouses (a hub's throughput: its capacity, or its warehouse's throughput when lower). A reserve
-    floor in force keeps all that is left for its own kab/kota: the trips already took their share of
-    what may leave it; a throughput loses the most the trips dispatch on one day."""
+    stock first, then the earliest arrivals, the suppliers' deliveries among them) and the feeds'
+    deliveries as arrivals at the hubs' warehouses. A throughput, and a hub's capacity (its throughput
+    when lower than the warehouse's), lose the most the trips dispatch on one day; a reserve floor in
+    force keeps all that is left for its own kab/kota (the trips took their share of what may leave)."""
     hub_of = {h.warehouse: h for h in s.hubs}
     loaded: dict[tuple[str, str], float] = {}
     landed: dict[str, list[Arrival]] = {}
@@ -135,6 +135,8 @@ def relay_scenario(s: Scenario, used: Sequence[Trip], feeds: Sequence[Trip]) -> 
     released = set(s.policy.released_reserves)
     busy_t = _busiest_day_t(s, [*used, *feeds])
     for w in s.warehouses:
+        # what its suppliers deliver becomes plain arrivals, so that what the trips took comes off it too
+        w = w.model_copy(update={"arrivals": s.arrivals_of(w)})
         w = _less(w, {c: q for (wid, c), q in loaded.items() if wid == w.id})
         if w.throughput_t_per_day is not None and w.id in busy_t:
             w = w.model_copy(update={"throughput_t_per_day": max(0.0, w.throughput_t_per_day - busy_t[w.id])})
@@ -144,10 +146,11 @@ def relay_scenario(s: Scenario, used: Sequence[Trip], feeds: Sequence[Trip]) -> 
             w = w.model_copy(update={"arrivals": w.arrivals + tuple(landed[w.id])})
             cap = hub_of[w.id].capacity_t_per_day
             if cap is not None:
+                cap = max(0.0, cap - busy_t.get(w.id, 0.0))
                 own = w.throughput_t_per_day
                 w = w.model_copy(update={"throughput_t_per_day": cap if own is None else min(own, cap)})
         warehouses.append(w)
-    return s.model_copy(update={"warehouses": tuple(warehouses)})
+    return s.model_copy(update={"warehouses": tuple(warehouses), "suppliers": ()})
 
 
 def _busiest_day_t(s: Scenario, trips: Sequence[Trip]) -> dict[str, float]:
