@@ -273,7 +273,9 @@ def test_coordinator_flow(tab):
     sender and the incident's plan is the re-plan."""
     page = sign_in(tab)
     load_scenario(page)
-    assert page.locator("#map-main rect.wh").count() == 15
+    assert (
+        page.locator("#map-main rect.wh").count() == 17
+    )  # 15 depots and the 2 hub landings (Long Bagun, Long Lunuk)
     assert page.locator("#map-main line.dmg").count() > 0  # the scenario's damaged links
     assert page.locator("#map-main path.kab").count() >= 10  # the bundled kabupaten boundaries
     page.click("#panel table button.link >> nth=0")  # the area with the most need

@@ -108,14 +108,15 @@ def test_zone_model_matches_per_area_model(name):
 @pytest.mark.slow
 def test_zone_model_with_fleet_splitting_off_is_a_restriction():
     """Without splitting (`exact_fleet=False`), zones share round trips in proportion to need where
-    fleet hours bind: a restriction of the per-area model, so never better, and close (Samarinda: 0.12 %
-    more priority-weighted person-days, measured 2026-12-04)."""
+    fleet hours bind: a restriction of the per-area model, so never better, and close (Samarinda: 0.29 %
+    more priority-weighted person-days, measured 2026-12-06 in CI, with the kab/kota reserve floors and
+    the local suppliers; 0.12 % before them)."""
     s = load_scenario("banjir-samarinda-2019")
     approx = solve_allocation(s, AllocationOptions(exact_fleet=False))
     exact = solve_allocation(s)
     assert not approx.model_size["fleet_exact"]
     a, e = approx.stage_objectives["deprivation"], exact.stage_objectives["deprivation"]
-    assert e <= a * (1 + 1e-7) and a <= e * (1 + 2e-3)
+    assert e <= a * (1 + 1e-7) and a <= e * (1 + 5e-3)
 
 
 def test_fleet_splitting_stops_at_the_zone_cap():
