@@ -46,7 +46,6 @@ __all__ = [
     "DAYLIGHT_H",
     "HOUSEHOLD_SIZE",
     "MODES",
-    "OWNERS",
     "WATER_LEVELS",
     "Area",
     "Arrival",
@@ -193,7 +192,6 @@ class Arrival(_Frozen):
 
 
 Owner = Literal["province", "kabkota", "kemensos", "bnpb", "bulog", "private", "ngo"]
-OWNERS: tuple[Owner, ...] = ("province", "kabkota", "kemensos", "bnpb", "bulog", "private", "ngo")
 
 
 class Warehouse(_Frozen):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import AwareDatetime, Field
 
@@ -17,7 +17,7 @@ PriorityRule = Literal["household", "person"]
 # (56,123 people, 17,485 KK) and the 5.13 of poor households in Kaltim (BPS, March 2024)
 HOUSEHOLD_SIZE = 3.5
 WaterLevel = Literal["normal", "low", "flood"]
-WATER_LEVELS: tuple[WaterLevel, ...] = ("normal", "low", "flood")
+WATER_LEVELS: tuple[WaterLevel, ...] = get_args(WaterLevel)
 
 
 class Policy(_Frozen):

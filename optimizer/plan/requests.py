@@ -24,9 +24,7 @@ from scenarios.model import Scenario
 from ..routing.trips import Trip
 from .records import to_float, to_int
 
-__all__ = ["REQUEST_KINDS", "Request", "purchase_requests", "stock_requests"]
-
-REQUEST_KINDS = ("stock_release", "purchase", "charter")
+__all__ = ["Request", "purchase_requests", "stock_requests"]
 
 
 @dataclass(frozen=True)
